@@ -1,0 +1,5 @@
+import { handlers } from '@/server/http/handlers';
+
+export const dynamic = 'force-dynamic';
+export const GET = handlers.trpc;
+export const POST = handlers.trpc;

@@ -1,0 +1,4 @@
+import { handlers } from '@/server/http/handlers';
+
+export const dynamic = 'force-dynamic';
+export const GET = handlers.openapi;

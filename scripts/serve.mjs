@@ -1,0 +1,57 @@
+// Starts Engram: builds first when there is no production build, serves Next on HOSTNAME:PORT, and on
+// SIGINT/SIGTERM stops taking requests, closes the database (releasing the data-folder lock) and exits.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const dev = process.argv.includes('--dev');
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME ?? '0.0.0.0';
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+process.env.ENGRAM_SERVE = '1';
+
+if (!dev && !fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+  console.log('[engram] no production build yet: running `next build` (once)');
+  const build = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], { cwd: root, stdio: 'inherit', env: process.env });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const { default: next } = await import('next');
+const app = next({ dev, dir: root, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((req, res) => {
+  handle(req, res).catch((err) => {
+    console.error('[engram] request failed', err);
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal error' } }));
+  });
+});
+server.listen(port, hostname, () => {
+  const shown = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname;
+  console.log(`[engram] listening on http://${shown}:${port} (console at /, REST at /api/v1, tRPC at /api/trpc)`);
+});
+
+let stopping = false;
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[engram] ${signal}: shutting down`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  server.close();
+  server.closeAllConnections?.();
+  try {
+    await globalThis[Symbol.for('engram.shutdown')]?.();
+    await app.close?.();
+  } catch (err) {
+    console.error('[engram] error during shutdown', err);
+  }
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

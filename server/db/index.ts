@@ -1,0 +1,6 @@
+export { openDatabase, openDriver, type Database, type DatabaseOptions } from './client';
+export type { DatabaseKind, Driver } from './driver';
+export { runMigrations, readMigrations, MigrationError, type Migration, type MigrationStatus } from './migrate';
+export { DataDirLockedError, acquireDataDirLock } from './lock';
+export { withTransaction, inTransaction, adoptTransaction, type Db, type Tx } from './transaction';
+export { Prisma } from './generated/client';

@@ -1,0 +1,95 @@
+import { readEnv, type Env } from './env';
+import { log } from './log';
+import { openDatabase, type Database } from './db';
+import { ensureDefaultProject } from './domain/projects';
+import { loadOrCreateMasterKey, sessionSecretFor, type MasterKey } from './domain/auth';
+
+/**
+ * The composition root: one database, the master key and the settings, shared by every request of
+ * this process. Next.js may load this module more than once (one copy per route bundle), so the
+ * running instance lives on globalThis.
+ */
+export type Engram = {
+  env: Env;
+  db: Database;
+  masterKey: MasterKey;
+  sessionSecret: string;
+  startedAt: Date;
+  close: () => Promise<void>;
+};
+
+export type StartOptions = {
+  env?: Env;
+  /** Tests: keep PGlite in memory instead of the data folder. */
+  inMemory?: boolean;
+  migrationsDir?: string;
+  quiet?: boolean;
+};
+
+export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
+  const env = opts.env ?? readEnv();
+  const db = await openDatabase({
+    url: env.DATABASE_URL,
+    dataDir: opts.inMemory ? null : env.dataDir,
+    poolMax: env.ENGRAM_PG_POOL_MAX,
+    statementTimeoutMs: env.ENGRAM_STATEMENT_TIMEOUT_MS,
+    migrationsDir: opts.migrationsDir,
+  });
+  try {
+    await ensureDefaultProject({ db: db.prisma });
+    const masterKey = loadOrCreateMasterKey(env.dataDir, env.ENGRAM_MASTER_KEY);
+    if (masterKey.source === 'generated' && !opts.quiet) {
+      process.stdout.write(
+        `\n[engram] A master key was generated and saved to ${masterKey.file} (mode 0600).\n` +
+          `[engram] It is printed only this once; log in to the console with it or send it as a Bearer token:\n\n` +
+          `    ${masterKey.key}\n\n`,
+      );
+    }
+    if (!opts.quiet) {
+      log.info('database ready', {
+        database: db.kind,
+        ...(db.kind === 'embedded' ? { dataDir: env.dataDir } : {}),
+        migrations: db.migrations.applied.length,
+        appliedNow: db.migrations.ranNow,
+      });
+    }
+    return {
+      env,
+      db,
+      masterKey,
+      sessionSecret: sessionSecretFor(masterKey.key),
+      startedAt: new Date(),
+      close: () => db.close(),
+    };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}
+
+const SLOT = Symbol.for('engram.instance');
+type Slot = { instance?: Promise<Engram> };
+const slot = (): Slot => {
+  const g = globalThis as unknown as Record<symbol, Slot>;
+  return (g[SLOT] ??= {});
+};
+
+/** The process-wide instance, started on first use. */
+export function getEngram(): Promise<Engram> {
+  const s = slot();
+  s.instance ??= startEngram().catch((e: unknown) => {
+    s.instance = undefined;
+    throw e;
+  });
+  return s.instance;
+}
+
+/** Closes the database (and releases the data-folder lock). Safe to call more than once. */
+export async function shutdownEngram(): Promise<void> {
+  const s = slot();
+  const running = s.instance;
+  s.instance = undefined;
+  if (!running) return;
+  const engram = await running.catch(() => null);
+  if (engram) await engram.close();
+}
