@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { z, ZodError } from 'zod';
+import { DomainError } from '@/server/errors';
+import { errorBody, fromZod } from './errors';
+import { collectRoutes } from './routes';
+import { appRouter } from './routers/_app';
+
+describe('REST routes from procedure metadata', () => {
+  const routes = collectRoutes(appRouter);
+
+  it('exposes only procedures with openapi meta, with their path parameters', () => {
+    const byPath = Object.fromEntries(routes.map((r) => [`${r.openapi.method} ${r.openapi.path}`, r]));
+    expect(Object.keys(byPath).sort()).toEqual(['DELETE /keys/{id}', 'GET /keys', 'GET /projects', 'GET /projects/current', 'POST /keys', 'POST /projects']);
+    const revoke = byPath['DELETE /keys/{id}']!;
+    expect(revoke.pathParams).toEqual(['id']);
+    expect(revoke.pattern.exec('/keys/abc')?.[1]).toBe('abc');
+    expect(revoke.pattern.test('/keys/abc/def')).toBe(false);
+    expect(routes.some((r) => r.procedurePath.startsWith('auth.'))).toBe(false);
+  });
+});
+
+describe('error mapping', () => {
+  it('maps every domain code to its HTTP status', () => {
+    const cases: [DomainError, number][] = [
+      [new DomainError('INVALID', 'x'), 400],
+      [new DomainError('UNAUTHORIZED', 'x'), 401],
+      [new DomainError('FORBIDDEN', 'x'), 403],
+      [new DomainError('NOT_FOUND', 'x'), 404],
+      [new DomainError('CONFLICT', 'x'), 409],
+      [new DomainError('LIMIT_EXCEEDED', 'x'), 400],
+      [new DomainError('LIMIT_EXCEEDED', 'x', undefined, { tooLarge: true }), 413],
+      [new DomainError('UNAVAILABLE', 'x'), 503],
+    ];
+    for (const [e, status] of cases) expect(errorBody(e)).toMatchObject({ status, body: { code: e.code } });
+  });
+
+  it('turns a zod error into INVALID with the JSON path', () => {
+    const r = z.object({ items: z.array(z.object({ n: z.number() })) }).safeParse({ items: [{ n: 1 }, { n: 'x' }] });
+    const e = fromZod(r.error as ZodError);
+    expect(e.code).toBe('INVALID');
+    expect(e.details?.path).toEqual(['items', 1, 'n']);
+    expect(e.details?.expected).toBe('number');
+    expect(e.message).toMatch(/items\.1\.n/);
+  });
+
+  it('hides unexpected errors behind a 500 without leaking their message', () => {
+    const quiet = process.env.ENGRAM_LOG_LEVEL;
+    process.env.ENGRAM_LOG_LEVEL = 'silent';
+    expect(errorBody(new Error('password=hunter2'))).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'Internal error' } });
+    process.env.ENGRAM_LOG_LEVEL = quiet;
+  });
+});
