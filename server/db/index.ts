@@ -4,3 +4,5 @@ export { runMigrations, readMigrations, MigrationError, type Migration, type Mig
 export { DataDirLockedError, acquireDataDirLock } from './lock';
 export { withTransaction, inTransaction, adoptTransaction, type Db, type Tx } from './transaction';
 export { Prisma } from './generated/client';
+export * as sql from './sql';
+export type { Cond, OrderTerm, Primitive, RecordRow, NewRecord, NewEdge } from './sql';

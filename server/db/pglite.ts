@@ -24,7 +24,7 @@ export async function openPglite(opts: PgliteOptions): Promise<Driver> {
   } else {
     pg = await PGlite.create({ extensions: { vector } });
   }
-  await pg.exec(`SET statement_timeout = ${Math.trunc(opts.statementTimeoutMs)}`);
+  await pg.exec(`SET statement_timeout = ${Math.trunc(opts.statementTimeoutMs)}; SET timezone = 'UTC'`);
 
   let closed = false;
   return {

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * The SearchQuery (DESIGN.md §4). One schema drives find, delete-by-query, label counts and, later,
+ * the filter of semantic search. `where` is checked structurally by parseWhere, which knows the
+ * operators and reports the JSON path of anything it refuses.
+ */
+export const QUERY_LIMITS = { maxDepth: 12, maxNodes: 500, maxIn: 1_000, maxLabels: 100, maxSkip: 1_000_000, maxLimit: 1_000, defaultLimit: 100 } as const;
+
+export const ZSortDir = z.enum(['asc', 'desc']);
+export const ZWhere = z.record(z.string(), z.unknown()).describe('conditions on properties: equality, $in, $id, $and, $or, $not');
+export const ZOrderBy = z
+  .union([ZSortDir, z.record(z.string(), ZSortDir)])
+  .describe('"asc"/"desc" on the record id (time order), or { property: "asc" | "desc" }; nulls and missing last');
+
+export const ZQueryLabels = z.array(z.string().min(1).max(128)).max(QUERY_LIMITS.maxLabels);
+
+export const ZSearchQuery = z
+  .object({
+    labels: ZQueryLabels.optional(),
+    where: ZWhere.optional(),
+    orderBy: ZOrderBy.optional(),
+    skip: z.coerce.number().int().min(0).max(QUERY_LIMITS.maxSkip).optional(),
+    limit: z.coerce.number().int().min(1).max(QUERY_LIMITS.maxLimit).optional().describe('1..1000, default 100'),
+  })
+  .strict();
+export type TSearchQuery = z.infer<typeof ZSearchQuery>;
+
+export const ZFilterQuery = z.object({ labels: ZQueryLabels.optional(), where: ZWhere.optional() }).strict();
+export type TFilterQuery = z.infer<typeof ZFilterQuery>;

@@ -1,0 +1,6 @@
+export { createRecord, importJson, importCsv, findRecord, getRecord, updateRecord, setRecord, deleteRecord, deleteRecords, searchRecords, countLabels } from './records';
+export { LIMITS } from './limits';
+export { toRecord } from './output';
+export { inferType, isDatetimeString, PROPERTY_TYPES, type PropType } from './types';
+export { parseCsv, csvToDocuments } from './csv';
+export * from './records.schema';

@@ -1,0 +1,171 @@
+import { sql as S, withTransaction, type RecordRow } from '@/server/db';
+import { DomainError } from '@/server/errors';
+import type { ProjectDeps } from '../deps';
+import { isEmptyFilter, parseOrder, parseWhere, QUERY_LIMITS, ZFilterQuery, ZSearchQuery } from '../query';
+import { csvToDocuments } from './csv';
+import { LIMITS } from './limits';
+import { toRecord } from './output';
+import { isPlainObject, Planner, planProperties } from './plan';
+import { ZCreateRecordInput, ZImportCsvInput, ZImportJsonInput, type TImportResult, type TRecord, type TWriteOptions } from './records.schema';
+import { rowsById, writePlan } from './write';
+
+const { recordSql } = S;
+
+export async function createRecord(deps: ProjectDeps, input: unknown): Promise<TRecord> {
+  const parsed = ZCreateRecordInput.parse(input);
+  const planner = new Planner(parsed.options);
+  if (parsed.data) planner.addDocument(parsed.label, parsed.data, ['data']);
+  else planner.addTyped(parsed.label, parsed.properties!, ['properties']);
+  return withTransaction(deps.db, async (tx) => {
+    const out = await writePlan({ ...deps, db: tx }, planner.plan(), parsed.options);
+    return getRecord({ ...deps, db: tx }, out.topIds[0]!);
+  });
+}
+
+function parseJsonl(text: string): unknown[] {
+  const docs: unknown[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      docs.push(JSON.parse(line));
+    } catch (e) {
+      throw new DomainError('INVALID', `Line ${i + 1} is not valid JSON: ${(e as Error).message}`, { path: ['data', i], expected: 'one JSON object per line' });
+    }
+  });
+  return docs;
+}
+
+async function importDocuments(deps: ProjectDeps, planner: Planner, options: TWriteOptions | undefined): Promise<TImportResult> {
+  const plan = planner.plan();
+  return withTransaction(deps.db, async (tx) => {
+    const out = await writePlan({ ...deps, db: tx }, plan, options);
+    const result: TImportResult = { created: out.created, updated: out.updated, relationships: out.relationships };
+    if (options?.returnResult && out.topIds.length <= LIMITS.importReturnRecords) {
+      const rows = await rowsById(tx, deps.projectId, out.topIds);
+      result.records = out.topIds.map((id) => toRecord(rows.get(id)!));
+    }
+    return result;
+  });
+}
+
+/**
+ * JSON import: an object (one record, or with no label, one label per top-level key), an array of
+ * objects, or JSONL text. The whole import is one transaction.
+ */
+export async function importJson(deps: ProjectDeps, input: unknown): Promise<TImportResult> {
+  const parsed = ZImportJsonInput.parse(input);
+  const planner = new Planner(parsed.options);
+  const data = typeof parsed.data === 'string' ? parseJsonl(parsed.data) : parsed.data;
+  if (Array.isArray(data)) {
+    if (!parsed.label) throw new DomainError('INVALID', 'A label is required to import an array or JSONL', { path: ['label'], expected: 'a label' });
+    if (data.length > LIMITS.recordsPerWrite) {
+      throw new DomainError('LIMIT_EXCEEDED', `One import may hold at most ${LIMITS.recordsPerWrite} records`, { path: ['data'], limit: LIMITS.recordsPerWrite }, { tooLarge: true });
+    }
+    data.forEach((doc, i) => planner.addDocument(parsed.label!, doc, ['data', i]));
+  } else if (parsed.label) {
+    planner.addDocument(parsed.label, data, ['data']);
+  } else {
+    for (const [label, value] of Object.entries(data)) {
+      if (Array.isArray(value)) value.forEach((doc, i) => planner.addDocument(label, doc, ['data', label, i]));
+      else if (isPlainObject(value)) planner.addDocument(label, value, ['data', label]);
+      else throw new DomainError('INVALID', `Without a label, each top-level key names a label and holds an object or an array of objects (at data.${label})`, { path: ['data', label], expected: 'object or array of objects' });
+    }
+  }
+  return importDocuments(deps, planner, parsed.options);
+}
+
+export async function importCsv(deps: ProjectDeps, input: unknown): Promise<TImportResult> {
+  const parsed = ZImportCsvInput.parse(input);
+  const { delimiter, header, inferTypes, ...options } = parsed.options ?? {};
+  const docs = csvToDocuments(parsed.csv, { delimiter, header, inferTypes });
+  if (docs.length > LIMITS.recordsPerWrite) {
+    throw new DomainError('LIMIT_EXCEEDED', `One import may hold at most ${LIMITS.recordsPerWrite} records`, { path: ['csv'], limit: LIMITS.recordsPerWrite }, { tooLarge: true });
+  }
+  const planner = new Planner(options);
+  docs.forEach((doc, i) => planner.addDocument(parsed.label, doc, ['csv', i + (header === false ? 0 : 1)]));
+  return importDocuments(deps, planner, options);
+}
+
+export async function findRecord(deps: ProjectDeps, id: string): Promise<TRecord | null> {
+  const rows = await deps.db.$queryRaw<RecordRow[]>(recordSql.selectRecordsById(deps.projectId, [id]));
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+export async function getRecord(deps: ProjectDeps, id: string): Promise<TRecord> {
+  const rec = await findRecord(deps, id);
+  if (!rec) throw new DomainError('NOT_FOUND', `Record ${id} not found`, { path: ['id'], got: id });
+  return rec;
+}
+
+async function rewriteRecord(deps: ProjectDeps, id: string, data: Record<string, unknown>, mode: 'merge' | 'replace'): Promise<TRecord> {
+  const next = planProperties(data, ['data']);
+  return withTransaction(deps.db, async (tx) => {
+    const [row] = await tx.$queryRaw<RecordRow[]>(recordSql.selectRecordsForUpdate(deps.projectId, [id]));
+    if (!row) throw new DomainError('NOT_FOUND', `Record ${id} not found`, { path: ['id'], got: id });
+    const merged =
+      mode === 'merge'
+        ? { id, data: { ...row.data, ...next.data }, types: { ...row.types, ...next.types } }
+        : { id, data: next.data, types: next.types };
+    await tx.$executeRaw(recordSql.updateRecordsData(deps.projectId, [merged]));
+    return getRecord({ ...deps, db: tx }, id);
+  });
+}
+
+/** PATCH: the given properties replace theirs; the others stay. */
+export const updateRecord = (deps: ProjectDeps, input: { id: string; data: Record<string, unknown> }) => rewriteRecord(deps, input.id, input.data, 'merge');
+/** PUT: the record's properties become exactly the given ones. */
+export const setRecord = (deps: ProjectDeps, input: { id: string; data: Record<string, unknown> }) => rewriteRecord(deps, input.id, input.data, 'replace');
+
+/** Deletes a record and its relationships; with cascade, also the children made from its nested objects. */
+export async function deleteRecord(deps: ProjectDeps, input: { id: string; cascade?: boolean }): Promise<{ deleted: number }> {
+  return withTransaction(deps.db, async (tx) => {
+    const exists = await findRecord({ ...deps, db: tx }, input.id);
+    if (!exists) throw new DomainError('NOT_FOUND', `Record ${input.id} not found`, { path: ['id'], got: input.id });
+    const ids = input.cascade
+      ? (await tx.$queryRaw<{ id: string }[]>(recordSql.selectNestedDescendants(deps.projectId, input.id))).map((r) => r.id)
+      : [input.id];
+    let deleted = 0;
+    for (let i = 0; i < ids.length; i += 2_000) deleted += await tx.$executeRaw(recordSql.deleteRecordsById(deps.projectId, ids.slice(i, i + 2_000)));
+    return { deleted };
+  });
+}
+
+/** Deletes every record the filter matches; an empty filter is refused unless forced. */
+export async function deleteRecords(deps: ProjectDeps, input: unknown): Promise<{ deleted: number }> {
+  const { force, ...rest } = (input ?? {}) as { force?: unknown };
+  if (force !== undefined && typeof force !== 'boolean') throw new DomainError('INVALID', 'force must be a boolean', { path: ['force'], expected: 'boolean' });
+  const q = ZFilterQuery.parse(rest);
+  if (isEmptyFilter(q.labels, q.where) && !force) {
+    throw new DomainError('INVALID', 'Refusing to delete every record of the project: give labels or where, or "force": true', { path: ['where'], expected: 'a filter, or force: true' });
+  }
+  const where = parseWhere(q.where);
+  const deleted = await deps.db.$executeRaw(recordSql.deleteRecordsWhere({ projectId: deps.projectId, labels: q.labels, where }));
+  return { deleted };
+}
+
+export async function searchRecords(deps: ProjectDeps, input: unknown): Promise<{ items: TRecord[]; total: number }> {
+  const q = ZSearchQuery.parse(input ?? {});
+  const where = parseWhere(q.where);
+  const spec = {
+    projectId: deps.projectId,
+    labels: q.labels,
+    where,
+    order: parseOrder(q.orderBy),
+    skip: q.skip ?? 0,
+    limit: q.limit ?? QUERY_LIMITS.defaultLimit,
+  };
+  const [rows, count] = await Promise.all([
+    deps.db.$queryRaw<RecordRow[]>(recordSql.searchRecords(spec)),
+    deps.db.$queryRaw<{ n: number }[]>(recordSql.countRecords(spec)),
+  ]);
+  return { items: rows.map(toRecord), total: count[0]?.n ?? 0 };
+}
+
+/** Record counts per label among the records the filter matches. */
+export async function countLabels(deps: ProjectDeps, input: unknown): Promise<Record<string, number>> {
+  const q = ZFilterQuery.parse(input ?? {});
+  const rows = await deps.db.$queryRaw<{ label: string; n: number }[]>(
+    recordSql.countLabels({ projectId: deps.projectId, labels: q.labels, where: parseWhere(q.where) }),
+  );
+  return Object.fromEntries(rows.map((r) => [r.label, r.n]));
+}

@@ -1,0 +1,108 @@
+import { sql as S, withTransaction, type Db, type NewEdge, type RecordRow, type Tx } from '@/server/db';
+import { DomainError } from '@/server/errors';
+import type { ProjectDeps } from '../deps';
+import type { PlannedRecord, WritePlan } from './plan';
+import type { TWriteOptions } from './records.schema';
+
+const { recordSql, relationshipSql } = S;
+const CHUNK = 2_000;
+
+export type WriteOutcome = { created: number; updated: number; relationships: number; topIds: string[] };
+
+async function inChunks<T>(items: T[], fn: (chunk: T[]) => Promise<unknown>) {
+  for (let i = 0; i < items.length; i += CHUNK) await fn(items.slice(i, i + CHUNK));
+}
+
+export const rowsById = async (db: Db, projectId: string, ids: string[]): Promise<Map<string, RecordRow>> => {
+  const out = new Map<string, RecordRow>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await db.$queryRaw<RecordRow[]>(recordSql.selectRecordsById(projectId, ids.slice(i, i + CHUNK)));
+    for (const r of rows) out.set(r.id, r);
+  }
+  return out;
+};
+
+type Upsert = { planned: PlannedRecord; existing: RecordRow };
+
+/**
+ * mergeBy: each top-level record either merges into the one existing record of its label with the same
+ * key values, or is created. Documents of one batch that share a key merge into each other first.
+ * An advisory lock per key makes concurrent upserts of the same key take turns.
+ */
+async function resolveUpserts(tx: Tx, projectId: string, plan: WritePlan, options: TWriteOptions) {
+  const mergeBy = options.mergeBy!;
+  const rewrite = options.mergeStrategy === 'rewrite';
+  const redirect = new Map<string, string>(); // planned id -> id it merged into
+  const updates = new Map<string, Upsert>();
+  const firstOfKey = new Map<string, PlannedRecord>();
+  const dropped = new Set<string>();
+
+  for (const rec of plan.records) {
+    if (!rec.top) continue;
+    const keys: Record<string, unknown> = {};
+    for (const k of mergeBy) {
+      if (!(k in rec.data)) {
+        throw new DomainError('INVALID', `Record ${rec.root} has no value for the mergeBy property "${k}"`, { path: ['data', rec.root, k], expected: 'a value for every mergeBy property' });
+      }
+      keys[k] = rec.data[k];
+    }
+    const keyText = `${rec.label}\u0000${JSON.stringify(keys)}`;
+    const earlier = firstOfKey.get(keyText);
+    if (earlier) {
+      merge(earlier, rec, rewrite);
+      redirect.set(rec.id, redirect.get(earlier.id) ?? earlier.id);
+      dropped.add(rec.id);
+      continue;
+    }
+    firstOfKey.set(keyText, rec);
+    await tx.$queryRaw(recordSql.lockMergeKey(projectId, rec.label, keys));
+    const found = await tx.$queryRaw<RecordRow[]>(recordSql.selectByMergeKeys(projectId, rec.label, keys));
+    if (found.length > 1) {
+      throw new DomainError('CONFLICT', `More than one ${rec.label} record matches the mergeBy values ${JSON.stringify(keys)}`, { path: ['options', 'mergeBy'], got: keys });
+    }
+    if (found[0]) {
+      updates.set(rec.id, { planned: rec, existing: found[0] });
+      redirect.set(rec.id, found[0].id);
+    }
+  }
+  return { redirect, updates, dropped };
+}
+
+function merge(into: PlannedRecord, from: PlannedRecord, rewrite: boolean) {
+  if (rewrite) {
+    into.data = { ...from.data };
+    into.types = { ...from.types };
+  } else {
+    Object.assign(into.data, from.data);
+    Object.assign(into.types, from.types);
+  }
+}
+
+/** Writes a plan atomically: every record and edge, or nothing. */
+export async function writePlan(deps: ProjectDeps, plan: WritePlan, options: TWriteOptions = {}): Promise<WriteOutcome> {
+  return withTransaction(deps.db, async (tx) => {
+    let redirect = new Map<string, string>();
+    let updates = new Map<string, Upsert>();
+    let dropped = new Set<string>();
+    if (options.mergeBy) ({ redirect, updates, dropped } = await resolveUpserts(tx, deps.projectId, plan, options));
+
+    const inserts = plan.records.filter((r) => !updates.has(r.id) && !dropped.has(r.id));
+    await inChunks(inserts, (chunk) =>
+      tx.$executeRaw(recordSql.insertRecords(deps.projectId, chunk.map((r) => ({ id: r.id, label: r.label, data: r.data, types: r.types })))),
+    );
+
+    const rewrite = options.mergeStrategy === 'rewrite';
+    const changed = [...updates.values()].map(({ planned, existing }) => ({
+      id: existing.id,
+      data: rewrite ? planned.data : { ...existing.data, ...planned.data },
+      types: rewrite ? planned.types : { ...existing.types, ...planned.types },
+    }));
+    await inChunks(changed, (chunk) => tx.$executeRaw(recordSql.updateRecordsData(deps.projectId, chunk)));
+
+    const edges: NewEdge[] = plan.edges.map((e) => ({ ...e, sourceId: redirect.get(e.sourceId) ?? e.sourceId, origin: 'nested' }));
+    await inChunks(edges, (chunk) => tx.$executeRaw(relationshipSql.upsertEdges(deps.projectId, chunk)));
+
+    const topIds = plan.records.filter((r) => r.top).map((r) => redirect.get(r.id) ?? r.id);
+    return { created: inserts.length, updated: changed.length, relationships: edges.length, topIds: [...new Set(topIds)] };
+  });
+}
