@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
 import './globals.css';
 
-export const metadata: Metadata = { title: 'Engram', description: 'A memory database for AI agents' };
+export const metadata: Metadata = {
+  title: { default: 'Engram', template: '%s · Engram' },
+  description: 'A memory database for AI agents',
+};
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (

@@ -1,0 +1,7 @@
+import { ComingSoon } from '@/components/ui/coming-soon';
+
+export const metadata = { title: 'Search' };
+
+export default function SearchPage() {
+  return <ComingSoon section="search" />;
+}
