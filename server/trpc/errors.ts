@@ -23,6 +23,7 @@ export function fromZod(e: ZodError, pathPrefix: (string | number)[] = []): Doma
   const where = path.length > 0 ? path.join('.') : 'input';
   const details: ErrorDetails = { path, expected: first?.message };
   if (first && 'expected' in first && typeof first.expected === 'string') details.expected = first.expected;
+  else if (first && 'format' in first && typeof first.format === 'string') details.expected = first.format;
   if (e.issues.length > 1) {
     details.issues = e.issues.map((i) => ({ path: [...pathPrefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message }));
   }

@@ -44,5 +44,6 @@ export function collectRoutes(router: AnyRouter): RestRoute[] {
       output: def.output as ZodType | undefined,
     });
   }
-  return routes;
+  // A static segment beats a parameter: POST /relationships/search before POST /relationships/{sourceId}.
+  return routes.sort((a, b) => a.pathParams.length - b.pathParams.length);
 }

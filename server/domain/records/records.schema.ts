@@ -84,3 +84,6 @@ export const ZImportResult = z.object({
   records: z.array(ZRecordOutput).optional(),
 });
 export type TImportResult = z.infer<typeof ZImportResult>;
+
+/** A boolean that may arrive as a query-string "true"/"false". */
+export const ZBoolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);

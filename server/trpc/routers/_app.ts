@@ -2,11 +2,16 @@ import { router } from '../init';
 import { authRouter } from './auth.router';
 import { keysRouter } from './keys.router';
 import { projectsRouter } from './projects.router';
+import { labelsRouter, recordsRouter } from './records.router';
+import { relationshipsRouter } from './relationships.router';
 
 export const appRouter = router({
   auth: authRouter,
   projects: projectsRouter,
   keys: keysRouter,
+  records: recordsRouter,
+  relationships: relationshipsRouter,
+  labels: labelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,2 @@
+export { attachRelationships, detachRelationships, searchRelationships, getNeighbors, listRecordRelationships, type TRecordEdge } from './relationships';
+export * from './relationships.schema';
