@@ -13,6 +13,8 @@ export type OpenApiMeta = {
   envelope?: 'data' | 'list';
   /** HTTP status on success (201 for creations). */
   status?: number;
+  /** Answer REST with one string field of the output as a raw body of this type (e.g. Markdown). */
+  raw?: { contentType: string; field: string };
 };
 export type Meta = { openapi?: OpenApiMeta; auth?: Requirement | 'public' | 'session' };
 

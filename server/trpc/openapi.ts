@@ -83,9 +83,12 @@ export function buildOpenApiDocument(router: AnyRouter, opts: { version: string;
       const items = output.properties?.items ?? { type: 'array' };
       body = { type: 'object', required: ['data', 'total'], properties: { data: items, total: { type: 'integer' } } };
     }
+    const success = openapi.raw
+      ? { description: 'Success', content: { [openapi.raw.contentType]: { schema: { type: 'string' } } } }
+      : { description: 'Success', content: { 'application/json': { schema: body } } };
     const errorRef = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     operation.responses = {
-      [String(openapi.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: body } } },
+      [String(openapi.status ?? 200)]: success,
       '400': errorRef,
       '401': errorRef,
       '403': errorRef,

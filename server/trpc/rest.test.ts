@@ -61,7 +61,8 @@ describe('OpenAPI document', () => {
       const op = doc.paths[route.openapi.path]?.[route.openapi.method.toLowerCase()];
       expect(op, `${route.openapi.method} ${route.openapi.path}`).toBeDefined();
       const ok = op.responses[String(route.openapi.status ?? 200)];
-      expect(ok.content['application/json'].schema.properties.data).toBeDefined();
+      if (route.openapi.raw) expect(ok.content[route.openapi.raw.contentType].schema.type).toBe('string');
+      else expect(ok.content['application/json'].schema.properties.data).toBeDefined();
       for (const p of route.pathParams) expect(op.parameters).toContainEqual(expect.objectContaining({ name: p, in: 'path', required: true }));
       if (['POST', 'PUT', 'PATCH'].includes(route.openapi.method) && route.input) {
         const hasBody = op.requestBody?.content['application/json'].schema;

@@ -91,6 +91,10 @@ export function createRestHandler(router: AnyRouter, opts: RestOptions) {
       const status = route.openapi.status ?? 200;
       const headers: Record<string, string> = {};
       ctx.resHeaders.forEach((v, k) => (headers[k] = v));
+      if (route.openapi.raw) {
+        const body = String((result as Record<string, unknown>)[route.openapi.raw.field] ?? '');
+        return new Response(body, { status, headers: { ...headers, 'content-type': `${route.openapi.raw.contentType}; charset=utf-8` } });
+      }
       if (route.openapi.envelope === 'list') {
         const { items, total } = result as { items: unknown[]; total: number };
         return json(status, { data: items, total }, headers);
