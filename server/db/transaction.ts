@@ -28,3 +28,9 @@ export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, opt
 }
 
 export const inTransaction = (db: Db): boolean => !isRoot(db);
+
+/** A unique-constraint violation (two writers raced for the same key), as Prisma reports it. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } };
+  return err?.code === 'P2002' || err?.meta?.driverAdapterError?.cause?.originalCode === '23505';
+}

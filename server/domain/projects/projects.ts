@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import { isUniqueViolation } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { BaseDeps } from '../deps';
 import { isUuid, ZCreateProjectInput, type TProject } from './projects.schema';
@@ -10,9 +11,14 @@ const toProject = (r: Row): TProject => ({ id: r.id, name: r.name, createdAt: r.
 
 export async function createProject(deps: BaseDeps, input: unknown): Promise<TProject> {
   const { name } = ZCreateProjectInput.parse(input);
-  const existing = await deps.db.project.findUnique({ where: { name } });
-  if (existing) throw new DomainError('CONFLICT', `A project named "${name}" already exists`, { path: ['name'], got: name });
-  return toProject(await deps.db.project.create({ data: { id: uuidv7(), name } }));
+  const conflict = () => new DomainError('CONFLICT', `A project named "${name}" already exists`, { path: ['name'], got: name });
+  if (await deps.db.project.findUnique({ where: { name } })) throw conflict();
+  try {
+    return toProject(await deps.db.project.create({ data: { id: uuidv7(), name } }));
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict(); // a concurrent create won the race
+    throw e;
+  }
 }
 
 export async function listProjects(deps: BaseDeps): Promise<{ items: TProject[]; total: number }> {
