@@ -21,6 +21,7 @@ const ZEnv = z.object({
   ENGRAM_PG_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   ENGRAM_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   ENGRAM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  ENGRAM_MAX_HOPS: z.coerce.number().int().min(1).max(10).default(5),
   ENGRAM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

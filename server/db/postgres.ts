@@ -8,7 +8,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Driver> {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolMax,
-    options: `-c statement_timeout=${Math.trunc(opts.statementTimeoutMs)} -c timezone=UTC`,
+    options: `-c statement_timeout=${Math.trunc(opts.statementTimeoutMs)} -c timezone=UTC -c jit=off`,
   });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});

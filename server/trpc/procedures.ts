@@ -34,6 +34,6 @@ export const projectProcedure = (needs: Exclude<Requirement, 'master'>) =>
     .use(async ({ ctx, next }) => {
       const db = ctx.engram.db.prisma;
       const project: TProject = await resolveProject({ db }, ctx.principal, ctx.headers.get(PROJECT_HEADER));
-      const deps: ProjectDeps = { db, projectId: project.id };
+      const deps: ProjectDeps = { db, projectId: project.id, maxHops: ctx.engram.env.ENGRAM_MAX_HOPS };
       return next({ ctx: { project, deps } });
     });

@@ -1,7 +1,7 @@
-import { ComingSoon } from '@/components/ui/coming-soon';
+import { ImportPage } from '@/components/import/import-page';
 
 export const metadata = { title: 'Import' };
 
-export default function ImportPage() {
-  return <ComingSoon section="import" />;
+export default function ImportSectionPage() {
+  return <ImportPage />;
 }

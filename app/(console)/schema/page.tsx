@@ -1,7 +1,7 @@
-import { ComingSoon } from '@/components/ui/coming-soon';
+import { SchemaView } from '@/components/schema/schema-view';
 
 export const metadata = { title: 'Schema' };
 
 export default function SchemaPage() {
-  return <ComingSoon section="schema" />;
+  return <SchemaView />;
 }

@@ -1,6 +1,9 @@
 export * from './compose';
 export * as recordSql from './records';
 export * as relationshipSql from './relationships';
-export { compileCond, compileFilter, compileOrder, type Cond, type OrderTerm, type Primitive } from './where';
+export * as schemaSql from './schema';
+export { compileCond, compileFilter, compileOrder, propertyOrder, newScope, type Cond, type OrderTerm, type Primitive, type Scalar, type CmpOp, type ValueKind, type DatePart, type TextOp, type Direction, type Scope } from './where';
 export type { RecordRow, NewRecord, SearchSpec } from './records';
 export type { NewEdge, EdgeSearch, EndFilter } from './relationships';
+export * as selectSql from './select';
+export type { Expr, FieldRef, Unit, AliasPairs, SelectSpec } from './select';

@@ -1,48 +1,157 @@
-import { and, join, jsonb, not, or, sql, uuidList, FALSE, type Sql } from './compose';
+import { and, join, jsonb, not, or, raw, sql, uuidList, FALSE, TRUE, type Sql } from './compose';
 
 /**
  * The compiled form of a SearchQuery filter. server/domain/query parses and validates user JSON into
- * this tree; this file turns the tree into SQL over `record r`. Property names and values are always
- * bind parameters; operators come from the closed set of node kinds below.
+ * this tree; this file turns it into SQL over `record <alias>`. Property names, labels, types and values
+ * are always bind parameters. Aliases are generated here (r, t1, t2, …), operators, casts and date parts
+ * come from the closed tables below, and every sub-select carries the project scope.
  */
-export type Primitive = string | number | boolean | null;
+export type Scalar = string | number | boolean | null;
+/** Kept for callers of the first version of this module. */
+export type Primitive = Scalar;
+export type CmpOp = 'gt' | 'gte' | 'lt' | 'lte';
+export type ValueKind = 'number' | 'datetime' | 'string' | 'boolean';
+export type DatePart = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second';
+export type TextOp = 'contains' | 'startsWith' | 'endsWith';
+export type Direction = 'out' | 'in' | 'any';
+
 export type Cond =
-  | { kind: 'and'; items: Cond[] }
-  | { kind: 'or'; items: Cond[] }
+  | { kind: 'and' | 'or' | 'nor' | 'xor'; items: Cond[] }
   | { kind: 'not'; item: Cond }
   | { kind: 'id'; ids: string[] }
-  | { kind: 'eq'; prop: string; value: Primitive }
-  | { kind: 'in'; prop: string; values: Primitive[] };
+  | { kind: 'eq'; prop: string; value: Scalar }
+  | { kind: 'in'; prop: string; values: Scalar[] }
+  | { kind: 'cmp'; prop: string; op: CmpOp; value: number | string | boolean; as: ValueKind }
+  | { kind: 'text'; prop: string; op: TextOp; value: string }
+  | { kind: 'exists'; prop: string }
+  | { kind: 'type'; prop: string; type: string }
+  | { kind: 'part'; prop: string; part: DatePart; op: CmpOp | 'eq'; value: number }
+  | { kind: 'related'; label: string; types?: string[]; direction: Direction; minHops: number; maxHops: number; where?: Cond; alias?: string };
+
+const CMP: Record<CmpOp | 'eq', Sql> = { gt: raw('>'), gte: raw('>='), lt: raw('<'), lte: raw('<='), eq: raw('=') };
+const CAST: Record<ValueKind, Sql> = { number: raw('numeric'), datetime: raw('timestamptz'), string: raw('text'), boolean: raw('boolean') };
+const PART: Record<DatePart, Sql> = {
+  year: raw('YEAR'),
+  month: raw('MONTH'),
+  day: raw('DAY'),
+  hour: raw('HOUR'),
+  minute: raw('MINUTE'),
+  second: raw('SECOND'),
+};
+
+/** Compilation state: the project every sub-select is scoped to, and a counter for fresh aliases. */
+export type Scope = { projectId: string; aliases: number };
+export const newScope = (projectId: string): Scope => ({ projectId, aliases: 0 });
+
+type Ctx = { scope: Scope; a: Sql };
 
 /** Equality that also matches any element of an array property; both forms are served by the GIN index. */
-function eq(prop: string, value: Primitive): Sql {
-  const scalar = sql`r.data @> ${jsonb({ [prop]: value })}`;
+function eq(a: Sql, prop: string, value: Scalar): Sql {
+  const scalar = sql`${a}.data @> ${jsonb({ [prop]: value })}`;
   if (value === null) return scalar;
-  return sql`(${scalar} OR r.data @> ${jsonb({ [prop]: [value] })})`;
+  return sql`(${scalar} OR ${a}.data @> ${jsonb({ [prop]: [value] })})`;
 }
 
-export function compileCond(c: Cond): Sql {
+/** `test` applied to the value of a scalar property of type `t`, or to any element of a `t[]` property. */
+function typed(a: Sql, prop: string, types: string[], test: (v: Sql) => Sql): Sql {
+  const scalarTypes = types;
+  const arrayTypes = types.map((t) => `${t}[]`);
+  return sql`(CASE WHEN ${a}.types ->> ${prop} IN (${join(scalarTypes)}) THEN ${test(sql`(${a}.data ->> ${prop})`)}
+    WHEN ${a}.types ->> ${prop} IN (${join(arrayTypes)}) THEN EXISTS (SELECT 1 FROM jsonb_array_elements_text(${a}.data -> ${prop}) AS x(v) WHERE ${test(sql`x.v`)})
+    ELSE FALSE END)`;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function related(c: Extract<Cond, { kind: 'related' }>, ctx: Ctx): Sql {
+  const { scope } = ctx;
+  const t = raw(`t${++scope.aliases}`);
+  const inner = c.where ? compile(c.where, { scope, a: t }) : TRUE;
+  const typeFilter = (e: Sql) => (c.types && c.types.length > 0 ? sql`AND ${e}.type IN (${join(c.types)})` : sql``);
+  const p = sql`${scope.projectId}::uuid`;
+
+  if (c.minHops === 1 && c.maxHops === 1) {
+    // One hop: edges carry both ends' labels, so the target label filters the edge index directly.
+    const out = sql`SELECT e.source_id FROM relationship e JOIN record ${t} ON ${t}.project_id = e.project_id AND ${t}.id = e.target_id
+      WHERE e.project_id = ${p} AND e.target_label = ${c.label} ${typeFilter(sql`e`)} AND ${t}.label = ${c.label} AND ${inner}`;
+    const inc = sql`SELECT e.target_id FROM relationship e JOIN record ${t} ON ${t}.project_id = e.project_id AND ${t}.id = e.source_id
+      WHERE e.project_id = ${p} AND e.source_label = ${c.label} ${typeFilter(sql`e`)} AND ${t}.label = ${c.label} AND ${inner}`;
+    if (c.direction === 'out') return sql`${ctx.a}.id IN (${out})`;
+    if (c.direction === 'in') return sql`${ctx.a}.id IN (${inc})`;
+    return sql`${ctx.a}.id IN (${out} UNION ${inc})`;
+  }
+
+  // Several hops: walk back from the matching related records, one edge per step, and keep the
+  // records reached at a depth within [minHops, maxHops]. `e.a_id -> e.b_id` is a step towards them.
+  const steps = {
+    out: sql`SELECT source_id AS a_id, target_id AS b_id, type FROM relationship WHERE project_id = ${p}`,
+    in: sql`SELECT target_id AS a_id, source_id AS b_id, type FROM relationship WHERE project_id = ${p}`,
+  };
+  const edges = c.direction === 'any' ? sql`(${steps.out} UNION ALL ${steps.in})` : sql`(${steps[c.direction]})`;
+  return sql`${ctx.a}.id IN (
+    WITH RECURSIVE walk(id, depth) AS (
+      SELECT ${t}.id, 0 FROM record ${t} WHERE ${t}.project_id = ${p} AND ${t}.label = ${c.label} AND ${inner}
+      UNION
+      SELECT e.a_id, w.depth + 1 FROM walk w JOIN ${edges} e ON e.b_id = w.id ${typeFilter(sql`e`)}
+      WHERE w.depth < ${c.maxHops}
+    )
+    SELECT id FROM walk WHERE depth >= ${c.minHops})`;
+}
+
+function compile(c: Cond, ctx: Ctx): Sql {
+  const { a } = ctx;
   switch (c.kind) {
     case 'and':
-      return and(c.items.map(compileCond));
+      return and(c.items.map((i) => compile(i, ctx)));
     case 'or':
-      return or(c.items.map(compileCond));
+      return or(c.items.map((i) => compile(i, ctx)));
+    case 'nor':
+      return not(or(c.items.map((i) => compile(i, ctx))));
+    case 'xor':
+      // Exactly one of the conditions holds.
+      if (c.items.length === 0) return FALSE;
+      return sql`((${join(c.items.map((i) => sql`(CASE WHEN ${compile(i, ctx)} THEN 1 ELSE 0 END)`), ' + ')}) = 1)`;
     case 'not':
-      return not(compileCond(c.item));
+      // A condition on a missing property is FALSE, never NULL, so NOT is its plain complement.
+      return not(compile(c.item, ctx));
     case 'id':
-      return c.ids.length === 0 ? FALSE : sql`r.id IN (${uuidList(c.ids)})`;
+      return c.ids.length === 0 ? FALSE : sql`${a}.id IN (${uuidList(c.ids)})`;
     case 'eq':
-      return eq(c.prop, c.value);
+      return eq(a, c.prop, c.value);
     case 'in':
-      return or(c.values.map((v) => eq(c.prop, v)));
+      return or(c.values.map((v) => eq(a, c.prop, v)));
+    case 'cmp': {
+      const cast = CAST[c.as];
+      const rhs = c.as === 'string' ? sql`${c.value}::text COLLATE "C"` : sql`${String(c.value)}::${cast}`;
+      const lhs = (v: Sql) => (c.as === 'string' ? sql`${v} COLLATE "C"` : sql`${v}::${cast}`);
+      return typed(a, c.prop, [c.as], (v) => sql`${lhs(v)} ${CMP[c.op]} ${rhs}`);
+    }
+    case 'text': {
+      const pattern = c.op === 'contains' ? `%${likeEscape(c.value)}%` : c.op === 'startsWith' ? `${likeEscape(c.value)}%` : `%${likeEscape(c.value)}`;
+      return typed(a, c.prop, ['string', 'datetime'], (v) => sql`${v} ILIKE ${pattern}`);
+    }
+    case 'exists':
+      return sql`(${a}.types ? ${c.prop})`;
+    case 'type':
+      return sql`COALESCE(${a}.types ->> ${c.prop} = ${c.type}, FALSE)`;
+    case 'part': {
+      return typed(a, c.prop, ['datetime'], (v) => sql`floor(EXTRACT(${PART[c.part]} FROM ${v}::timestamptz AT TIME ZONE 'UTC')) ${CMP[c.op]} ${c.value}`);
+    }
+    case 'related':
+      return related(c, ctx);
   }
 }
 
-/** The full filter: project scope first (always), then labels, then the condition tree. */
-export function compileFilter(projectId: string, labels: string[] | undefined, cond: Cond | undefined): Sql {
-  const parts: Sql[] = [sql`r.project_id = ${projectId}::uuid`];
-  if (labels && labels.length > 0) parts.push(labels.length === 1 ? sql`r.label = ${labels[0]}` : sql`r.label IN (${join(labels)})`);
-  if (cond) parts.push(compileCond(cond));
+export function compileCond(c: Cond, scope: Scope, alias = 'r'): Sql {
+  return compile(c, { scope, a: raw(alias) });
+}
+
+/** The full filter over `record r`: project scope first (always), then labels, then the condition tree. */
+export function compileFilter(projectId: string, labels: string[] | undefined, cond: Cond | undefined, alias = 'r'): Sql {
+  const a = raw(alias);
+  const parts: Sql[] = [sql`${a}.project_id = ${projectId}::uuid`];
+  if (labels && labels.length > 0) parts.push(labels.length === 1 ? sql`${a}.label = ${labels[0]}` : sql`${a}.label IN (${join(labels)})`);
+  if (cond) parts.push(compileCond(cond, newScope(projectId), alias));
   return and(parts);
 }
 
@@ -52,24 +161,28 @@ export type OrderTerm = { prop: string; dir: 'asc' | 'desc' } | { id: true; dir:
  * Typed order on a property, nulls (and missing) last: numbers, then datetimes, then booleans, then
  * strings in byte order (COLLATE "C", identical on PostgreSQL and PGlite); the id breaks ties.
  */
-export function compileOrder(terms: OrderTerm[]): Sql {
+export function compileOrder(terms: OrderTerm[], alias = 'r'): Sql {
+  const a = raw(alias);
   const parts: Sql[] = [];
-  let idDir: 'asc' | 'desc' = 'desc';
   let idGiven = false;
   for (const t of terms) {
     const dir = t.dir === 'asc' ? sql`ASC` : sql`DESC`;
     if ('id' in t) {
-      idDir = t.dir;
       idGiven = true;
-      parts.push(sql`r.id ${dir}`);
+      parts.push(sql`${a}.id ${dir}`);
       continue;
     }
-    const p = t.prop;
-    parts.push(sql`CASE WHEN r.types ->> ${p} = 'number' THEN (r.data ->> ${p})::numeric END ${dir} NULLS LAST`);
-    parts.push(sql`CASE WHEN r.types ->> ${p} = 'datetime' THEN (r.data ->> ${p})::timestamptz END ${dir} NULLS LAST`);
-    parts.push(sql`CASE WHEN r.types ->> ${p} = 'boolean' THEN (r.data ->> ${p})::boolean END ${dir} NULLS LAST`);
-    parts.push(sql`CASE WHEN r.types ->> ${p} = 'string' THEN (r.data ->> ${p}) END COLLATE "C" ${dir} NULLS LAST`);
+    parts.push(...propertyOrder(a, t.prop, dir));
   }
-  if (!idGiven) parts.push(idDir === 'desc' && terms.length === 0 ? sql`r.id DESC` : sql`r.id ASC`);
+  if (!idGiven) parts.push(terms.length === 0 ? sql`${a}.id DESC` : sql`${a}.id ASC`);
   return join(parts, ', ');
+}
+
+export function propertyOrder(a: Sql, p: string, dir: Sql): Sql[] {
+  return [
+    sql`CASE WHEN ${a}.types ->> ${p} = 'number' THEN (${a}.data ->> ${p})::numeric END ${dir} NULLS LAST`,
+    sql`CASE WHEN ${a}.types ->> ${p} = 'datetime' THEN (${a}.data ->> ${p})::timestamptz END ${dir} NULLS LAST`,
+    sql`CASE WHEN ${a}.types ->> ${p} = 'boolean' THEN (${a}.data ->> ${p})::boolean END ${dir} NULLS LAST`,
+    sql`CASE WHEN ${a}.types ->> ${p} = 'string' THEN (${a}.data ->> ${p}) END COLLATE "C" ${dir} NULLS LAST`,
+  ];
 }

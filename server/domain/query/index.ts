@@ -1,2 +1,3 @@
-export { parseWhere, parseOrder, isEmptyFilter } from './parse';
+export { parseWhere, parseWhereWithAliases, parseOrder, isEmptyFilter, isRelationBlock, type Aliases } from './parse';
+export { parseSelect, SELECT_LIMITS, type ParsedSelect } from './select';
 export { ZSearchQuery, ZFilterQuery, ZWhere, ZOrderBy, ZQueryLabels, QUERY_LIMITS, type TSearchQuery, type TFilterQuery } from './query.schema';

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * the filter of semantic search. `where` is checked structurally by parseWhere, which knows the
  * operators and reports the JSON path of anything it refuses.
  */
-export const QUERY_LIMITS = { maxDepth: 12, maxNodes: 500, maxIn: 1_000, maxLabels: 100, maxSkip: 1_000_000, maxLimit: 1_000, defaultLimit: 100 } as const;
+export const QUERY_LIMITS = { maxDepth: 12, maxNodes: 500, maxIn: 1_000, maxLabels: 100, maxSkip: 1_000_000, maxLimit: 1_000, defaultLimit: 100, maxHops: 5 } as const;
 
 export const ZSortDir = z.enum(['asc', 'desc']);
 export const ZWhere = z.record(z.string(), z.unknown()).describe('conditions on properties: equality, $in, $id, $and, $or, $not');
@@ -20,6 +20,8 @@ export const ZSearchQuery = z
     labels: ZQueryLabels.optional(),
     where: ZWhere.optional(),
     orderBy: ZOrderBy.optional(),
+    select: z.record(z.string(), z.unknown()).optional().describe('named expressions: "$record.<property>", $count, $sum, $avg, $min, $max, $collect, $timeBucket, $add, $subtract, $multiply, $divide'),
+    groupBy: z.array(z.string()).optional().describe('select keys to group by; ordering and paging apply to the groups'),
     skip: z.coerce.number().int().min(0).max(QUERY_LIMITS.maxSkip).optional(),
     limit: z.coerce.number().int().min(1).max(QUERY_LIMITS.maxLimit).optional().describe('1..1000, default 100'),
   })

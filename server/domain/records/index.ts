@@ -1,4 +1,4 @@
-export { createRecord, importJson, importCsv, findRecord, getRecord, updateRecord, setRecord, deleteRecord, deleteRecords, searchRecords, countLabels } from './records';
+export { createRecord, importJson, importCsv, findRecord, getRecord, updateRecord, setRecord, deleteRecord, deleteRecords, searchRecords, queryRecords, countLabels } from './records';
 export { LIMITS } from './limits';
 export { toRecord } from './output';
 export { inferType, isDatetimeString, PROPERTY_TYPES, type PropType } from './types';

@@ -1,7 +1,7 @@
 import { sql as S, withTransaction, type RecordRow } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { isEmptyFilter, parseOrder, parseWhere, QUERY_LIMITS, ZFilterQuery, ZSearchQuery } from '../query';
+import { isEmptyFilter, parseOrder, parseSelect, parseWhere, parseWhereWithAliases, QUERY_LIMITS, ZFilterQuery, ZSearchQuery } from '../query';
 import { csvToDocuments } from './csv';
 import { LIMITS } from './limits';
 import { toRecord } from './output';
@@ -9,7 +9,7 @@ import { isPlainObject, Planner, planProperties } from './plan';
 import { ZCreateRecordInput, ZImportCsvInput, ZImportJsonInput, type TImportResult, type TRecord, type TWriteOptions } from './records.schema';
 import { rowsById, writePlan } from './write';
 
-const { recordSql } = S;
+const { recordSql, selectSql } = S;
 
 export async function createRecord(deps: ProjectDeps, input: unknown): Promise<TRecord> {
   const parsed = ZCreateRecordInput.parse(input);
@@ -138,22 +138,40 @@ export async function deleteRecords(deps: ProjectDeps, input: unknown): Promise<
   if (isEmptyFilter(q.labels, q.where) && !force) {
     throw new DomainError('INVALID', 'Refusing to delete every record of the project: give labels or where, or "force": true', { path: ['where'], expected: 'a filter, or force: true' });
   }
-  const where = parseWhere(q.where);
+  const where = parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
   const deleted = await deps.db.$executeRaw(recordSql.deleteRecordsWhere({ projectId: deps.projectId, labels: q.labels, where }));
   return { deleted };
 }
 
+
+/**
+ * Runs a SearchQuery. Without `select` the rows are records; with it, they are the named expressions:
+ * per record, or per group with `groupBy` (totals, ordering and paging then count groups, after
+ * aggregation).
+ */
+export async function queryRecords(deps: ProjectDeps, input: unknown): Promise<{ items: (TRecord | Record<string, unknown>)[]; total: number }> {
+  const q = ZSearchQuery.parse(input ?? {});
+  if (q.select === undefined) return searchRecords(deps, q);
+  const maxHops = deps.maxHops ?? QUERY_LIMITS.maxHops;
+  const { cond: where, aliases } = parseWhereWithAliases(q.where, ['where'], { maxHops });
+  const sel = parseSelect({ select: q.select, groupBy: q.groupBy, orderBy: q.orderBy }, aliases, maxHops);
+  const filter = S.compileFilter(deps.projectId, q.labels, where);
+  const { rows, total } = selectSql.compileSelect(
+    { projectId: deps.projectId, filter, ...sel, skip: q.skip ?? 0, limit: q.limit ?? QUERY_LIMITS.defaultLimit },
+    S.newScope(deps.projectId),
+  );
+  const [out, count] = await Promise.all([deps.db.$queryRaw<{ row: Record<string, unknown> }[]>(rows), deps.db.$queryRaw<{ n: number }[]>(total)]);
+  return { items: out.map((r) => r.row), total: count[0]?.n ?? 0 };
+}
+
+/** Finds records (a SearchQuery without `select`). */
 export async function searchRecords(deps: ProjectDeps, input: unknown): Promise<{ items: TRecord[]; total: number }> {
   const q = ZSearchQuery.parse(input ?? {});
-  const where = parseWhere(q.where);
-  const spec = {
-    projectId: deps.projectId,
-    labels: q.labels,
-    where,
-    order: parseOrder(q.orderBy),
-    skip: q.skip ?? 0,
-    limit: q.limit ?? QUERY_LIMITS.defaultLimit,
-  };
+  if (q.select !== undefined || q.groupBy !== undefined) {
+    throw new DomainError('INVALID', 'select and groupBy are not accepted here', { path: [q.select !== undefined ? 'select' : 'groupBy'], expected: 'a query without select' });
+  }
+  const where = parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
+  const spec = { projectId: deps.projectId, labels: q.labels, where, order: parseOrder(q.orderBy), skip: q.skip ?? 0, limit: q.limit ?? QUERY_LIMITS.defaultLimit };
   const [rows, count] = await Promise.all([
     deps.db.$queryRaw<RecordRow[]>(recordSql.searchRecords(spec)),
     deps.db.$queryRaw<{ n: number }[]>(recordSql.countRecords(spec)),
@@ -165,7 +183,7 @@ export async function searchRecords(deps: ProjectDeps, input: unknown): Promise<
 export async function countLabels(deps: ProjectDeps, input: unknown): Promise<Record<string, number>> {
   const q = ZFilterQuery.parse(input ?? {});
   const rows = await deps.db.$queryRaw<{ label: string; n: number }[]>(
-    recordSql.countLabels({ projectId: deps.projectId, labels: q.labels, where: parseWhere(q.where) }),
+    recordSql.countLabels({ projectId: deps.projectId, labels: q.labels, where: parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops }) }),
   );
   return Object.fromEntries(rows.map((r) => [r.label, r.n]));
 }

@@ -1,4 +1,5 @@
 import { DomainError } from '@/server/errors';
+import { isDatetimeString } from '../datetime';
 import { LIMITS } from './limits';
 
 /**
@@ -12,25 +13,7 @@ export type PropType = (typeof PROPERTY_TYPES)[number];
 export type JsonPath = (string | number)[];
 export type Primitive = string | number | boolean | null;
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-
-function validDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d <= days;
-}
-
-/** ISO-8601 date-time or date-only string with real calendar values. */
-export function isDatetimeString(s: string): boolean {
-  if (s.length > 40) return false;
-  const date = DATE_RE.exec(s);
-  if (date) return validDate(+date[1]!, +date[2]!, +date[3]!);
-  const dt = DATETIME_RE.exec(s);
-  if (!dt) return false;
-  const [, y, mo, d, h, mi, sec] = dt;
-  return validDate(+y!, +mo!, +d!) && +h! <= 23 && +mi! <= 59 && (sec === undefined || +sec <= 59);
-}
+export { isDatetimeString };
 
 const invalid = (path: JsonPath, message: string, expected: string, got?: unknown) =>
   new DomainError('INVALID', `${message} at ${path.join('.') || '(root)'}`, { path, expected, got });

@@ -4,6 +4,7 @@ import { keysRouter } from './keys.router';
 import { projectsRouter } from './projects.router';
 import { labelsRouter, recordsRouter } from './records.router';
 import { relationshipsRouter } from './relationships.router';
+import { schemaRouter } from './schema.router';
 
 export const appRouter = router({
   auth: authRouter,
@@ -12,6 +13,7 @@ export const appRouter = router({
   records: recordsRouter,
   relationships: relationshipsRouter,
   labels: labelsRouter,
+  schema: schemaRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import { projectProcedure } from '../procedures';
 const tags = ['records'];
 const ZDeleted = z.object({ deleted: z.number().int() });
 const ZData = z.record(z.string(), z.unknown()).describe('properties');
+const ZSelectRow = z.record(z.string(), z.unknown()).describe('a row of select expressions');
 
 export const recordsRouter = router({
   create: projectProcedure('write')
@@ -60,8 +61,14 @@ export const recordsRouter = router({
     .mutation(({ ctx, input }) => records.deleteRecords(ctx.deps, input)),
 
   search: projectProcedure('read')
-    .meta({ openapi: { method: 'POST', path: '/records/search', summary: 'Find records with a SearchQuery', tags, envelope: 'list' } })
+    .meta({ openapi: { method: 'POST', path: '/records/search', summary: 'Find records, or aggregate them with select/groupBy (a SearchQuery)', tags, envelope: 'list' } })
     .input(ZSearchQuery)
+    .output(z.object({ items: z.array(z.union([ZRecordOutput, ZSelectRow])), total: z.number().int().describe('records, or groups with groupBy') }))
+    .query(({ ctx, input }) => records.queryRecords(ctx.deps, input)),
+
+  /** Records only (no select): what the console's records browser lists. tRPC only. */
+  find: projectProcedure('read')
+    .input(ZSearchQuery.omit({ select: true, groupBy: true }))
     .output(z.object({ items: z.array(ZRecordOutput), total: z.number().int() }))
     .query(({ ctx, input }) => records.searchRecords(ctx.deps, input)),
 
