@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import type { AnyRouter } from '@trpc/server';
+import { languageComponents, LANGUAGE_REF } from '@/server/domain/query';
 import { collectRoutes } from './routes';
 
 /**
@@ -8,9 +9,22 @@ import { collectRoutes } from './routes';
  */
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
 
+/** Nodes marked as the query language point at its components instead of the loose runtime shape. */
+function linkLanguage(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(linkLanguage);
+  if (typeof node !== 'object' || node === null) return node;
+  const o = node as Record<string, unknown>;
+  if (typeof o[LANGUAGE_REF] === 'string') {
+    const ref: Record<string, unknown> = { $ref: `#/components/schemas/${o[LANGUAGE_REF]}` };
+    if (o.description) ref.description = o.description;
+    return ref;
+  }
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, linkLanguage(v)]));
+}
+
 function toSchema(schema: ZodType | undefined, io: 'input' | 'output'): JsonSchema {
   if (!schema) return { type: 'object' };
-  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  const out = linkLanguage(z.toJSONSchema(schema, { io, unrepresentable: 'any' })) as JsonSchema;
   delete out.$schema;
   return out;
 }
@@ -111,7 +125,7 @@ export function buildOpenApiDocument(router: AnyRouter, opts: { version: string;
     servers: [{ url: opts.serverUrl }],
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
-      schemas: { Error: ERROR_SCHEMA },
+      schemas: { Error: ERROR_SCHEMA, ...languageComponents() },
     },
     paths,
   };

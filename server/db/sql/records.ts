@@ -67,3 +67,10 @@ export const deleteRecordsWhere = (q: Pick<SearchSpec, 'projectId' | 'labels' | 
 export const countLabels = (q: Pick<SearchSpec, 'projectId' | 'labels' | 'where'>): Sql => sql`
   SELECT r.label, count(*)::int AS n FROM record r WHERE ${compileFilter(q.projectId, q.labels, q.where)}
   GROUP BY r.label ORDER BY r.label COLLATE "C"`;
+
+/** Property names and types among the records a filter matches, with how many records have each. */
+export const propertiesOf = (q: Pick<SearchSpec, 'projectId' | 'labels' | 'where'>): Sql => sql`
+  SELECT t.key AS name, t.value #>> '{}' AS type, count(*)::int AS n
+  FROM record r, jsonb_each(r.types) AS t
+  WHERE ${compileFilter(q.projectId, q.labels, q.where)}
+  GROUP BY 1, 2 ORDER BY t.key COLLATE "C", 3 DESC, 2`;

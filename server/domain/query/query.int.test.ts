@@ -247,3 +247,32 @@ describe(`aggregation (${backendName})`, () => {
     }
   });
 });
+
+describe(`the same query drives export, labels and properties (${backendName})`, () => {
+  it('exports the matching records as CSV with typed cells', async () => {
+    const res = await api.rest('POST', '/records/export/csv', { project, body: { labels: ['P'], where: { age: { $gte: 30 } }, orderBy: { name: 'asc' } } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const lines = (res.body as string).trim().split('\r\n');
+    expect(lines[0]).toBe('__id,__label,age,city,joined,name,nick,note,nums,score,tags,vip');
+    expect(lines[1]).toBe(`${ids.ann},P,31,Oslo,2025-03-15T10:20:30Z,ann,,100% sure_thing,"[1,5]",7.5,"[""a"",""b""]",true`);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('lists labels and properties among the matches', async () => {
+    const labels = await api.rest('POST', '/labels/search', { project, body: { where: { name: { $in: ['ann', 'acme'] } } } });
+    expect(labels.body.data).toEqual({ CO: 1, P: 1 });
+    const props = await api.rest('POST', '/properties/search', { project, body: { labels: ['P'], where: { city: { $contains: 'o' } } } });
+    const byName = Object.fromEntries(props.body.data.map((p: { name: string; type: string; count: number }) => [`${p.name}:${p.type}`, p.count]));
+    expect(byName).toMatchObject({ 'name:string': 3, 'age:number': 2, 'age:string': 1, 'nick:null': 1 });
+  });
+
+  it('deletes what a query with a related block matches', async () => {
+    const temp = uniqueName('del');
+    await api.rest('POST', '/projects', { body: { name: temp } });
+    await api.rest('POST', '/records/import/json', { project: temp, body: { label: 'U', data: [{ n: 1, acc: { plan: 'pro' } }, { n: 2, acc: { plan: 'free' } }] } });
+    const del = await api.rest('POST', '/records/delete', { project: temp, body: { labels: ['U'], where: { acc: { plan: 'pro' } } } });
+    expect(del.body.data).toEqual({ deleted: 1 });
+    expect((await api.rest('POST', '/records/search', { project: temp, body: { labels: ['U'] } })).body.data.map((r: { n: number }) => r.n)).toEqual([2]);
+  });
+});

@@ -2,7 +2,7 @@ import { router } from '../init';
 import { authRouter } from './auth.router';
 import { keysRouter } from './keys.router';
 import { projectsRouter } from './projects.router';
-import { labelsRouter, recordsRouter } from './records.router';
+import { labelsRouter, propertiesRouter, recordsRouter } from './records.router';
 import { relationshipsRouter } from './relationships.router';
 import { schemaRouter } from './schema.router';
 
@@ -13,6 +13,7 @@ export const appRouter = router({
   records: recordsRouter,
   relationships: relationshipsRouter,
   labels: labelsRouter,
+  properties: propertiesRouter,
   schema: schemaRouter,
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as records from '@/server/domain/records';
-import { ZBoolish, ZCreateRecordInput, ZImportCsvInput, ZImportJsonInput, ZImportResult, ZRecordId, ZRecordOutput } from '@/server/domain/records';
+import { ZBoolish, ZExportCsvInput, ZCreateRecordInput, ZImportCsvInput, ZImportJsonInput, ZImportResult, ZRecordId, ZRecordOutput } from '@/server/domain/records';
 import { getNeighbors, listRecordRelationships, ZEdge, ZNeighborsInput } from '@/server/domain/relationships';
 import { ZFilterQuery, ZSearchQuery } from '@/server/domain/query';
 import { router } from '../init';
@@ -66,6 +66,12 @@ export const recordsRouter = router({
     .output(z.object({ items: z.array(z.union([ZRecordOutput, ZSelectRow])), total: z.number().int().describe('records, or groups with groupBy') }))
     .query(({ ctx, input }) => records.queryRecords(ctx.deps, input)),
 
+  exportCsv: projectProcedure('read')
+    .meta({ openapi: { method: 'POST', path: '/records/export/csv', summary: 'The records a query matches as CSV (up to 100,000)', tags, raw: { contentType: 'text/csv', field: 'csv' } } })
+    .input(ZExportCsvInput)
+    .output(z.object({ csv: z.string(), rows: z.number().int() }))
+    .query(({ ctx, input }) => records.exportCsv(ctx.deps, input)),
+
   /** Records only (no select): what the console's records browser lists. tRPC only. */
   find: projectProcedure('read')
     .input(ZSearchQuery.omit({ select: true, groupBy: true }))
@@ -83,6 +89,14 @@ export const recordsRouter = router({
     .input(ZNeighborsInput)
     .output(z.object({ nodes: z.array(ZRecordOutput), edges: z.array(ZEdge), truncated: z.boolean() }))
     .query(({ ctx, input }) => getNeighbors(ctx.deps, input)),
+});
+
+export const propertiesRouter = router({
+  search: projectProcedure('read')
+    .meta({ openapi: { method: 'POST', path: '/properties/search', summary: 'Property names and types among the records a query matches', tags: ['schema'] } })
+    .input(ZFilterQuery)
+    .output(z.array(z.object({ name: z.string(), type: z.string(), count: z.number().int() })))
+    .query(({ ctx, input }) => records.searchProperties(ctx.deps, input)),
 });
 
 export const labelsRouter = router({

@@ -1,0 +1,42 @@
+import { sql as S, type RecordRow } from '@/server/db';
+import type { ProjectDeps } from '../deps';
+import { parseOrder, parseWhere, QUERY_LIMITS, ZSearchQuery } from '../query';
+import { z } from 'zod';
+
+const { recordSql } = S;
+
+/** Rows one CSV export may hold. */
+export const EXPORT_LIMIT = 100_000;
+export const ZExportCsvInput = ZSearchQuery.omit({ select: true, groupBy: true, limit: true }).extend({
+  limit: z.coerce.number().int().min(1).max(EXPORT_LIMIT).optional().describe(`rows, default and max ${EXPORT_LIMIT}`),
+});
+
+const cell = (v: unknown): string => {
+  if (v === undefined || v === null) return '';
+  const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/**
+ * The records a query matches as CSV: `__id`, `__label`, then every property seen, in name order.
+ * Arrays are written as JSON; null and missing are empty cells (the JSON export keeps them apart).
+ */
+export async function exportCsv(deps: ProjectDeps, input: unknown): Promise<{ csv: string; rows: number }> {
+  const q = ZExportCsvInput.parse(input ?? {});
+  const where = parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
+  const rows = await deps.db.$queryRaw<RecordRow[]>(
+    recordSql.searchRecords({ projectId: deps.projectId, labels: q.labels, where, order: parseOrder(q.orderBy), skip: q.skip ?? 0, limit: q.limit ?? EXPORT_LIMIT }),
+  );
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.data)))].sort();
+  const lines = [['__id', '__label', ...names].map(cell).join(',')];
+  for (const r of rows) lines.push([r.id, r.label, ...names.map((n) => r.data[n])].map(cell).join(','));
+  return { csv: lines.join('\r\n') + '\r\n', rows: rows.length };
+}
+
+/** Property names and types among the records a query matches. */
+export async function searchProperties(deps: ProjectDeps, input: unknown): Promise<{ name: string; type: string; count: number }[]> {
+  const q = ZSearchQuery.pick({ labels: true, where: true }).parse(input ?? {});
+  const where = parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
+  const rows = await deps.db.$queryRaw<{ name: string; type: string; n: number }[]>(recordSql.propertiesOf({ projectId: deps.projectId, labels: q.labels, where }));
+  return rows.map((r) => ({ name: r.name, type: r.type, count: r.n }));
+}
