@@ -40,6 +40,39 @@ test.describe('server lifecycle', () => {
     expect((await health.json()).status).toBe('ok');
   });
 
+  test('SIGTERM closes the database and releases the lock; a restart finds the data', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'engram-e2e-restart-'));
+    const port = 3197;
+    const base = `http://127.0.0.1:${port}`;
+    const auth = { authorization: `Bearer ${E2E_MASTER_KEY}`, 'content-type': 'application/json' };
+    const boot = async () => {
+      const child = spawn(process.execPath, ['scripts/serve.mjs'], {
+        env: { ...process.env, DATABASE_URL: '', ENGRAM_MASTER_KEY: E2E_MASTER_KEY, HOSTNAME: '127.0.0.1', PORT: String(port), ENGRAM_DATA_DIR: dataDir },
+        stdio: 'ignore',
+      });
+      await expect.poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: 30_000 }).toBe(200);
+      return child;
+    };
+    const stop = (child: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => {
+      child.on('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    });
+    try {
+      const first = await boot();
+      const created = await fetch(`${base}/api/v1/records`, { method: 'POST', headers: auth, body: JSON.stringify({ label: 'KEEP', data: { n: 42 } }) });
+      expect(created.status).toBe(201);
+      const id = (await created.json()).data.__id;
+      expect(await stop(first)).toBe(0);
+      expect(fs.existsSync(path.join(dataDir, 'engram.lock'))).toBe(false);
+      const second = await boot();
+      const got = await fetch(`${base}/api/v1/records/${id}`, { headers: auth });
+      expect((await got.json()).data.n).toBe(42);
+      expect(await stop(second)).toBe(0);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   test('a failing migration stops the server at start, naming the migration', async () => {
     const migrations = fs.mkdtempSync(path.join(os.tmpdir(), 'engram-e2e-mig-'));
     fs.cpSync('prisma/migrations', migrations, { recursive: true });

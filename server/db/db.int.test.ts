@@ -168,3 +168,16 @@ describe('data folder lock', () => {
     expect(fs.existsSync(path.join(d, 'engram.lock'))).toBe(false);
   });
 });
+
+describe(`statement timeout (${backendName})`, () => {
+  // PGlite runs queries synchronously inside WebAssembly and does not enforce statement_timeout;
+  // there the query limits (depth, size, hops, page size) bound the work instead.
+  it.skipIf(!onPostgres)('cancels a statement that runs past ENGRAM_STATEMENT_TIMEOUT_MS', async () => {
+    const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: null, statementTimeoutMs: 200 });
+    cleanups.push(() => db.close());
+    const started = Date.now();
+    const err = await db.prisma.$queryRaw`SELECT pg_sleep(2)::text`.catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect((err as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause?.originalCode).toBe('57014');
+  });
+});

@@ -30,9 +30,22 @@ export function fromZod(e: ZodError, pathPrefix: (string | number)[] = []): Doma
   return new DomainError('INVALID', `Invalid input at ${where}: ${first?.message ?? 'invalid'}`, details);
 }
 
+/** The SQLSTATE of a database error as Prisma's driver adapters report it. */
+function sqlState(e: unknown): string | undefined {
+  const err = e as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null;
+  return err?.meta?.driverAdapterError?.cause?.originalCode;
+}
+
 /** Any thrown value → the domain error it stands for (unexpected errors become null). */
 export function toDomainError(e: unknown): DomainError | null {
   if (e instanceof DomainError) return e;
+  if (e instanceof TRPCError && e.cause && !(e.cause instanceof DomainError) && !(e.cause instanceof ZodError)) {
+    const inner = toDomainError(e.cause);
+    if (inner) return inner;
+  }
+  if (sqlState(e) === '57014') {
+    return new DomainError('LIMIT_EXCEEDED', 'The query ran longer than the statement timeout (ENGRAM_STATEMENT_TIMEOUT_MS); narrow it', { limit: 'statement timeout' });
+  }
   if (e instanceof ZodError) return fromZod(e);
   if (e instanceof TRPCError) {
     if (e.cause instanceof DomainError) return e.cause;
@@ -51,8 +64,8 @@ export function httpStatusOf(e: DomainError): number {
 }
 
 export function toTRPCError(e: unknown): TRPCError {
-  if (e instanceof TRPCError && !(e.cause instanceof DomainError) && !(e.cause instanceof ZodError)) return e;
   const d = toDomainError(e);
+  if (!d && e instanceof TRPCError) return e;
   if (!d) return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', cause: e });
   const code = d.code === 'LIMIT_EXCEEDED' && d.tooLarge ? 'PAYLOAD_TOO_LARGE' : TABLE[d.code].trpc;
   return new TRPCError({ code, message: d.message, cause: d });

@@ -71,3 +71,13 @@ describe('OpenAPI document', () => {
     }
   });
 });
+
+describe('database errors', () => {
+  it('a statement timeout (SQLSTATE 57014) is LIMIT_EXCEEDED, not a 500', () => {
+    const timeout = Object.assign(new Error('canceling statement due to statement timeout'), {
+      code: 'P2010',
+      meta: { driverAdapterError: { cause: { originalCode: '57014', kind: 'postgres' } } },
+    });
+    expect(errorBody(timeout)).toMatchObject({ status: 400, body: { code: 'LIMIT_EXCEEDED' } });
+  });
+});
