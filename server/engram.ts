@@ -3,6 +3,8 @@ import { log } from './log';
 import { openDatabase, type Database } from './db';
 import { ensureDefaultProject } from './domain/projects';
 import { loadOrCreateMasterKey, sessionSecretFor, type MasterKey } from './domain/auth';
+import { createEmbedder, createQueryCache, embedderConfigFromEnv, type Embedder, type QueryCache } from './domain/embeddings';
+import { BackfillRunner } from './domain/indexes';
 
 /**
  * The composition root: one database, the master key and the settings, shared by every request of
@@ -15,6 +17,10 @@ export type Engram = {
   masterKey: MasterKey;
   sessionSecret: string;
   startedAt: Date;
+  /** The embedder of managed indexes (the built-in model loads on first use). */
+  embedder: Embedder;
+  queryCache: QueryCache;
+  backfill: BackfillRunner;
   close: () => Promise<void>;
 };
 
@@ -24,6 +30,8 @@ export type StartOptions = {
   inMemory?: boolean;
   migrationsDir?: string;
   quiet?: boolean;
+  /** Tests: a deterministic embedder instead of the configured one. */
+  embedder?: Embedder;
 };
 
 export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
@@ -53,13 +61,22 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
         appliedNow: db.migrations.ranNow,
       });
     }
+    const embedder = opts.embedder ?? createEmbedder(embedderConfigFromEnv(env));
+    const backfill = new BackfillRunner(db.prisma, () => embedder);
+    backfill.kick(); // resume indexes a previous process left unfinished
     return {
       env,
       db,
       masterKey,
       sessionSecret: sessionSecretFor(masterKey.key),
       startedAt: new Date(),
-      close: () => db.close(),
+      embedder,
+      queryCache: createQueryCache(),
+      backfill,
+      close: async () => {
+        await backfill.stop();
+        await db.close();
+      },
     };
   } catch (e) {
     await db.close();

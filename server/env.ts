@@ -22,7 +22,21 @@ const ZEnv = z.object({
   ENGRAM_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   ENGRAM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   ENGRAM_MAX_HOPS: z.coerce.number().int().min(1).max(10).default(5),
+  ENGRAM_EXACT_SEARCH_BELOW: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   ENGRAM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Embeddings (server/domain/embeddings): the built-in model runs offline; `openai` is any
+  // OpenAI-compatible POST {base}/embeddings (OpenAI, Ollama, vLLM, TEI).
+  ENGRAM_EMBEDDINGS_PROVIDER: z.enum(['builtin', 'openai', 'fake']).default('builtin'),
+  ENGRAM_OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('https://api.openai.com/v1'),
+  ENGRAM_OPENAI_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  ENGRAM_OPENAI_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  ENGRAM_OPENAI_DIMENSIONS: z.coerce.number().int().min(1).max(16_000).default(1536),
+  ENGRAM_EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  ENGRAM_EMBEDDINGS_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
 });
 
 export type Env = z.infer<typeof ZEnv> & { dataDir: string };

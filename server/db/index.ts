@@ -5,4 +5,4 @@ export { DataDirLockedError, acquireDataDirLock } from './lock';
 export { withTransaction, inTransaction, adoptTransaction, isUniqueViolation, type Db, type Tx } from './transaction';
 export { Prisma } from './generated/client';
 export * as sql from './sql';
-export type { Cond, OrderTerm, Primitive, Scalar, CmpOp, ValueKind, DatePart, TextOp, Direction, Scope, RecordRow, NewRecord, NewEdge, Expr, FieldRef, Unit, AliasPairs, SelectSpec } from './sql';
+export type { Cond, OrderTerm, Primitive, Scalar, CmpOp, ValueKind, DatePart, TextOp, Direction, Scope, RecordRow, NewRecord, NewEdge, Expr, FieldRef, Unit, AliasPairs, SelectSpec, Similarity, EmbeddingRow, IndexRef } from './sql';

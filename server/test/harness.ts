@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readEnv } from '@/server/env';
 import { startEngram, type Engram } from '@/server/engram';
 import { makeHandlers } from '@/server/http/handlers';
+import { createFakeEmbedder, type Embedder } from '@/server/domain/embeddings';
 
 /**
  * Integration tests run against a real database: an in-memory PGlite by default, or the PostgreSQL in
@@ -13,7 +14,8 @@ import { makeHandlers } from '@/server/http/handlers';
 export const onPostgres = Boolean(process.env.DATABASE_URL);
 export const backendName = onPostgres ? 'postgres' : 'embedded';
 
-export async function startTestEngram(extraEnv: Record<string, string> = {}): Promise<Engram> {
+/** Tests embed with the deterministic fake unless they pass another embedder. */
+export async function startTestEngram(extraEnv: Record<string, string> = {}, embedder: Embedder = createFakeEmbedder()): Promise<Engram> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'engram-test-'));
   const env = readEnv({
     DATABASE_URL: process.env.DATABASE_URL ?? '',
@@ -22,7 +24,7 @@ export async function startTestEngram(extraEnv: Record<string, string> = {}): Pr
     ENGRAM_LOG_LEVEL: 'silent',
     ...extraEnv,
   });
-  return startEngram({ env, inMemory: true, quiet: true });
+  return startEngram({ env, inMemory: true, quiet: true, embedder });
 }
 
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers };

@@ -34,6 +34,7 @@ export const projectProcedure = (needs: Exclude<Requirement, 'master'>) =>
     .use(async ({ ctx, next }) => {
       const db = ctx.engram.db.prisma;
       const project: TProject = await resolveProject({ db }, ctx.principal, ctx.headers.get(PROJECT_HEADER));
-      const deps: ProjectDeps = { db, projectId: project.id, maxHops: ctx.engram.env.ENGRAM_MAX_HOPS };
+      const { engram } = ctx;
+      const deps: ProjectDeps = { db, projectId: project.id, maxHops: engram.env.ENGRAM_MAX_HOPS, embedder: engram.embedder, queryCache: engram.queryCache, backfill: engram.backfill, exactSearchBelow: engram.env.ENGRAM_EXACT_SEARCH_BELOW };
       return next({ ctx: { project, deps } });
     });

@@ -7,3 +7,5 @@ export type { RecordRow, NewRecord, SearchSpec } from './records';
 export type { NewEdge, EdgeSearch, EndFilter } from './relationships';
 export * as selectSql from './select';
 export type { Expr, FieldRef, Unit, AliasPairs, SelectSpec } from './select';
+export * as embeddingSql from './embeddings';
+export type { Similarity, EmbeddingRow, IndexRef } from './embeddings';

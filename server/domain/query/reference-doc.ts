@@ -2,6 +2,7 @@ import { languageComponents } from './language';
 import { QUERY_LIMITS } from './query.schema';
 import { SELECT_LIMITS } from './select';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks generated JSON Schema of open shape
 type Json = Record<string, any>;
 
 /** docs/query-language.md, rendered from the language schema's descriptions (scripts/gen-query-docs.ts). */

@@ -36,6 +36,11 @@ export const ZCreateRecordInput = z
     data: ZJsonObject.optional().describe('the properties as JSON; nested objects become linked child records'),
     properties: z.array(ZExplicitProperty).max(LIMITS.propertiesPerRecord).optional().describe('explicitly typed properties, instead of data'),
     options: ZWriteOptions.optional(),
+    vectors: z
+      .array(z.object({ propertyName: ZPropertyName, vector: z.array(z.number()).min(1).max(2000) }).strict())
+      .max(16)
+      .optional()
+      .describe('vectors for external embedding indexes on this label, written with the record'),
   })
   .strict()
   .refine((v) => (v.data === undefined) !== (v.properties === undefined), { message: 'give exactly one of data or properties', path: ['data'] });

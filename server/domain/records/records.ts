@@ -2,6 +2,7 @@ import { sql as S, withTransaction, type RecordRow } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import { isEmptyFilter, parseOrder, parseSelect, parseWhere, parseWhereWithAliases, QUERY_LIMITS, ZFilterQuery, ZSearchQuery } from '../query';
+import { applyEmbeddings, checkVector, prepareEmbeddings, type PendingEmbeddings } from '../indexes';
 import { csvToDocuments } from './csv';
 import { LIMITS } from './limits';
 import { toRecord } from './output';
@@ -16,9 +17,25 @@ export async function createRecord(deps: ProjectDeps, input: unknown): Promise<T
   const planner = new Planner(parsed.options);
   if (parsed.data) planner.addDocument(parsed.label, parsed.data, ['data']);
   else planner.addTyped(parsed.label, parsed.properties!, ['properties']);
+  const plan = planner.plan();
+  const pending = await prepareEmbeddings(deps, plan.records, 'create');
+  const external = await externalVectors(deps, parsed.label, plan.records[0]!.id, parsed.vectors);
   return withTransaction(deps.db, async (tx) => {
-    const out = await writePlan({ ...deps, db: tx }, planner.plan(), parsed.options);
+    const out = await writePlan({ ...deps, db: tx }, plan, parsed.options);
+    await applyEmbeddings(tx, deps.projectId, [...pending, ...external], out.idOf);
     return getRecord({ ...deps, db: tx }, out.topIds[0]!);
+  });
+}
+
+/** `vectors` given with a create: each must name an external index of the label and fit it. */
+async function externalVectors(deps: ProjectDeps, label: string, recordId: string, vectors: { propertyName: string; vector: number[] }[] | undefined): Promise<PendingEmbeddings> {
+  if (!vectors || vectors.length === 0) return [];
+  const indexes = await deps.db.embeddingIndex.findMany({ where: { projectId: deps.projectId, label, source: 'external' } });
+  return vectors.map((v, i) => {
+    const ix = indexes.find((x) => x.property === v.propertyName);
+    if (!ix) throw new DomainError('NOT_FOUND', `No external embedding index on ${label}.${v.propertyName}`, { path: ['vectors', i, 'propertyName'], got: v.propertyName });
+    checkVector(v.vector, ix.dimensions, ['vectors', i, 'vector']);
+    return { indexId: ix.id, rows: [{ recordId, vector: v.vector, textHash: null, text: null }], clear: [] };
   });
 }
 
@@ -37,8 +54,10 @@ function parseJsonl(text: string): unknown[] {
 
 async function importDocuments(deps: ProjectDeps, planner: Planner, options: TWriteOptions | undefined): Promise<TImportResult> {
   const plan = planner.plan();
+  const pending = await prepareEmbeddings(deps, plan.records, 'create');
   return withTransaction(deps.db, async (tx) => {
     const out = await writePlan({ ...deps, db: tx }, plan, options);
+    await applyEmbeddings(tx, deps.projectId, pending, out.idOf);
     const result: TImportResult = { created: out.created, updated: out.updated, relationships: out.relationships };
     if (options?.returnResult && out.topIds.length <= LIMITS.importReturnRecords) {
       const rows = await rowsById(tx, deps.projectId, out.topIds);
@@ -99,6 +118,10 @@ export async function getRecord(deps: ProjectDeps, id: string): Promise<TRecord>
 
 async function rewriteRecord(deps: ProjectDeps, id: string, data: Record<string, unknown>, mode: 'merge' | 'replace'): Promise<TRecord> {
   const next = planProperties(data, ['data']);
+  // Labels never change, so the indexes that apply are known before the transaction, and so are the
+  // vectors: the indexed property's new text is in `data` (or it is gone, for a replace).
+  const current = await getRecord(deps, id);
+  const pending = await prepareEmbeddings(deps, [{ id, label: current.__label, data: next.data }], mode);
   return withTransaction(deps.db, async (tx) => {
     const [row] = await tx.$queryRaw<RecordRow[]>(recordSql.selectRecordsForUpdate(deps.projectId, [id]));
     if (!row) throw new DomainError('NOT_FOUND', `Record ${id} not found`, { path: ['id'], got: id });
@@ -107,6 +130,7 @@ async function rewriteRecord(deps: ProjectDeps, id: string, data: Record<string,
         ? { id, data: { ...row.data, ...next.data }, types: { ...row.types, ...next.types } }
         : { id, data: next.data, types: next.types };
     await tx.$executeRaw(recordSql.updateRecordsData(deps.projectId, [merged]));
+    await applyEmbeddings(tx, deps.projectId, pending);
     return getRecord({ ...deps, db: tx }, id);
   });
 }

@@ -7,7 +7,14 @@ import type { TWriteOptions } from './records.schema';
 const { recordSql, relationshipSql } = S;
 const CHUNK = 2_000;
 
-export type WriteOutcome = { created: number; updated: number; relationships: number; topIds: string[] };
+export type WriteOutcome = {
+  created: number;
+  updated: number;
+  relationships: number;
+  topIds: string[];
+  /** Planned id -> the id written (an upsert merges a planned record into an existing one). */
+  idOf: (plannedId: string) => string;
+};
 
 async function inChunks<T>(items: T[], fn: (chunk: T[]) => Promise<unknown>) {
   for (let i = 0; i < items.length; i += CHUNK) await fn(items.slice(i, i + CHUNK));
@@ -103,6 +110,6 @@ export async function writePlan(deps: ProjectDeps, plan: WritePlan, options: TWr
     await inChunks(edges, (chunk) => tx.$executeRaw(relationshipSql.upsertEdges(deps.projectId, chunk)));
 
     const topIds = plan.records.filter((r) => r.top).map((r) => redirect.get(r.id) ?? r.id);
-    return { created: inserts.length, updated: changed.length, relationships: edges.length, topIds: [...new Set(topIds)] };
+    return { created: inserts.length, updated: changed.length, relationships: edges.length, topIds: [...new Set(topIds)], idOf: (id) => redirect.get(id) ?? id };
   });
 }

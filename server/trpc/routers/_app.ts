@@ -1,4 +1,5 @@
 import { router } from '../init';
+import { aiRouter } from './ai.router';
 import { authRouter } from './auth.router';
 import { keysRouter } from './keys.router';
 import { projectsRouter } from './projects.router';
@@ -15,6 +16,7 @@ export const appRouter = router({
   labels: labelsRouter,
   properties: propertiesRouter,
   schema: schemaRouter,
+  ai: aiRouter,
 });
 
 export type AppRouter = typeof appRouter;

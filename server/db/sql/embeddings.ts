@@ -1,0 +1,115 @@
+import { jsonb, join, raw, sql, type Sql } from './compose';
+
+/**
+ * SQL for embedding indexes. Each index has a partial HNSW expression index over its own rows; the
+ * index's id and dimension are spliced into DDL and into the ORDER BY expression (so the planner can
+ * match the index) only after they are checked to be a UUID we generated and a small integer.
+ */
+export type Similarity = 'cosine' | 'euclidean' | 'inner';
+const OPS: Record<Similarity, Sql> = { cosine: raw('vector_cosine_ops'), euclidean: raw('vector_l2_ops'), inner: raw('vector_ip_ops') };
+const DIST: Record<Similarity, Sql> = { cosine: raw('<=>'), euclidean: raw('<->'), inner: raw('<#>') };
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function checked(indexId: string, dims: number): { id: string; hex: string; dims: number } {
+  if (!UUID_RE.test(indexId)) throw new Error(`not an index id: ${indexId}`);
+  if (!Number.isInteger(dims) || dims < 1 || dims > 2000) throw new Error(`bad dimensions: ${dims}`);
+  return { id: indexId, hex: indexId.replace(/-/g, ''), dims };
+}
+
+export const createHnsw = (indexId: string, dims: number, similarity: Similarity): Sql => {
+  const c = checked(indexId, dims);
+  return sql`CREATE INDEX IF NOT EXISTS ${raw(`embedding_hnsw_${c.hex}`)} ON embedding USING hnsw ((vector::vector(${raw(String(c.dims))})) ${OPS[similarity]}) WHERE index_id = ${raw(`'${c.id}'`)}::uuid`;
+};
+
+export const dropHnsw = (indexId: string): Sql => sql`DROP INDEX IF EXISTS ${raw(`embedding_hnsw_${checked(indexId, 1).hex}`)}`;
+
+/** pgvector's text form of a vector: '[1,2,3]'. */
+export const vectorLiteral = (v: number[]) => `[${v.join(',')}]`;
+
+export type EmbeddingRow = { recordId: string; vector: number[]; textHash: string | null; text: string | null };
+
+export const upsertEmbeddings = (projectId: string, indexId: string, rows: EmbeddingRow[]): Sql => sql`
+  INSERT INTO embedding (project_id, index_id, record_id, vector, text_hash, lexical)
+  SELECT ${projectId}::uuid, ${indexId}::uuid, (e ->> 'recordId')::uuid, (e ->> 'vector')::vector, e ->> 'textHash',
+         CASE WHEN e ->> 'text' IS NULL THEN NULL ELSE to_tsvector('english', e ->> 'text') END
+  FROM jsonb_array_elements(${jsonb(rows.map((r) => ({ ...r, vector: vectorLiteral(r.vector) })))}) AS e
+  ON CONFLICT (project_id, index_id, record_id)
+  DO UPDATE SET vector = EXCLUDED.vector, text_hash = EXCLUDED.text_hash, lexical = EXCLUDED.lexical`;
+
+export const deleteEmbeddings = (projectId: string, indexId: string, recordIds: string[]): Sql => sql`
+  DELETE FROM embedding WHERE project_id = ${projectId}::uuid AND index_id = ${indexId}::uuid AND record_id IN (${join(recordIds.map((id) => sql`${id}::uuid`))})`;
+
+export const textHashes = (projectId: string, indexId: string, recordIds: string[]): Sql => sql`
+  SELECT record_id::text AS "recordId", text_hash AS "textHash" FROM embedding
+  WHERE project_id = ${projectId}::uuid AND index_id = ${indexId}::uuid AND record_id IN (${join(recordIds.map((id) => sql`${id}::uuid`))})`;
+
+export type IndexRef = { id: string; dimensions: number; similarity: Similarity };
+
+/** Higher is better: cosine similarity, negative euclidean distance, or the inner product. */
+function scoreOf(ix: IndexRef, distance: Sql): Sql {
+  if (ix.similarity === 'cosine') return sql`(1 - ${distance})`;
+  if (ix.similarity === 'inner') return sql`(-1 * ${distance})`;
+  return sql`(-1 * ${distance})`;
+}
+
+/**
+ * Nearest records by vector. `candidates` (a sub-select of record ids) applies the exact filter.
+ * ANN: the ORDER BY matches the partial HNSW index; with a filter, pgvector's iterative scan
+ * (set by the caller) keeps scanning until `limit` filtered rows are found. Exact: the uncast column
+ * defeats the index, so every candidate is measured.
+ */
+export function vectorSearch(projectId: string, ix: IndexRef, query: number[], candidates: Sql | null, limit: number, skip: number, exact: boolean): Sql {
+  const c = checked(ix.id, ix.dimensions);
+  const q = sql`${vectorLiteral(query)}::vector(${raw(String(c.dims))})`;
+  const col = exact ? sql`e.vector` : sql`(e.vector::vector(${raw(String(c.dims))}))`;
+  const distance = sql`(${col} ${DIST[ix.similarity]} ${q})`;
+  const filter = candidates ? sql`AND e.record_id IN (${candidates})` : sql``;
+  return sql`
+    SELECT x.id, x.score FROM (
+      SELECT e.record_id::text AS id, ${scoreOf(ix, distance)}::float8 AS score
+      FROM embedding e
+      WHERE e.project_id = ${projectId}::uuid AND e.index_id = ${raw(`'${c.id}'`)}::uuid ${filter}
+      ORDER BY ${distance}
+      LIMIT ${limit + skip}
+    ) x ORDER BY x.score DESC, x.id LIMIT ${limit} OFFSET ${skip}`;
+}
+
+/**
+ * Keyword leg: BM25 over the index's stored tsvectors (k1 = 1.2, b = 0.75), with document frequencies
+ * and average length taken over the records the filter allows.
+ */
+export function keywordSearch(projectId: string, indexId: string, text: string, candidates: Sql | null, limit: number, skip: number): Sql {
+  const scope = sql`e.project_id = ${projectId}::uuid AND e.index_id = ${indexId}::uuid ${candidates ? sql`AND e.record_id IN (${candidates})` : sql``}`;
+  return sql`
+    WITH terms AS (SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', ${text}))) AS term),
+    docs AS (
+      SELECT e.record_id, e.lexical, (SELECT coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) FROM unnest(e.lexical) u) AS len
+      FROM embedding e WHERE ${scope} AND e.lexical IS NOT NULL
+    ),
+    stats AS (SELECT count(*)::float8 AS n, greatest(avg(len), 1)::float8 AS avgdl FROM docs),
+    tf AS (
+      SELECT d.record_id, d.len, t.term, coalesce(array_length(u.positions, 1), 1)::float8 AS f
+      FROM docs d CROSS JOIN LATERAL unnest(d.lexical) u JOIN terms t ON t.term = u.lexeme
+    ),
+    df AS (SELECT term, count(DISTINCT record_id)::float8 AS df FROM tf GROUP BY term)
+    SELECT tf.record_id::text AS id,
+           sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5)) * tf.f * 2.2 / (tf.f + 1.2 * (0.25 + 0.75 * tf.len / s.avgdl)))::float8 AS score
+    FROM tf JOIN df USING (term) CROSS JOIN stats s
+    GROUP BY tf.record_id
+    ORDER BY score DESC, id
+    LIMIT ${limit} OFFSET ${skip}`;
+}
+
+export const setIterativeScan = (efSearch: number): Sql =>
+  sql`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true) AS a, set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(40, efSearch)))}, true) AS b`;
+
+/** Records of the index's label whose property holds text and that have no vector yet, oldest first. */
+export const backfillBatch = (projectId: string, indexId: string, label: string, property: string, limit: number): Sql => sql`
+  SELECT r.id::text AS id, r.data -> ${property} AS value FROM record r
+  WHERE r.project_id = ${projectId}::uuid AND r.label = ${label} AND r.types ->> ${property} IN ('string', 'string[]')
+    AND NOT EXISTS (SELECT 1 FROM embedding e WHERE e.project_id = r.project_id AND e.index_id = ${indexId}::uuid AND e.record_id = r.id)
+  ORDER BY r.id LIMIT ${limit}`;
+
+export const backfillTotals = (projectId: string, indexId: string, label: string, property: string): Sql => sql`
+  SELECT (SELECT count(*) FROM record r WHERE r.project_id = ${projectId}::uuid AND r.label = ${label} AND r.types ->> ${property} IN ('string', 'string[]'))::int AS total,
+         (SELECT count(*) FROM embedding e WHERE e.project_id = ${projectId}::uuid AND e.index_id = ${indexId}::uuid)::int AS indexed`;
