@@ -89,8 +89,11 @@ export class BackfillRunner {
 
   private async loop(): Promise<void> {
     for (;;) {
+      // Only indexes of this process's model: a process configured with another model leaves them to
+      // the processes that can build them (several servers may share one PostgreSQL).
+      const embedder = this.embedder();
       const todo = await this.db.embeddingIndex.findMany({
-        where: { source: 'managed', status: { in: ['pending', 'indexing'] } },
+        where: { source: 'managed', status: { in: ['pending', 'indexing'] }, model: embedder.model, dimensions: embedder.dimensions },
         orderBy: { createdAt: 'asc' },
         select: { projectId: true, id: true },
       });

@@ -7,7 +7,8 @@ import { backendName, httpClient, startTestEngram, uniqueName } from '@/server/t
 
 /** A fake embedder that counts its calls and can be switched off (provider down). */
 function countingEmbedder() {
-  const inner = createFakeEmbedder();
+  // Its own model name, so background workers of other test files sharing a PostgreSQL leave its indexes alone.
+  const inner = createFakeEmbedder({ model: 'fake-counting' });
   const state = { calls: 0, texts: 0, down: false };
   const embedder: Embedder = {
     provider: inner.provider,
