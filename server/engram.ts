@@ -5,6 +5,7 @@ import { ensureDefaultProject } from './domain/projects';
 import { loadOrCreateMasterKey, sessionSecretFor, type MasterKey } from './domain/auth';
 import { createEmbedder, createQueryCache, embedderConfigFromEnv, type Embedder, type QueryCache } from './domain/embeddings';
 import { BackfillRunner } from './domain/indexes';
+import { TransactionManager } from './domain/transactions';
 
 /**
  * The composition root: one database, the master key and the settings, shared by every request of
@@ -21,6 +22,7 @@ export type Engram = {
   embedder: Embedder;
   queryCache: QueryCache;
   backfill: BackfillRunner;
+  transactions: TransactionManager;
   close: () => Promise<void>;
 };
 
@@ -64,6 +66,14 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
     const embedder = opts.embedder ?? createEmbedder(embedderConfigFromEnv(env));
     const backfill = new BackfillRunner(db.prisma, () => embedder);
     backfill.kick(); // resume indexes a previous process left unfinished
+    const transactions = new TransactionManager(db.prisma, {
+      defaultTtlMs: env.ENGRAM_TX_DEFAULT_TTL_MS,
+      maxTtlMs: env.ENGRAM_TX_MAX_TTL_MS,
+      // PostgreSQL: one pooled connection per open transaction, leaving at least two for everything else.
+      maxOpen: db.kind === 'embedded' ? 1 : Math.min(env.ENGRAM_TX_MAX_OPEN, Math.max(1, env.ENGRAM_PG_POOL_MAX - 2)),
+      waitMs: env.ENGRAM_TX_WAIT_MS,
+      exclusive: db.kind === 'embedded',
+    });
     return {
       env,
       db,
@@ -73,7 +83,9 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
       embedder,
       queryCache: createQueryCache(),
       backfill,
+      transactions,
       close: async () => {
+        await transactions.rollbackAll();
         await backfill.stop();
         await db.close();
       },

@@ -43,6 +43,9 @@ export function toDomainError(e: unknown): DomainError | null {
     const inner = toDomainError(e.cause);
     if (inner) return inner;
   }
+  if (sqlState(e) === '40001' || sqlState(e) === '40P01') {
+    return new DomainError('CONFLICT', 'A concurrent transaction changed the same records; retry the transaction', { reason: 'serialization' });
+  }
   if (sqlState(e) === '57014') {
     return new DomainError('LIMIT_EXCEEDED', 'The query ran longer than the statement timeout (ENGRAM_STATEMENT_TIMEOUT_MS); narrow it', { limit: 'statement timeout' });
   }

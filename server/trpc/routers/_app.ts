@@ -1,5 +1,6 @@
 import { router } from '../init';
 import { aiRouter } from './ai.router';
+import { txRouter } from './tx.router';
 import { authRouter } from './auth.router';
 import { keysRouter } from './keys.router';
 import { projectsRouter } from './projects.router';
@@ -17,6 +18,7 @@ export const appRouter = router({
   properties: propertiesRouter,
   schema: schemaRouter,
   ai: aiRouter,
+  tx: txRouter,
 });
 
 export type AppRouter = typeof appRouter;

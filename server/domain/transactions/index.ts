@@ -1,0 +1,1 @@
+export { TransactionManager, type TxInfo, type TxOwner, type TxOptions } from './manager';

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engram } from '@/server/engram';
+import { backendName, httpClient, onPostgres, startTestEngram, uniqueName } from '@/server/test/harness';
+
+let engram: Engram;
+let api: ReturnType<typeof httpClient>;
+beforeAll(async () => {
+  engram = await startTestEngram({ ENGRAM_TX_WAIT_MS: '400' });
+  api = httpClient(engram);
+});
+afterAll(() => engram?.close());
+
+async function project() {
+  const name = uniqueName('tx');
+  await api.rest('POST', '/projects', { body: { name } });
+  const call = (method: string, path: string, body?: unknown, tx?: string) =>
+    api.rest(method, path, { project: name, body, headers: tx ? { 'x-transaction-id': tx } : {} });
+  const begin = async (ttl?: number) => {
+    const res = await call('POST', '/tx', ttl ? { ttl } : {});
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.data.id as string;
+  };
+  return { name, call, begin };
+}
+
+describe(`transactions across calls (${backendName})`, () => {
+  it('commit: writes are visible inside at once, outside only after commit', async () => {
+    const p = await project();
+    const tx = await p.begin();
+    const rec = (await p.call('POST', '/records', { label: 'T', data: { n: 1 } }, tx)).body.data;
+    expect((await p.call('GET', `/records/${rec.__id}`, undefined, tx)).body.data.n).toBe(1);
+    const outside = await p.call('GET', `/records/${rec.__id}`);
+    if (onPostgres) expect(outside.status).toBe(404);
+    else {
+      // One connection: the request outside waits for the transaction, then gives up saying why.
+      expect(outside.status).toBe(503);
+      expect(outside.body.error.message).toMatch(/transaction is open/);
+    }
+    expect((await p.call('POST', `/tx/${tx}/commit`)).body.data).toEqual({ id: tx, status: 'committed' });
+    expect((await p.call('GET', `/records/${rec.__id}`)).body.data.n).toBe(1);
+    expect((await p.call('GET', `/tx/${tx}`)).status).toBe(404);
+  });
+
+  it('rollback leaves nothing; an unknown id is 404; another key cannot use it', async () => {
+    const p = await project();
+    const key = (await api.rest('POST', '/keys', { project: p.name, body: { name: 'other', scope: 'write' } })).body.data.key;
+    const tx = await p.begin();
+    await p.call('POST', '/records/import/json', { label: 'R', data: [{ a: 1 }, { a: 2 }] }, tx);
+    expect((await p.call('POST', '/records/search', { labels: ['R'] }, tx)).body.total).toBe(2);
+    const foreign = await api.rest('POST', '/records/search', { token: key, body: {}, headers: { 'x-transaction-id': tx } });
+    expect(foreign.status).toBe(404);
+    expect((await p.call('POST', `/tx/${tx}/rollback`)).body.data.status).toBe('rolled back');
+    expect((await p.call('POST', '/records/search', { labels: ['R'] })).body.total).toBe(0);
+    expect((await p.call('GET', `/tx/01900000-0000-7000-8000-000000000000`)).status).toBe(404);
+  });
+
+  it('a TTL that passes rolls back; the id then answers 409 expired', async () => {
+    const p = await project();
+    const tx = await p.begin(1000);
+    await p.call('POST', '/records', { label: 'E', data: { x: 1 } }, tx);
+    await new Promise((r) => setTimeout(r, 1400));
+    const late = await p.call('POST', '/records', { label: 'E', data: { x: 2 } }, tx);
+    expect(late.status).toBe(409);
+    expect(late.body.error).toMatchObject({ code: 'CONFLICT', details: { reason: 'expired' } });
+    expect((await p.call('POST', '/records/search', { labels: ['E'] })).body.total).toBe(0);
+    expect((await p.call('POST', '/tx', { ttl: 10 })).status).toBe(400);
+  });
+
+  it('read-your-writes inside a transaction includes semantic search', async () => {
+    const p = await project();
+    const ix = (await p.call('POST', '/ai/indexes', { label: 'M', propertyName: 'text' })).body.data;
+    await engram.backfill.idle();
+    expect((await p.call('GET', `/ai/indexes/${ix.id}`)).body.data.status).toBe('ready');
+    const tx = await p.begin();
+    const rec = (await p.call('POST', '/records', { label: 'M', data: { text: 'the blue umbrella is in the hall' } }, tx)).body.data;
+    const inside = await p.call('POST', '/ai/search', { labels: ['M'], propertyName: 'text', query: 'blue umbrella', mode: 'semantic' }, tx);
+    expect(inside.body.data.map((h: { __id: string }) => h.__id)).toEqual([rec.__id]);
+    await p.call('POST', `/tx/${tx}/rollback`);
+    const after = await p.call('POST', '/ai/search', { labels: ['M'], propertyName: 'text', query: 'blue umbrella', mode: 'semantic' });
+    expect(after.body.data).toEqual([]);
+  });
+
+  it.skipIf(!onPostgres)('N concurrent transactions incrementing one property end at exactly N', async () => {
+    const p = await project();
+    const rec = (await p.call('POST', '/records', { label: 'C', data: { n: 0 } })).body.data;
+    const N = 6;
+    const increment = async () => {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const tx = await p.begin();
+        const cur = await p.call('GET', `/records/${rec.__id}`, undefined, tx);
+        const upd = await p.call('PATCH', `/records/${rec.__id}`, { data: { n: cur.body.data.n + 1 } }, tx);
+        if (upd.status === 200 && (await p.call('POST', `/tx/${tx}/commit`)).status === 200) return attempt;
+        await p.call('POST', `/tx/${tx}/rollback`);
+        expect(upd.body.error?.details?.reason ?? 'serialization').toBe('serialization');
+      }
+      throw new Error('never committed');
+    };
+    await Promise.all(Array.from({ length: N }, increment));
+    expect((await p.call('GET', `/records/${rec.__id}`)).body.data.n).toBe(N);
+  });
+
+  it.skipIf(onPostgres)('embedded: a second transaction waits for the first, then fails UNAVAILABLE', async () => {
+    const p = await project();
+    const tx = await p.begin();
+    const second = await p.call('POST', '/tx', {});
+    expect(second.status).toBe(503);
+    await p.call('POST', `/tx/${tx}/commit`);
+    const third = await p.begin();
+    await p.call('POST', `/tx/${third}/commit`);
+  });
+});
