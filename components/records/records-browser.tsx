@@ -1,37 +1,35 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ImportDialog } from '@/components/import/import-dialog';
 import { useTRPC } from '@/components/providers/trpc';
 import { Loading } from '@/components/ui/loading';
-import { ErrorWithPath } from './error-with-path';
-import { whereOf } from './filter';
 import { LabelSidebar } from './label-sidebar';
 import { Pager } from './pager';
+import type { SearchQuery } from './query-export';
+import { parseQ, QueryPanel } from './query-panel';
 import { RecordDrawer } from './record-drawer';
-import { RecordFilter } from './record-filter';
-import { columnsOf, RecordsTable } from './records-table';
+import { RecordsTable } from './records-table';
 import type { FindInput } from './types';
 import { useRecordsView } from './use-records-view';
 
-/** The Records page: labels at the side, filter, typed table with paging, the record drawer and Import. */
+/** The Records page: labels at the side, the query builder, typed table with paging, the record drawer and Import. */
 export function RecordsBrowser() {
   const trpc = useTRPC();
   const [view, navigate] = useRecordsView();
   const [importing, setImporting] = useState(false);
 
-  const input: FindInput = {
-    labels: view.label ? [view.label] : undefined,
-    where: whereOf(view.filter),
+  const where = useMemo(() => parseQ(view.q).where, [view.q]);
+  const input: SearchQuery & FindInput = {
+    ...(view.label ? { labels: [view.label] } : {}),
+    ...(where ? { where } : {}),
     orderBy: view.sort ? { [view.sort]: view.dir } : view.dir,
     skip: view.skip,
     limit: view.limit,
   };
   const search = useQuery({ ...trpc.records.find.queryOptions(input), placeholderData: keepPreviousData });
   const items = search.data?.items ?? [];
-  const properties = columnsOf(items).map((c) => c.name);
-  const filterKey = view.filter ? `${view.filter.prop}\u0000${view.filter.op}\u0000${view.filter.value}` : '';
 
   const sortBy = (prop: string | null) =>
     navigate({ sort: prop, dir: view.sort === prop ? (view.dir === 'asc' ? 'desc' : 'asc') : prop === null ? 'desc' : 'asc', skip: 0 });
@@ -41,7 +39,7 @@ export function RecordsBrowser() {
       <header className="page-header page-header-row">
         <div>
           <h1>Records</h1>
-          <p className="muted">Browse records by label, filter them, and open one to see its properties and relationships.</p>
+          <p className="muted">Browse records by label, query them, and open one to see its properties and relationships.</p>
         </div>
         <button type="button" className="button button-primary" onClick={() => setImporting(true)}>
           Import…
@@ -57,10 +55,9 @@ export function RecordsBrowser() {
             {search.data ? <span className="count"> ({search.data.total.toLocaleString()})</span> : null}
             {search.isFetching && !search.isPending ? <span className="spinner spinner-inline" aria-hidden="true" /> : null}
           </h2>
-          <RecordFilter key={filterKey} filter={view.filter} properties={properties} onApply={(filter) => navigate({ filter, skip: 0 })} />
+          <QueryPanel view={view} query={input} error={search.isError ? search.error : null} navigate={navigate} />
 
           {search.isPending ? <Loading label="Loading records…" /> : null}
-          {search.isError ? <ErrorWithPath error={search.error} title="The records could not be loaded." /> : null}
 
           {search.data && items.length === 0 ? (
             search.data.total > 0 ? (
@@ -72,12 +69,12 @@ export function RecordsBrowser() {
                   </button>
                 </p>
               </div>
-            ) : view.filter ? (
+            ) : view.q ? (
               <div className="empty-state">
-                <h3>No records match this filter</h3>
+                <h3>No records match this query</h3>
                 <p>
-                  <button type="button" className="link-button" onClick={() => navigate({ filter: null, skip: 0 })}>
-                    Clear the filter
+                  <button type="button" className="link-button" onClick={() => navigate({ q: null, skip: 0 })}>
+                    Clear the query
                   </button>
                 </p>
               </div>
@@ -138,7 +135,7 @@ export function RecordsBrowser() {
       </div>
 
       <RecordDrawer id={view.record} onOpen={(record) => navigate({ record })} onClose={() => navigate({ record: null })} />
-      <ImportDialog open={importing} onClose={() => setImporting(false)} onImported={(label) => label && navigate({ label, filter: null, skip: 0, sort: null, dir: 'desc' })} />
+      <ImportDialog open={importing} onClose={() => setImporting(false)} onImported={(label) => label && navigate({ label, q: null, skip: 0, sort: null, dir: 'desc' })} />
     </>
   );
 }

@@ -2,15 +2,15 @@
 
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
-import { DEFAULT_OPERATOR, operatorById, type Filter, type OperatorId } from './filter';
+import { operandOf, operatorById, type OperatorId } from './filter';
 
 /**
- * What the Records page shows, kept in the URL (label, filter, sort, page, open record) so that reload,
- * Back and a shared link all land on the same view.
+ * What the Records page shows, kept in the URL (label, query, sort, page, open record) so that reload,
+ * Back and a shared link all land on the same view. `q` is the query's `where` as JSON.
  */
 export type RecordsView = {
   label: string | null;
-  filter: Filter | null;
+  q: string | null;
   sort: string | null;
   dir: 'asc' | 'desc';
   skip: number;
@@ -19,20 +19,27 @@ export type RecordsView = {
 };
 
 export const PAGE_SIZES = [25, 50, 100] as const;
-const DEFAULT_LIMIT = 50;
+export const DEFAULT_LIMIT = 50;
 
 const int = (s: string | null, fallback: number, max: number) => {
   const n = s === null ? NaN : Number(s);
   return Number.isInteger(n) && n >= 0 ? Math.min(n, max) : fallback;
 };
 
-export function readView(params: URLSearchParams): RecordsView {
+/** Links made before the query builder had `?prop=age&op=eq&value=41`: read them as that condition. */
+function legacyQ(params: URLSearchParams): string | null {
   const prop = params.get('prop');
-  const op = operatorById(params.get('op'))?.id ?? DEFAULT_OPERATOR;
+  const op = operatorById(params.get('op'));
+  if (!prop || (op?.id !== 'eq' && op?.id !== 'in')) return null;
+  const operand = operandOf(op.id as OperatorId, params.get('value') ?? '');
+  return JSON.stringify({ [prop]: op.id === 'eq' ? operand.value : { $in: operand.value } });
+}
+
+export function readView(params: URLSearchParams): RecordsView {
   const limit = int(params.get('limit'), DEFAULT_LIMIT, 1000);
   return {
     label: params.get('label') || null,
-    filter: prop ? { prop, op: op as OperatorId, value: params.get('value') ?? '' } : null,
+    q: params.get('q') || legacyQ(params),
     sort: params.get('sort') || null,
     dir: params.get('dir') === 'asc' ? 'asc' : 'desc',
     skip: int(params.get('skip'), 0, 1_000_000),
@@ -44,11 +51,7 @@ export function readView(params: URLSearchParams): RecordsView {
 export function viewSearch(view: RecordsView): string {
   const p = new URLSearchParams();
   if (view.label) p.set('label', view.label);
-  if (view.filter) {
-    p.set('prop', view.filter.prop);
-    p.set('op', view.filter.op);
-    p.set('value', view.filter.value);
-  }
+  if (view.q) p.set('q', view.q);
   if (view.sort) p.set('sort', view.sort);
   if (view.dir === 'asc') p.set('dir', 'asc');
   if (view.skip > 0) p.set('skip', String(view.skip));

@@ -4,7 +4,7 @@ import { E2E_BASE_URL, E2E_MASTER_KEY } from '../helpers/env';
 
 /**
  * The Records page end to end on a project of its own: import through the dialog, labels with counts,
- * the filter (kept in the URL across a reload), the drawer with types and relationships, edit, delete,
+ * a query (kept in the URL across a reload), the drawer with types and relationships, edit, delete,
  * and an invalid import that names the JSON path of the bad value.
  */
 const PEOPLE = [
@@ -37,7 +37,7 @@ async function importJson(page: Page, json: string, label: string) {
   return dialog;
 }
 
-test('records: import, labels, filter, drawer, edit, delete, invalid import', async ({ page, request }) => {
+test('records: import, labels, query, drawer, edit, delete, invalid import', async ({ page, request }) => {
   const project = await createProject(request, 'ui-records');
   await logInTo(page, project, '/records');
 
@@ -67,27 +67,27 @@ test('records: import, labels, filter, drawer, edit, delete, invalid import', as
     await expect(recordsTable(page).getByRole('columnheader', { name: /tags\s*string\[\]/ })).toBeVisible();
   });
 
-  await test.step('filter by a property; the filter survives a reload', async () => {
-    const filter = page.getByRole('form', { name: 'Filter records' });
-    await filter.getByLabel('Property').fill('age');
-    await filter.getByLabel('Value').fill('41');
-    await expect(filter.getByText('Matches 41 (number)')).toBeVisible();
-    await filter.getByRole('button', { name: 'Apply' }).click();
-    await expect(page).toHaveURL(/prop=age&op=eq&value=41/);
+  await test.step('query by a property; the query survives a reload', async () => {
+    const query = page.getByRole('group', { name: 'Query conditions' });
+    await query.getByLabel('Property').fill('age');
+    await query.getByLabel('Value').fill('41');
+    await expect(query.getByLabel('Value')).toHaveAccessibleDescription('number');
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await expect(page).toHaveURL(/q=%7B%22age%22%3A41%7D/);
     await expect(dataRows(page)).toHaveCount(1);
     await expect(dataRows(page)).toContainText('Alan');
 
     await page.reload();
     await expect(dataRows(page)).toHaveCount(1);
-    await expect(page.getByRole('form', { name: 'Filter records' }).getByLabel('Value')).toHaveValue('41');
+    await expect(page.getByRole('group', { name: 'Query conditions' }).getByLabel('Value')).toHaveValue('41');
 
-    await page.getByRole('form', { name: 'Filter records' }).getByLabel('Operator').selectOption({ label: 'is one of' });
-    await page.getByRole('form', { name: 'Filter records' }).getByLabel('Property').fill('name');
-    await page.getByRole('form', { name: 'Filter records' }).getByLabel('Value').fill('Ada, Grace');
-    await page.getByRole('button', { name: 'Apply' }).click();
+    await query.getByLabel('Operator').selectOption({ label: 'is one of' });
+    await query.getByLabel('Property').fill('name');
+    await query.getByLabel('Value').fill('Ada, Grace');
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
     await expect(dataRows(page)).toHaveCount(2);
 
-    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
     await expect(dataRows(page)).toHaveCount(3);
     await expect(page).toHaveURL(/\/records\?label=Person$/);
   });

@@ -1,7 +1,7 @@
-import { ComingSoon } from '@/components/ui/coming-soon';
+import { IndexesView } from '@/components/indexes/indexes-view';
 
 export const metadata = { title: 'Indexes' };
 
 export default function IndexesPage() {
-  return <ComingSoon section="indexes" />;
+  return <IndexesView />;
 }
