@@ -109,3 +109,46 @@ describe(`transactions across calls (${backendName})`, () => {
     await p.call('POST', `/tx/${third}/commit`);
   });
 });
+
+describe(`atomic batches (${backendName})`, () => {
+  it('runs ops in order in one transaction, with references to records created earlier', async () => {
+    const p = await project();
+    const res = await p.call('POST', '/batch', {
+      ops: [
+        { op: 'create', label: 'USER', data: { name: 'ann' } },
+        { op: 'create', label: 'NOTE', data: { text: 'hello' } },
+        { op: 'attach', sourceId: { $op: 0 }, targetIds: [{ $op: 1 }], type: 'WROTE' },
+        { op: 'update', id: { $op: 1 }, data: { text: 'hello again' } },
+        { op: 'upsert', label: 'USER', data: { name: 'ann', plan: 'pro' }, mergeBy: ['name'] },
+      ],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const results = res.body.data.results;
+    expect(results.map((r: { op: string }) => r.op)).toEqual(['create', 'create', 'attach', 'update', 'upsert']);
+    expect(results[4].result.__id).toBe(results[0].result.__id);
+    expect(results[4].result.plan).toBe('pro');
+    const rels = await p.call('GET', `/records/${results[0].result.__id}/relationships`);
+    expect(rels.body.data).toEqual([expect.objectContaining({ direction: 'out', type: 'WROTE', otherId: results[1].result.__id })]);
+  });
+
+  it('a failing op rolls back the whole batch and names its index and reason', async () => {
+    const p = await project();
+    const res = await p.call('POST', '/batch', {
+      ops: [
+        { op: 'create', label: 'A', data: { n: 1 } },
+        { op: 'create', label: 'A', data: { n: 2 } },
+        { op: 'create', label: 'A', data: { tags: ['x', 1] } },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'INVALID', details: { op: 2, path: ['ops', 2, 'data', 'tags', 1] } });
+    expect(res.body.error.message).toMatch(/^Op 2 \(create\) failed, nothing was written/);
+    expect((await p.call('POST', '/records/search', { labels: ['A'] })).body.total).toBe(0);
+    const missing = await p.call('POST', '/batch', { ops: [{ op: 'create', label: 'A', data: {} }, { op: 'delete', id: '01900000-0000-7000-8000-000000000000' }] });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.details.op).toBe(1);
+    const badRef = await p.call('POST', '/batch', { ops: [{ op: 'update', id: { $op: 3 }, data: {} }] });
+    expect(badRef.status).toBe(400);
+    expect((await p.call('POST', '/records/search', { labels: ['A'] })).body.total).toBe(0);
+  });
+});

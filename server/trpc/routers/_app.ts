@@ -1,6 +1,6 @@
 import { router } from '../init';
 import { aiRouter } from './ai.router';
-import { txRouter } from './tx.router';
+import { batchRouter, txRouter } from './tx.router';
 import { authRouter } from './auth.router';
 import { keysRouter } from './keys.router';
 import { projectsRouter } from './projects.router';
@@ -19,6 +19,7 @@ export const appRouter = router({
   schema: schemaRouter,
   ai: aiRouter,
   tx: txRouter,
+  batch: batchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DomainError } from '@/server/errors';
 import { router } from '../init';
-import { projectScope } from '../procedures';
+import { runBatch, ZBatchInput, ZBatchResult } from '@/server/domain/transactions';
+import { projectProcedure, projectScope } from '../procedures';
 
 const tags = ['transactions'];
 const ZTx = z.object({ id: z.uuid(), createdAt: z.iso.datetime(), expiresAt: z.iso.datetime(), ttlMs: z.number().int() });
@@ -49,4 +50,12 @@ export const txRouter = router({
       if (items.length > 1000) throw new DomainError('LIMIT_EXCEEDED', 'Too many open transactions to list');
       return { items, total: items.length };
     }),
+});
+
+export const batchRouter = router({
+  run: projectProcedure('write')
+    .meta({ openapi: { method: 'POST', path: '/batch', summary: 'Run create/update/set/delete/attach/detach/upsert ops atomically', tags } })
+    .input(ZBatchInput)
+    .output(ZBatchResult)
+    .mutation(({ ctx, input }) => runBatch(ctx.deps, input)),
 });

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { withTransaction } from '@/server/db';
+import { DomainError } from '@/server/errors';
+import type { ProjectDeps } from '../deps';
+import { createRecord, deleteRecord, setRecord, updateRecord } from '../records';
+import { attachRelationships, detachRelationships } from '../relationships';
+
+/**
+ * An atomic batch: every op runs in one transaction, in order; the first failure rolls all of them
+ * back and names its index. An id may be `{ "$op": n }`: the record created by op n of this batch.
+ */
+export const MAX_BATCH_OPS = 1_000;
+
+const ZRef = z.union([z.uuid(), z.object({ $op: z.number().int().min(0) }).strict()]);
+const ZOp = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('create'), label: z.string(), data: z.record(z.string(), z.unknown()).optional(), properties: z.array(z.unknown()).optional(), options: z.record(z.string(), z.unknown()).optional(), vectors: z.array(z.unknown()).optional() }).strict(),
+  z.object({ op: z.literal('upsert'), label: z.string(), data: z.record(z.string(), z.unknown()), mergeBy: z.array(z.string()).min(1), mergeStrategy: z.enum(['append', 'rewrite']).optional() }).strict(),
+  z.object({ op: z.literal('update'), id: ZRef, data: z.record(z.string(), z.unknown()) }).strict(),
+  z.object({ op: z.literal('set'), id: ZRef, data: z.record(z.string(), z.unknown()) }).strict(),
+  z.object({ op: z.literal('delete'), id: ZRef, cascade: z.boolean().optional() }).strict(),
+  z.object({ op: z.literal('attach'), sourceId: ZRef, targetIds: z.union([ZRef, z.array(ZRef)]), type: z.string().optional(), direction: z.enum(['out', 'in']).optional(), properties: z.record(z.string(), z.unknown()).optional() }).strict(),
+  z.object({ op: z.literal('detach'), sourceId: ZRef, targetIds: z.union([ZRef, z.array(ZRef)]), types: z.union([z.string(), z.array(z.string())]).optional(), direction: z.enum(['out', 'in', 'both']).optional() }).strict(),
+]);
+export const ZBatchInput = z.object({ ops: z.array(ZOp).min(1).max(MAX_BATCH_OPS) }).strict();
+export const ZBatchResult = z.object({
+  results: z.array(z.object({ op: z.string(), index: z.number().int(), result: z.unknown() })),
+});
+
+type Ref = z.infer<typeof ZRef>;
+
+export async function runBatch(deps: ProjectDeps, input: unknown): Promise<z.infer<typeof ZBatchResult>> {
+  const { ops } = ZBatchInput.parse(input);
+  return withTransaction(deps.db, async (tx) => {
+    const d = { ...deps, db: tx };
+    const results: { op: string; index: number; result: unknown }[] = [];
+    const created: (string | undefined)[] = [];
+    for (const [i, op] of ops.entries()) {
+      const id = (ref: Ref, field: string): string => {
+        if (typeof ref === 'string') return ref;
+        const earlier = ref.$op < i ? created[ref.$op] : undefined;
+        if (!earlier) throw new DomainError('INVALID', `{ "$op": ${ref.$op} } must name an earlier create or upsert of this batch`, { path: ['ops', i, field], got: ref.$op });
+        return earlier;
+      };
+      const ids = (refs: Ref | Ref[], field: string) => (Array.isArray(refs) ? refs : [refs]).map((r) => id(r, field));
+      try {
+        let result: unknown;
+        switch (op.op) {
+          case 'create': {
+            const { op: _o, ...rest } = op;
+            const rec = await createRecord(d, rest);
+            created[i] = rec.__id;
+            result = rec;
+            break;
+          }
+          case 'upsert': {
+            const rec = await createRecord(d, { label: op.label, data: op.data, options: { mergeBy: op.mergeBy, mergeStrategy: op.mergeStrategy } });
+            created[i] = rec.__id;
+            result = rec;
+            break;
+          }
+          case 'update':
+            result = await updateRecord(d, { id: id(op.id, 'id'), data: op.data });
+            break;
+          case 'set':
+            result = await setRecord(d, { id: id(op.id, 'id'), data: op.data });
+            break;
+          case 'delete':
+            result = await deleteRecord(d, { id: id(op.id, 'id'), cascade: op.cascade });
+            break;
+          case 'attach':
+            result = await attachRelationships(d, { sourceId: id(op.sourceId, 'sourceId'), targetIds: ids(op.targetIds, 'targetIds'), type: op.type, direction: op.direction, properties: op.properties });
+            break;
+          case 'detach':
+            result = await detachRelationships(d, { sourceId: id(op.sourceId, 'sourceId'), targetIds: ids(op.targetIds, 'targetIds'), types: op.types, direction: op.direction });
+            break;
+        }
+        results.push({ op: op.op, index: i, result });
+      } catch (e) {
+        throw failedOp(e, i, op.op);
+      }
+    }
+    return { results };
+  });
+}
+
+function failedOp(e: unknown, index: number, op: string): unknown {
+  if (e instanceof DomainError) {
+    const path = ['ops', index, ...(e.details?.path ?? [])];
+    return new DomainError(e.code, `Op ${index} (${op}) failed, nothing was written: ${e.message}`, { ...e.details, op: index, path }, { tooLarge: e.tooLarge });
+  }
+  if (e instanceof z.ZodError) {
+    const issue = e.issues[0];
+    return new DomainError('INVALID', `Op ${index} (${op}) failed, nothing was written: ${issue?.message}`, { op: index, path: ['ops', index, ...(issue?.path ?? []).map(String)] });
+  }
+  return e;
+}
