@@ -11,7 +11,7 @@ export const PROJECT_HEADER = 'x-project-id';
  * that names one (x-transaction-id, or the id of /tx/{id}/… routes) does its lookups on it, and any
  * other request first waits (bounded) for open transactions to finish, before touching the database.
  */
-const authed = (needs: Requirement, opts: { txFromInput?: boolean } = {}) =>
+const authed = (needs: Requirement, opts: ScopeOptions = {}) =>
   baseProcedure.use(async ({ ctx, next, getRawInput }) => {
     const { engram, headers } = ctx;
     let txId = headers.get(TX_HEADER)?.trim() || undefined;
@@ -19,7 +19,7 @@ const authed = (needs: Requirement, opts: { txFromInput?: boolean } = {}) =>
       const raw = (await getRawInput().catch(() => undefined)) as { id?: unknown } | undefined;
       if (typeof raw?.id === 'string') txId = raw.id;
     }
-    const txDb = txId ? engram.transactions.peek(txId) : undefined;
+    const txDb = txId ? engram.transactions.peek(txId) : opts.anyTx ? engram.transactions.peekAny() : undefined;
     if (!txDb && !(txId && engram.transactions.isOpen(txId))) await engram.transactions.gate();
     const db = txDb ?? engram.db.prisma;
     const principal: Principal = await authenticate(
@@ -42,7 +42,13 @@ export const TX_HEADER = 'x-transaction-id';
 export const principalId = (p: Principal): string => (p.kind === 'key' ? `key:${p.keyId}` : p.kind);
 
 /** Auth plus the project the call acts on (see projectProcedure), without transaction handling. */
-export const projectScope = (needs: Exclude<Requirement, 'master'>, opts: { txFromInput?: boolean } = {}) =>
+/**
+ * txFromInput: the transaction is named by the input's `id` (the /tx/{id} routes).
+ * anyTx: administration of transactions, which must not wait behind the one it may roll back.
+ */
+type ScopeOptions = { txFromInput?: boolean; anyTx?: boolean };
+
+export const projectScope = (needs: Exclude<Requirement, 'master'>, opts: ScopeOptions = {}) =>
   authed(needs, opts)
     .meta({ auth: needs })
     .use(async ({ ctx, next }) => {

@@ -14,6 +14,10 @@ export default function SettingsPage() {
           <Link href="/settings/keys">API keys</Link>
           <p className="muted">Create keys that let apps and agents read or write this project, and revoke them.</p>
         </li>
+        <li>
+          <Link href="/settings/transactions">Open transactions</Link>
+          <p className="muted">Transactions in progress: their age and time to live; roll one back.</p>
+        </li>
       </ul>
     </>
   );

@@ -115,6 +115,11 @@ export class TransactionManager {
     return this.opts.exclusive ? this.open.get(id)?.tx : undefined;
   }
 
+  /** Embedded database: the connection of whichever transaction is open (admin lookups while one is). */
+  peekAny(): Tx | undefined {
+    return this.opts.exclusive ? this.open.values().next().value?.tx : undefined;
+  }
+
   isOpen(id: string): boolean {
     return this.open.has(id);
   }

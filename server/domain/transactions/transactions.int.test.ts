@@ -152,3 +152,21 @@ describe(`atomic batches (${backendName})`, () => {
     expect((await p.call('POST', '/records/search', { labels: ['A'] })).body.total).toBe(0);
   });
 });
+
+describe(`transaction administration (${backendName})`, () => {
+  it('an admin lists open transactions and rolls one back, even while it holds the embedded database', async () => {
+    const p = await project();
+    const key = (await api.rest('POST', '/keys', { project: p.name, body: { name: 'agent', scope: 'write' } })).body.data;
+    const begun = await api.rest('POST', '/tx', { token: key.key, body: { ttl: 60_000 } });
+    const tx = begun.body.data.id as string;
+    await api.rest('POST', '/records', { token: key.key, body: { label: 'X', data: { n: 1 } }, headers: { 'x-transaction-id': tx } });
+    const listed = await p.call('GET', '/tx');
+    expect(listed.status).toBe(200);
+    expect(listed.body.data).toEqual([expect.objectContaining({ id: tx, principal: `key:${key.id}`, ttlMs: 60_000 })]);
+    const forbidden = await api.rest('GET', '/tx', { token: key.key });
+    expect(forbidden.status).toBe(403);
+    expect((await p.call('POST', `/tx/${tx}/rollback`)).body.data.status).toBe('rolled back');
+    expect((await api.rest('POST', `/tx/${tx}/commit`, { token: key.key })).status).toBe(404);
+    expect((await p.call('POST', '/records/search', { labels: ['X'] })).body.total).toBe(0);
+  });
+});

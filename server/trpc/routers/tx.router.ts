@@ -30,7 +30,7 @@ export const txRouter = router({
     .output(ZOutcome)
     .mutation(({ ctx, input }) => ctx.engram.transactions.commit(input.id, ctx.owner)),
 
-  rollback: projectScope('write', { txFromInput: true })
+  rollback: projectScope('write', { txFromInput: true, anyTx: true })
     .meta({ openapi: { method: 'POST', path: '/tx/{id}/rollback', summary: 'Roll a transaction back (admins: any of the project)', tags } })
     .input(ZId)
     .output(ZOutcome)
@@ -41,7 +41,7 @@ export const txRouter = router({
       return ctx.engram.transactions.rollback(input.id, ctx.owner);
     }),
 
-  list: projectScope('admin')
+  list: projectScope('admin', { anyTx: true })
     .meta({ openapi: { method: 'GET', path: '/tx', summary: "The project's open transactions (admin)", tags, envelope: 'list' } })
     .input(z.object({}).optional())
     .output(z.object({ items: z.array(ZTxFull), total: z.number().int() }))
