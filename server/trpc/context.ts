@@ -7,6 +7,8 @@ export type Context = {
   resHeaders: Headers;
   /** Whether the request arrived over HTTPS (decides the Secure cookie flag). */
   secure: boolean;
+  /** The transaction named by a tRPC input's `transactionId` (set by the first middleware; REST uses the header). */
+  transactionId?: string;
 };
 
 export function createContext(engram: Engram, req: Request, resHeaders: Headers): Context {

@@ -11,10 +11,24 @@ export const PROJECT_HEADER = 'x-project-id';
  * that names one (x-transaction-id, or the id of /tx/{id}/… routes) does its lookups on it, and any
  * other request first waits (bounded) for open transactions to finish, before touching the database.
  */
+/**
+ * tRPC callers name a transaction with `transactionId` in the input: it is taken out here, before the
+ * procedure's own (strict) input schema sees the input.
+ */
+const transactionInput = baseProcedure.use(async ({ ctx, next, getRawInput }) => {
+  const raw = await getRawInput().catch(() => undefined);
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'transactionId' in raw) {
+    const { transactionId, ...rest } = raw as Record<string, unknown>;
+    if (typeof transactionId === 'string') ctx.transactionId = transactionId.trim();
+    return next({ getRawInput: async () => rest });
+  }
+  return next();
+});
+
 const authed = (needs: Requirement, opts: ScopeOptions = {}) =>
-  baseProcedure.use(async ({ ctx, next, getRawInput }) => {
+  transactionInput.use(async ({ ctx, next, getRawInput }) => {
     const { engram, headers } = ctx;
-    let txId = headers.get(TX_HEADER)?.trim() || undefined;
+    let txId = headers.get(TX_HEADER)?.trim() || ctx.transactionId || undefined;
     if (!txId && opts.txFromInput) {
       const raw = (await getRawInput().catch(() => undefined)) as { id?: unknown } | undefined;
       if (typeof raw?.id === 'string') txId = raw.id;
@@ -75,7 +89,7 @@ export const projectScope = (needs: Exclude<Requirement, 'master'>, opts: ScopeO
  */
 export const projectProcedure = (needs: Exclude<Requirement, 'master'>) =>
   projectScope(needs).use(async ({ ctx, next }) => {
-    const txId = ctx.headers.get(TX_HEADER);
+    const txId = ctx.headers.get(TX_HEADER) || ctx.transactionId;
     if (txId) {
       return ctx.engram.transactions.run(txId.trim(), ctx.owner, (tx) => next({ ctx: { deps: { ...ctx.deps, db: tx } } }));
     }

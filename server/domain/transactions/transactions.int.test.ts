@@ -170,3 +170,17 @@ describe(`transaction administration (${backendName})`, () => {
     expect((await p.call('POST', '/records/search', { labels: ['X'] })).body.total).toBe(0);
   });
 });
+
+describe(`tRPC names the transaction in the input (${backendName})`, () => {
+  it('transactionId in a tRPC input runs the call on that transaction', async () => {
+    const p = await project();
+    const tx = await p.begin();
+    const made = await api.trpcMutation('records.create', { label: 'TR', data: { v: 1 }, transactionId: tx }, { project: p.name });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const inside = await api.trpcQuery('records.find', { labels: ['TR'], transactionId: tx }, { project: p.name });
+    expect(inside.body.result.data.total).toBe(1);
+    await p.call('POST', `/tx/${tx}/rollback`);
+    const after = await api.trpcQuery('records.find', { labels: ['TR'] }, { project: p.name });
+    expect(after.body.result.data.total).toBe(0);
+  });
+});
