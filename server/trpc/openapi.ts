@@ -89,6 +89,12 @@ export function buildOpenApiDocument(router: AnyRouter, opts: { version: string;
     } else if (Object.keys(props).length > 0 || input.type !== 'object') {
       operation.requestBody = { required: required.size > 0, content: { 'application/json': { schema: rest } } };
     }
+    if (route.auth !== 'public' && route.auth !== 'master') {
+      parameters.push(
+        { name: 'x-project-id', in: 'header', required: false, schema: { type: 'string' }, description: 'with the master key: the project (id or name), default `default`' },
+        { name: 'x-transaction-id', in: 'header', required: false, schema: { type: 'string', format: 'uuid' }, description: 'run this call inside an open transaction (POST /tx)' },
+      );
+    }
     if (parameters.length > 0) operation.parameters = parameters;
 
     const output = toSchema(route.output, 'output');
