@@ -76,6 +76,7 @@ export function SearchForm({
   onChange,
   onSubmit,
   busy,
+  vectorTooLong,
 }: {
   indexes: EmbeddingIndex[];
   selected: EmbeddingIndex;
@@ -83,15 +84,24 @@ export function SearchForm({
   onChange: (patch: Partial<Draft>) => void;
   onSubmit: () => void;
   busy: boolean;
+  vectorTooLong: boolean;
 }) {
   const ids = { where: useId(), whereError: useId(), query: useId(), queryError: useId(), mode: useId() };
   const whereRef = useRef<HTMLTextAreaElement>(null);
-  const queryRef = useRef<HTMLTextAreaElement>(null);
+  const vectorRef = useRef<HTMLTextAreaElement>(null);
+  const queryRef = useRef<HTMLInputElement>(null);
   const [submitted, setSubmitted] = useState(false);
   const external = selected.source === 'external';
   const where = parseWhere(draft.where);
   const vector = external && draft.q.trim() ? parseVector(draft.q) : null;
-  const vectorError = vector && !vector.ok ? vector.message : vector?.ok && vector.vector.length !== selected.dimensions ? `The index has ${selected.dimensions} dimensions; this vector has ${vector.vector.length}.` : null;
+  const vectorError =
+    vector && !vector.ok
+      ? vector.message
+      : vector?.ok && vector.vector.length !== selected.dimensions
+        ? `The index has ${selected.dimensions} dimensions; this vector has ${vector.vector.length}.`
+        : vector?.ok && vectorTooLong
+          ? 'This vector is too long to search from the console (the search travels in the URL): run it with the SDK or curl call below.'
+          : null;
   const mode = external ? 'semantic' : draft.mode;
 
   return (
@@ -104,7 +114,7 @@ export function SearchForm({
         e.preventDefault();
         setSubmitted(true);
         if (!where.ok) return whereRef.current?.focus();
-        if (!draft.q.trim() || vectorError) return external ? queryRef.current?.focus() : document.getElementById(ids.query)?.focus();
+        if (!draft.q.trim() || vectorError) return (external ? vectorRef : queryRef).current?.focus();
         onSubmit();
       }}
     >
@@ -146,7 +156,7 @@ export function SearchForm({
               <label htmlFor={ids.query}>Query vector ({selected.dimensions} numbers, JSON)</label>
               <textarea
                 id={ids.query}
-                ref={queryRef}
+                ref={vectorRef}
                 className="json-input"
                 rows={3}
                 spellCheck={false}
@@ -162,6 +172,7 @@ export function SearchForm({
               <label htmlFor={ids.query}>Query</label>
               <input
                 id={ids.query}
+                ref={queryRef}
                 type="search"
                 value={draft.q}
                 onChange={(e) => onChange({ q: e.target.value })}

