@@ -1,6 +1,6 @@
 import { readEnv, type Env } from './env';
 import { log } from './log';
-import { openDatabase, type Database } from './db';
+import { openDatabase, StatsKeeper, type Database } from './db';
 import { ensureDefaultProject } from './domain/projects';
 import { loadOrCreateMasterKey, sessionSecretFor, type MasterKey } from './domain/auth';
 import { createEmbedder, createQueryCache, embedderConfigFromEnv, type Embedder, type QueryCache } from './domain/embeddings';
@@ -74,6 +74,9 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
       waitMs: env.ENGRAM_TX_WAIT_MS,
       exclusive: db.kind === 'embedded',
     });
+    // Embedded only: PostgreSQL's autovacuum keeps planner statistics itself.
+    const stats = db.kind === 'embedded' ? new StatsKeeper(db.prisma, () => transactions.size > 0) : null;
+    stats?.start();
     return {
       env,
       db,
@@ -85,6 +88,7 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
       backfill,
       transactions,
       close: async () => {
+        stats?.stop();
         await transactions.rollbackAll();
         await backfill.stop();
         await db.close();

@@ -7,3 +7,4 @@ export { Prisma } from './generated/client';
 export * as sql from './sql';
 export type { Cond, OrderTerm, Primitive, Scalar, CmpOp, ValueKind, DatePart, TextOp, Direction, Scope, RecordRow, NewRecord, NewEdge, Expr, FieldRef, Unit, AliasPairs, SelectSpec, Similarity, EmbeddingRow, IndexRef } from './sql';
 export type { PrismaClient } from './generated/client';
+export { StatsKeeper, needsAnalyze } from './maintenance';

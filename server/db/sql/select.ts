@@ -113,7 +113,8 @@ export function compileSelect(spec: SelectSpec, scope: Scope): { rows: Sql; tota
     let body: Sql;
     switch (e.kind) {
       case 'count':
-        body = source === 'root' ? sql`to_jsonb(count(DISTINCT r.id))` : sql`to_jsonb(count(DISTINCT a.id))`;
+        // Root records appear once per group (g groups m, one row per record); related ones may repeat.
+        body = source === 'root' ? sql`to_jsonb(count(*))` : sql`to_jsonb(count(DISTINCT a.id))`;
         break;
       case 'agg': {
         const p = e.ref.prop ?? '';

@@ -63,7 +63,7 @@ describe('where compiler (golden)', () => {
     const { rows, total } = compileSelect({ projectId: P, filter: compileFilter(P, ['M'], undefined), ...sel, skip: 0, limit: 10 }, newScope(P));
     expect(norm(rows.text)).toBe(
       'WITH m AS (SELECT r.* FROM record r WHERE (r.project_id = $1::uuid AND r.label = $2)), ' +
-        'g AS (SELECT r.data -> $3 AS k1, to_jsonb(count(DISTINCT r.id)) AS c1, to_jsonb(avg((CASE WHEN r.types ->> $4 = \'number\' THEN (r.data ->> $5)::numeric END))) AS c2 FROM m r GROUP BY 1) ' +
+        'g AS (SELECT r.data -> $3 AS k1, to_jsonb(count(*)) AS c1, to_jsonb(avg((CASE WHEN r.types ->> $4 = \'number\' THEN (r.data ->> $5)::numeric END))) AS c2 FROM m r GROUP BY 1) ' +
         'SELECT x.row FROM (SELECT jsonb_build_object($6::text, g.k1, $7::text, g.c1, $8::text, g.c2) AS row FROM g ) x ' +
         "ORDER BY CASE WHEN jsonb_typeof((x.row -> $9)) = 'number' THEN ((x.row -> $10))::text::numeric END DESC NULLS LAST, CASE WHEN jsonb_typeof((x.row -> $11)) = 'string' THEN (x.row -> $12) ->> 0 END COLLATE \"C\" DESC NULLS LAST, " +
         "CASE WHEN jsonb_typeof((x.row -> $13)) = 'boolean' THEN ((x.row -> $14))::text::boolean END DESC NULLS LAST, x.row::text COLLATE \"C\" ASC LIMIT $15 OFFSET $16",
