@@ -5,6 +5,7 @@ import { readEnv } from '../server/env';
 import { startEngram, type Engram } from '../server/engram';
 import { createProject } from '../server/domain/projects';
 import type { ProjectDeps } from '../server/domain/deps';
+import type { Embedder } from '../server/domain/embeddings';
 
 /** Shared pieces of `npm run bench`: the machine, timers, percentiles, and a database per backend. */
 export function machine(): string {
@@ -28,12 +29,15 @@ export const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.to
 
 export type Backend = { name: 'embedded' | 'postgres'; engram: Engram; deps: (projectId: string) => ProjectDeps; newProject: () => Promise<ProjectDeps>; close: () => Promise<void> };
 
-/** Embedded: PGlite in a fresh folder on disk (as a user runs it). Postgres: BENCH_DATABASE_URL or DATABASE_URL. */
-export async function openBackend(name: 'embedded' | 'postgres'): Promise<Backend> {
+/**
+ * Embedded: PGlite in a fresh folder on disk (as a user runs it). Postgres: BENCH_DATABASE_URL or DATABASE_URL.
+ * The embedder defaults to the configured one (the built-in model unless ENGRAM_EMBEDDINGS_PROVIDER says otherwise).
+ */
+export async function openBackend(name: 'embedded' | 'postgres', embedder?: Embedder): Promise<Backend> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'engram-bench-'));
   const url = name === 'postgres' ? (process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL) : undefined;
   const env = readEnv({ ENGRAM_DATA_DIR: dataDir, DATABASE_URL: url ?? '', ENGRAM_MASTER_KEY: 'bench-master-key-0123456789abcdef', ENGRAM_LOG_LEVEL: 'warn' });
-  const engram = await startEngram({ env, quiet: true });
+  const engram = await startEngram({ env, quiet: true, embedder });
   let n = 0;
   const deps = (projectId: string): ProjectDeps => ({ db: engram.db.prisma, projectId });
   return {
@@ -47,6 +51,22 @@ export async function openBackend(name: 'embedded' | 'postgres'): Promise<Backen
     },
   };
 }
+
+/**
+ * Deps as a request of the server gets them: the embedder, the backfill runner and the exact-search
+ * threshold. No query cache unless asked, so every measured search embeds its query.
+ */
+export function aiDeps(b: Backend, base: ProjectDeps, opts: { queryCache?: boolean; exactSearchBelow?: number } = {}): ProjectDeps & { embedder: Embedder } {
+  const e = b.engram;
+  return { ...base, embedder: e.embedder, backfill: e.backfill, queryCache: opts.queryCache ? e.queryCache : undefined, exactSearchBelow: opts.exactSearchBelow ?? e.env.ENGRAM_EXACT_SEARCH_BELOW };
+}
+
+/**
+ * Table statistics right after a bulk load. The embedded server analyzes on drift every 30 s
+ * (server/db/maintenance.ts) and PostgreSQL's autovacuum does in time; until then the planner estimates
+ * few rows and may skip HNSW. The search benches measure as loaded, then run this and measure again.
+ */
+export const analyzeTables = (b: Backend) => timed(() => b.engram.db.prisma.$executeRaw`ANALYZE record, embedding`);
 
 export function backendsToRun(): ('embedded' | 'postgres')[] {
   const only = process.env.BENCH_BACKENDS?.split(',').map((s) => s.trim());

@@ -1,10 +1,21 @@
 // `npm run bench`: every benchmark on the embedded database and, when BENCH_DATABASE_URL or
 // DATABASE_URL is set, on PostgreSQL. Prints numbers with the machine named; asserts nothing.
+import { benchEmbeddings } from './embeddings';
 import { backendsToRun, machine, openBackend } from './lib';
+import { benchLocomo } from './locomo';
+import { benchQuery } from './query';
 import { benchRecords } from './records';
 import { benchSchema } from './schema';
+import { benchTransactions } from './transactions';
 
-const suites: Record<string, typeof benchRecords> = { records: benchRecords, schema: benchSchema };
+const suites: Record<string, typeof benchRecords> = {
+  records: benchRecords,
+  schema: benchSchema,
+  query: benchQuery,
+  embeddings: benchEmbeddings,
+  locomo: benchLocomo,
+  transactions: benchTransactions,
+};
 const only = process.env.BENCH_SUITES?.split(',');
 
 console.log(`# Engram bench — ${new Date().toISOString()}`);
