@@ -1,3 +1,5 @@
+import { curlPost, jsLiteral } from '@/components/ui/code-export';
+
 /**
  * A SearchQuery as something to paste elsewhere: a curl command for the REST API and a call on the
  * TypeScript SDK. The key is never embedded: the command reads it from $ENGRAM_KEY.
@@ -10,42 +12,8 @@ export type SearchQuery = {
   limit?: number;
 };
 
-/** A word the shell takes literally: as is when it is plain, else in single quotes. */
-const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
-/** `curl` for `POST /api/v1/records/search`; the key comes from the ENGRAM_KEY environment variable. */
-export function curlCommand(origin: string, project: string, query: SearchQuery): string {
-  return [
-    `curl -s ${shellWord(`${origin}/api/v1/records/search`)}`,
-    // Double quotes, so the shell puts the key in; everything else is single-quoted.
-    `-H "authorization: Bearer $ENGRAM_KEY"`,
-    `-H ${shellWord(`x-project-id: ${project}`)}`,
-    `-H 'content-type: application/json'`,
-    `-d ${shellWord(JSON.stringify(query))}`,
-  ].join(' \\\n  ');
-}
-
-const IDENT = /^[A-Za-z_$][\w$]*$/;
-const jsString = (s: string) => `'${JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
-
-/** A value as a JavaScript literal: objects one entry a line, short arrays of plain values inline. */
-function jsLiteral(value: unknown, indent: string): string {
-  if (typeof value === 'string') return jsString(value);
-  if (value === null || typeof value !== 'object') return String(value);
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    const flat = value.every((v) => v === null || typeof v !== 'object');
-    const items = value.map((v) => jsLiteral(v, inner));
-    const oneLine = `[${items.join(', ')}]`;
-    if (flat && oneLine.length <= 80) return oneLine;
-    return `[\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}]`;
-  }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 0) return '{}';
-  const lines = entries.map(([k, v]) => `${inner}${IDENT.test(k) ? k : jsString(k)}: ${jsLiteral(v, inner)},`);
-  return `{\n${lines.join('\n')}\n${indent}}`;
-}
+/** `curl` for `POST /api/v1/records/search`. */
+export const curlCommand = (origin: string, project: string, query: SearchQuery): string => curlPost(origin, project, '/api/v1/records/search', query);
 
 /** The same query through the TypeScript SDK (`db` is a connected client). */
 export function sdkCall(query: SearchQuery): string {
