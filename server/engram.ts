@@ -5,6 +5,7 @@ import { ensureDefaultProject } from './domain/projects';
 import { loadOrCreateMasterKey, sessionSecretFor, type MasterKey } from './domain/auth';
 import { createEmbedder, createQueryCache, embedderConfigFromEnv, type Embedder, type QueryCache } from './domain/embeddings';
 import { BackfillRunner } from './domain/indexes';
+import { SuggestionAnalyzer } from './domain/suggestions';
 import { TransactionManager } from './domain/transactions';
 
 /**
@@ -23,6 +24,7 @@ export type Engram = {
   queryCache: QueryCache;
   backfill: BackfillRunner;
   transactions: TransactionManager;
+  suggestions: SuggestionAnalyzer;
   close: () => Promise<void>;
 };
 
@@ -77,6 +79,14 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
     // Embedded only: PostgreSQL's autovacuum keeps planner statistics itself.
     const stats = db.kind === 'embedded' ? new StatsKeeper(db.prisma, () => transactions.size > 0) : null;
     stats?.start();
+    if (db.kind === 'embedded') {
+      // One process owns the embedded folder: an analysis still marked running was cut off by a stop.
+      await db.prisma.suggestionAnalysis.updateMany({ where: { status: 'running' }, data: { status: 'error', error: 'interrupted: the server stopped', finishedAt: new Date() } });
+    }
+    const suggestions = new SuggestionAnalyzer(db.prisma, {
+      debounceMs: env.ENGRAM_SUGGEST_DEBOUNCE_MS,
+      busy: db.kind === 'embedded' ? () => transactions.size > 0 : undefined,
+    });
     return {
       env,
       db,
@@ -87,8 +97,10 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
       queryCache: createQueryCache(),
       backfill,
       transactions,
+      suggestions,
       close: async () => {
         stats?.stop();
+        await suggestions.stop();
         await transactions.rollbackAll();
         await backfill.stop();
         await db.close();

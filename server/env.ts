@@ -27,6 +27,7 @@ const ZEnv = z.object({
   ENGRAM_TX_MAX_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
   ENGRAM_TX_MAX_OPEN: z.coerce.number().int().min(1).max(1000).default(32),
   ENGRAM_TX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  ENGRAM_SUGGEST_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   ENGRAM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   // Embeddings (server/domain/embeddings): the built-in model runs offline; `openai` is any
   // OpenAI-compatible POST {base}/embeddings (OpenAI, Ollama, vLLM, TEI).

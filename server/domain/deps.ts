@@ -1,5 +1,6 @@
 import type { Db } from '@/server/db';
 import type { Embedder, QueryCache } from './embeddings';
+import type { SuggestionsHandle } from './suggestions';
 
 /** What every domain function receives first: the database (root client or open transaction) and a clock. */
 export type BaseDeps = { db: Db; now?: () => Date };
@@ -15,6 +16,8 @@ export type ProjectDeps = BaseDeps & {
   exactSearchBelow?: number;
   /** Wakes the background backfill after an index is created or retried. */
   backfill?: { kick: () => void };
+  /** Runs relationship-suggestion analysis (on demand, and debounced after writes). */
+  suggestions?: SuggestionsHandle;
 };
 
 export const nowOf = (deps: BaseDeps): Date => (deps.now ? deps.now() : new Date());

@@ -76,8 +76,12 @@ export const projectScope = (needs: Exclude<Requirement, 'master'>, opts: ScopeO
         queryCache: engram.queryCache,
         backfill: engram.backfill,
         exactSearchBelow: engram.env.ENGRAM_EXACT_SEARCH_BELOW,
+        suggestions: engram.suggestions,
       };
-      return next({ ctx: { project, deps, owner: { projectId: project.id, principal: principalId(ctx.principal) } } });
+      const result = await next({ ctx: { project, deps, owner: { projectId: project.id, principal: principalId(ctx.principal) } } });
+      // A write outside an open transaction (or a commit) has committed: suggestions are analyzed after a pause in writes.
+      if (result.ok && needs !== 'read' && !ctx.headers.get(TX_HEADER) && !ctx.transactionId) engram.suggestions.touched(project.id);
+      return result;
     });
 
 /**

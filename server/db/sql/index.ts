@@ -9,3 +9,5 @@ export * as selectSql from './select';
 export type { Expr, FieldRef, Unit, AliasPairs, SelectSpec } from './select';
 export * as embeddingSql from './embeddings';
 export type { Similarity, EmbeddingRow, IndexRef } from './embeddings';
+export * as suggestionSql from './suggestions';
+export type { RuleRef, PairScope } from './suggestions';

@@ -6,6 +6,7 @@ import { applyEmbeddings, checkVector, prepareEmbeddings, type PendingEmbeddings
 import { csvToDocuments } from './csv';
 import { LIMITS } from './limits';
 import { toRecord } from './output';
+import { linkByRules } from './link-rules';
 import { isPlainObject, Planner, planProperties } from './plan';
 import { ZCreateRecordInput, ZImportCsvInput, ZImportJsonInput, type TImportResult, type TRecord, type TWriteOptions } from './records.schema';
 import { rowsById, writePlan } from './write';
@@ -130,6 +131,7 @@ async function rewriteRecord(deps: ProjectDeps, id: string, data: Record<string,
         ? { id, data: { ...row.data, ...next.data }, types: { ...row.types, ...next.types } }
         : { id, data: next.data, types: next.types };
     await tx.$executeRaw(recordSql.updateRecordsData(deps.projectId, [merged]));
+    await linkByRules(tx, deps.projectId, [{ id, label: row.label }], new Set([id]));
     await applyEmbeddings(tx, deps.projectId, pending);
     return getRecord({ ...deps, db: tx }, id);
   });

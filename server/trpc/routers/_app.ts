@@ -7,6 +7,7 @@ import { projectsRouter } from './projects.router';
 import { labelsRouter, propertiesRouter, recordsRouter } from './records.router';
 import { relationshipsRouter } from './relationships.router';
 import { schemaRouter } from './schema.router';
+import { suggestionsRouter } from './suggestions.router';
 
 export const appRouter = router({
   auth: authRouter,
@@ -17,6 +18,7 @@ export const appRouter = router({
   labels: labelsRouter,
   properties: propertiesRouter,
   schema: schemaRouter,
+  suggestions: suggestionsRouter,
   ai: aiRouter,
   tx: txRouter,
   batch: batchRouter,

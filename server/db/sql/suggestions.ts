@@ -1,0 +1,149 @@
+import { join, jsonb, raw, sql, uuidList, type Sql } from './compose';
+
+/**
+ * SQL of relationship suggestions: the samples analysis reads, and the joins that materialize a rule
+ * `(source_label.source_key) -[type]-> (target_label.target_key)`.
+ *
+ * Matching: a source value matches a target key when both are strings or numbers with the same text
+ * (42 matches "42"); target key '$id' compares with the target record's id. Two forms of the same
+ * match exist because they are fast in different places:
+ * - bulk (approval, large writes): text equality, which PostgreSQL answers with one hash join;
+ * - probe (a few written records): containment `data @> {key: value}` for the value and its other
+ *   type, which the GIN index on record.data answers per row.
+ */
+export type RuleRef = { id: string; sourceLabel: string; sourceKey: string; targetLabel: string; targetKey: string; type: string };
+export const ID_KEY = '$id';
+const UUID_RE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const INT_RE = '^-?[0-9]{1,15}$';
+
+export const originOf = (ruleId: string) => `suggestion:${ruleId}`;
+
+/** The newest `limit` records of a label (ids are time-ordered), for the analysis sample. */
+export const sampleRecords = (projectId: string, label: string, limit: number): Sql => sql`
+  SELECT r.id::text AS id, r.data FROM record r
+  WHERE r.project_id = ${projectId}::uuid AND r.label = ${label}
+  ORDER BY r.id DESC LIMIT ${limit}`;
+
+/** Text values of the given keys for every record of a label (at most `limit` rows), as k0, k1, …, with the record id. */
+export const keyValues = (projectId: string, label: string, keys: string[], limit: number): Sql => {
+  const cols = keys.map((k, i) => sql`CASE WHEN jsonb_typeof(r.data -> ${k}) IN ('string', 'number') THEN r.data ->> ${k} END AS ${raw(`k${i}`)}`);
+  return sql`
+    SELECT r.id::text AS id, ${join(cols, ', ')} FROM record r
+    WHERE r.project_id = ${projectId}::uuid AND r.label = ${label}
+    LIMIT ${limit}`;
+};
+
+/** Which of these ids are records of the label. */
+export const existingIds = (projectId: string, label: string, ids: string[]): Sql => sql`
+  SELECT r.id::text AS id FROM record r WHERE r.project_id = ${projectId}::uuid AND r.label = ${label} AND r.id IN (${uuidList(ids)})`;
+
+/** A scalar usable as a key: string or number, as text. */
+const keyText = (alias: Sql, key: string): Sql =>
+  sql`(CASE WHEN jsonb_typeof(${alias}.data -> ${key}) IN ('string', 'number') THEN ${alias}.data ->> ${key} END)`;
+
+/** The bulk join condition between source `a` and target `b` (text equality, or the id). */
+function bulkMatch(rule: RuleRef): Sql {
+  const v = keyText(sql`a`, rule.sourceKey);
+  if (rule.targetKey === ID_KEY) return sql`b.id = (CASE WHEN ${v} ~ ${UUID_RE} THEN ${v}::uuid END)`;
+  return sql`${keyText(sql`b`, rule.targetKey)} = ${v}`;
+}
+
+/** Which pairs to consider: all, or those where a written record is at either end. */
+export type PairScope = { sourceIds?: string[]; targetIds?: string[] };
+
+function pairsBulk(projectId: string, rule: RuleRef, scope: PairScope | null): Sql {
+  const restrict: Sql[] = [];
+  // Large id sets travel as one jsonb parameter (a bind parameter per id would pass PostgreSQL's 65,535).
+  const ids = (list: string[]) => sql`(SELECT jsonb_array_elements_text(${jsonb(list)})::uuid)`;
+  if (scope?.sourceIds?.length) restrict.push(sql`a.id IN ${ids(scope.sourceIds)}`);
+  if (scope?.targetIds?.length) restrict.push(sql`b.id IN ${ids(scope.targetIds)}`);
+  const scoped = scope ? (restrict.length ? sql`AND (${join(restrict, ' OR ')})` : sql`AND FALSE`) : sql``;
+  return sql`
+    SELECT a.id AS source_id, b.id AS target_id FROM record a
+    JOIN record b ON b.project_id = a.project_id AND b.label = ${rule.targetLabel} AND ${bulkMatch(rule)}
+    WHERE a.project_id = ${projectId}::uuid AND a.label = ${rule.sourceLabel} AND a.data ? ${rule.sourceKey} ${scoped}`;
+}
+
+/**
+ * Probe form for a few written records: from written sources, look the value up in the targets; from
+ * written targets, look their key up in the sources. Both through the GIN index (containment of the
+ * value as written and of its other type).
+ */
+function pairsProbe(projectId: string, rule: RuleRef, scope: PairScope): Sql {
+  const parts: Sql[] = [];
+  const p = sql`${projectId}::uuid`;
+  if (scope.sourceIds?.length) {
+    const v = sql`a.data -> ${rule.sourceKey}`;
+    const alt = altForm(v);
+    const target =
+      rule.targetKey === ID_KEY
+        ? sql`b.id = (CASE WHEN jsonb_typeof(${v}) = 'string' AND ${v} #>> '{}' ~ ${UUID_RE} THEN (${v} #>> '{}')::uuid END)`
+        : sql`jsonb_typeof(${v}) IN ('string', 'number') AND (b.data @> jsonb_build_object(${rule.targetKey}::text, ${v}) OR (${alt} IS NOT NULL AND b.data @> jsonb_build_object(${rule.targetKey}::text, ${alt})))`;
+    parts.push(sql`
+      SELECT a.id AS source_id, b.id AS target_id FROM record a
+      JOIN record b ON b.project_id = a.project_id AND b.label = ${rule.targetLabel} AND ${target}
+      WHERE a.project_id = ${p} AND a.label = ${rule.sourceLabel} AND a.id IN (${uuidList(scope.sourceIds)})`);
+  }
+  if (scope.targetIds?.length) {
+    const k = rule.targetKey === ID_KEY ? sql`to_jsonb(b.id::text)` : sql`(b.data -> ${rule.targetKey})`;
+    const alt = altForm(k);
+    parts.push(sql`
+      SELECT a.id AS source_id, b.id AS target_id FROM record b
+      JOIN record a ON a.project_id = b.project_id AND a.label = ${rule.sourceLabel}
+        AND jsonb_typeof(${k}) IN ('string', 'number')
+        AND (a.data @> jsonb_build_object(${rule.sourceKey}::text, ${k}) OR (${alt} IS NOT NULL AND a.data @> jsonb_build_object(${rule.sourceKey}::text, ${alt})))
+      WHERE b.project_id = ${p} AND b.label = ${rule.targetLabel} AND b.id IN (${uuidList(scope.targetIds)})`);
+  }
+  return parts.length ? join(parts, ' UNION ') : sql`SELECT NULL::uuid AS source_id, NULL::uuid AS target_id WHERE FALSE`;
+}
+
+/** The other JSON type of a key value: 42 -> "42", "42" -> 42; NULL when there is none. */
+const altForm = (v: Sql): Sql => sql`(CASE jsonb_typeof(${v})
+  WHEN 'number' THEN to_jsonb(${v} #>> '{}')
+  WHEN 'string' THEN CASE WHEN ${v} #>> '{}' ~ ${INT_RE} THEN to_jsonb((${v} #>> '{}')::numeric) END END)`;
+
+/** At most this many written records use the probe form; more use the hash join. */
+export const PROBE_MAX = 500;
+
+function pairs(projectId: string, rule: RuleRef, scope: PairScope | null): Sql {
+  const n = (scope?.sourceIds?.length ?? 0) + (scope?.targetIds?.length ?? 0);
+  return scope && n <= PROBE_MAX ? pairsProbe(projectId, rule, scope) : pairsBulk(projectId, rule, scope);
+}
+
+/** Creates the rule's edges (all of them, or those touching written records); existing edges stay as they are. */
+export const insertRuleEdges = (projectId: string, rule: RuleRef, scope: PairScope | null): Sql => sql`
+  INSERT INTO relationship (project_id, source_id, type, target_id, source_label, target_label, properties, origin)
+  SELECT ${projectId}::uuid, m.source_id, ${rule.type}::text, m.target_id, ${rule.sourceLabel}::text, ${rule.targetLabel}::text, '{}'::jsonb, ${originOf(rule.id)}::text
+  FROM (${pairs(projectId, rule, scope)}) m
+  ON CONFLICT (project_id, source_id, type, target_id) DO NOTHING`;
+
+/** How many edges approval would create (pairs not linked by this type yet), and a few of them. */
+export const countNewPairs = (projectId: string, rule: RuleRef): Sql => sql`
+  SELECT count(*)::int AS n FROM (${pairsBulk(projectId, rule, null)}) m
+  WHERE NOT EXISTS (SELECT 1 FROM relationship rel WHERE rel.project_id = ${projectId}::uuid
+    AND rel.source_id = m.source_id AND rel.type = ${rule.type} AND rel.target_id = m.target_id)`;
+
+export const samplePairs = (projectId: string, rule: RuleRef, limit: number): Sql => sql`
+  SELECT m.source_id::text AS "sourceId", m.target_id::text AS "targetId", a.data -> ${rule.sourceKey} AS value
+  FROM (${pairsBulk(projectId, rule, null)}) m
+  JOIN record a ON a.project_id = ${projectId}::uuid AND a.id = m.source_id
+  ORDER BY m.source_id DESC LIMIT ${limit}`;
+
+/** The rule's edges (all, or those from/to the given records). */
+export const deleteRuleEdges = (projectId: string, ruleId: string, touching?: string[]): Sql => {
+  const only = touching?.length ? sql`AND (rel.source_id IN (${uuidList(touching)}) OR rel.target_id IN (${uuidList(touching)}))` : sql``;
+  return sql`DELETE FROM relationship rel WHERE rel.project_id = ${projectId}::uuid AND rel.origin = ${originOf(ruleId)} ${only}`;
+};
+
+export const countRuleEdges = (projectId: string, ruleId: string): Sql => sql`
+  SELECT count(*)::int AS n FROM relationship rel WHERE rel.project_id = ${projectId}::uuid AND rel.origin = ${originOf(ruleId)}`;
+
+/** Approved rules with either end on one of the labels (the write path). */
+export const approvedRulesFor = (projectId: string, labels: string[]): Sql => sql`
+  SELECT s.id::text AS id, s.source_label AS "sourceLabel", s.source_key AS "sourceKey", s.target_label AS "targetLabel", s.target_key AS "targetKey", s.type
+  FROM suggestion s
+  WHERE s.project_id = ${projectId}::uuid AND s.status = 'approved' AND (s.source_label IN (${join(labels)}) OR s.target_label IN (${join(labels)}))`;
+
+/** Serializes decisions on one rule (approve, reject, delete). */
+export const lockSuggestion = (projectId: string, id: string): Sql => sql`
+  SELECT 1 AS locked FROM suggestion WHERE project_id = ${projectId}::uuid AND id = ${id}::uuid FOR UPDATE`;

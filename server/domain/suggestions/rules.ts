@@ -1,0 +1,134 @@
+import { sql as S, withTransaction, type Db, type RuleRef } from '@/server/db';
+import { DomainError } from '@/server/errors';
+import type { ProjectDeps } from '../deps';
+import { ZApproveInput, ZDeleteSuggestionInput, ZListSuggestionsInput, ZSuggestionId, type TEvidence, type TSuggestion } from './suggestions.schema';
+
+const { suggestionSql } = S;
+
+type Row = {
+  id: string;
+  sourceLabel: string;
+  sourceKey: string;
+  targetLabel: string;
+  targetKey: string;
+  type: string;
+  confidence: number;
+  evidence: unknown;
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+  decidedAt: Date | null;
+};
+
+const ruleOf = (r: Row): RuleRef => ({ id: r.id, sourceLabel: r.sourceLabel, sourceKey: r.sourceKey, targetLabel: r.targetLabel, targetKey: r.targetKey, type: r.type });
+
+async function edgeCount(db: Db, projectId: string, r: Row): Promise<number> {
+  if (r.status !== 'approved') return 0;
+  const [c] = await db.$queryRaw<{ n: number }[]>(suggestionSql.countRuleEdges(projectId, r.id));
+  return c?.n ?? 0;
+}
+
+async function toSuggestion(db: Db, projectId: string, r: Row): Promise<TSuggestion> {
+  return {
+    id: r.id,
+    source: { label: r.sourceLabel, key: r.sourceKey },
+    target: { label: r.targetLabel, key: r.targetKey },
+    type: r.type,
+    direction: 'out',
+    confidence: r.confidence,
+    evidence: r.evidence as TEvidence,
+    status: r.status as TSuggestion['status'],
+    edges: await edgeCount(db, projectId, r),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+  };
+}
+
+async function rowOf(db: Db, projectId: string, id: string, lock = false): Promise<Row> {
+  if (lock) await db.$queryRaw(suggestionSql.lockSuggestion(projectId, id));
+  const r = await db.suggestion.findUnique({ where: { projectId_id: { projectId, id } } });
+  if (!r) throw new DomainError('NOT_FOUND', `Suggestion ${id} not found`, { path: ['id'], got: id });
+  return r;
+}
+
+/** Suggestions of one status (default `suggested`), most confident first. */
+export async function listSuggestions(deps: ProjectDeps, input: unknown): Promise<{ items: TSuggestion[]; total: number }> {
+  const q = ZListSuggestionsInput.parse(input ?? {});
+  const where = { projectId: deps.projectId, status: q.status ?? 'suggested' };
+  const [rows, total] = await Promise.all([
+    deps.db.suggestion.findMany({ where, orderBy: [{ confidence: 'desc' }, { sourceLabel: 'asc' }, { sourceKey: 'asc' }, { id: 'asc' }], skip: q.skip ?? 0, take: q.limit ?? 100 }),
+    deps.db.suggestion.count({ where }),
+  ]);
+  return { items: await Promise.all(rows.map((r) => toSuggestion(deps.db, deps.projectId, r))), total };
+}
+
+export async function getSuggestion(deps: ProjectDeps, input: unknown): Promise<TSuggestion> {
+  const { id } = ZSuggestionId.parse(input);
+  return toSuggestion(deps.db, deps.projectId, await rowOf(deps.db, deps.projectId, id));
+}
+
+/** What approval would do now: how many edges it creates, how many exist, a few pairs. */
+export async function previewSuggestion(deps: ProjectDeps, input: unknown) {
+  const { id } = ZSuggestionId.parse(input);
+  const r = await rowOf(deps.db, deps.projectId, id);
+  const rule = ruleOf(r);
+  const [[c], [e], samples] = await Promise.all([
+    deps.db.$queryRaw<{ n: number }[]>(suggestionSql.countNewPairs(deps.projectId, rule)),
+    deps.db.$queryRaw<{ n: number }[]>(suggestionSql.countRuleEdges(deps.projectId, rule.id)),
+    deps.db.$queryRaw<{ sourceId: string; targetId: string; value: unknown }[]>(suggestionSql.samplePairs(deps.projectId, rule, 10)),
+  ]);
+  return {
+    create: c?.n ?? 0,
+    existing: e?.n ?? 0,
+    samples: samples.map((s) => ({ source: { id: s.sourceId, label: r.sourceLabel, value: s.value }, target: { id: s.targetId, label: r.targetLabel } })),
+  };
+}
+
+/**
+ * Approves a rule: every matching pair becomes an edge in one transaction, and the rule stays active
+ * for later writes. Approving an approved rule again creates only edges that are missing (none, unless
+ * someone removed some); asking for another type then is a CONFLICT (withdraw the rule first).
+ */
+export async function approveSuggestion(deps: ProjectDeps, input: unknown): Promise<{ suggestion: TSuggestion; created: number }> {
+  const q = ZApproveInput.parse(input);
+  return withTransaction(deps.db, async (tx) => {
+    const r = await rowOf(tx, deps.projectId, q.id, true);
+    if (r.status === 'approved' && q.type !== undefined && q.type !== r.type) {
+      throw new DomainError('CONFLICT', `The rule is approved with type ${r.type}; withdraw it (DELETE) before approving it with another type`, { path: ['type'], got: q.type, expected: r.type });
+    }
+    const type = q.type ?? r.type;
+    const created = await tx.$executeRaw(suggestionSql.insertRuleEdges(deps.projectId, { ...ruleOf(r), type }, null));
+    const decidedAt = r.status === 'approved' ? r.decidedAt : new Date();
+    const row = await tx.suggestion.update({
+      where: { projectId_id: { projectId: deps.projectId, id: r.id } },
+      data: { status: 'approved', type, decidedAt, updatedAt: new Date() },
+    });
+    return { suggestion: await toSuggestion(tx, deps.projectId, row), created };
+  });
+}
+
+/** Rejects a suggested rule; analysis never proposes it again. An approved rule must be withdrawn (DELETE) instead. */
+export async function rejectSuggestion(deps: ProjectDeps, input: unknown): Promise<TSuggestion> {
+  const { id } = ZSuggestionId.parse(input);
+  return withTransaction(deps.db, async (tx) => {
+    const r = await rowOf(tx, deps.projectId, id, true);
+    if (r.status === 'approved') throw new DomainError('CONFLICT', 'The rule is approved; withdraw it with DELETE (optionally with deleteEdges=true)', { path: ['id'], got: id });
+    const row = await tx.suggestion.update({ where: { projectId_id: { projectId: deps.projectId, id } }, data: { status: 'rejected', decidedAt: r.decidedAt ?? new Date(), updatedAt: new Date() } });
+    return toSuggestion(tx, deps.projectId, row);
+  });
+}
+
+/**
+ * Withdraws a rule of any status: it stops applying to writes and, when asked, its edges go too. A
+ * withdrawn rule may be suggested again by a later analysis (reject it to prevent that).
+ */
+export async function deleteSuggestion(deps: ProjectDeps, input: unknown): Promise<{ deleted: boolean; edgesDeleted: number }> {
+  const q = ZDeleteSuggestionInput.parse(input);
+  return withTransaction(deps.db, async (tx) => {
+    await rowOf(tx, deps.projectId, q.id, true);
+    const edgesDeleted = q.deleteEdges ? await tx.$executeRaw(suggestionSql.deleteRuleEdges(deps.projectId, q.id)) : 0;
+    await tx.suggestion.delete({ where: { projectId_id: { projectId: deps.projectId, id: q.id } } });
+    return { deleted: true, edgesDeleted };
+  });
+}
