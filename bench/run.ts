@@ -6,6 +6,7 @@ import { benchLocomo } from './locomo';
 import { benchQuery } from './query';
 import { benchRecords } from './records';
 import { benchSchema } from './schema';
+import { benchSearch } from './search';
 import { benchTransactions } from './transactions';
 
 const suites: Record<string, typeof benchRecords> = {
@@ -13,6 +14,7 @@ const suites: Record<string, typeof benchRecords> = {
   schema: benchSchema,
   query: benchQuery,
   embeddings: benchEmbeddings,
+  search: benchSearch,
   locomo: benchLocomo,
   transactions: benchTransactions,
 };

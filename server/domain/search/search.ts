@@ -15,6 +15,8 @@ type Scored = { id: string; score: number };
 
 /** Reciprocal rank fusion constant: the usual 60 keeps one leg's top ranks from drowning the other's. */
 const RRF_K = 60;
+/** HNSW candidate list of an ANN search (at least 2 × the rows wanted); see setAnnScan. */
+const ANN_EF_SEARCH = 200;
 
 type IndexRow = { id: string; label: string; source: string; model: string; dimensions: number; similarity: string };
 
@@ -103,12 +105,13 @@ async function vectorLeg(db: Db, projectId: string, indexes: IndexRow[], vector:
   for (const ix of indexes) {
     const ref = { id: ix.id, dimensions: ix.dimensions, similarity: ix.similarity as Similarity };
     const query = embeddingSql.vectorSearch(projectId, ref, vector, candidates, want, 0, exact);
-    if (exact || !candidates) hits.push(...(await db.$queryRaw<Scored[]>(query)));
+    if (exact) hits.push(...(await db.$queryRaw<Scored[]>(query)));
     else {
-      // Filtered ANN: iterative scans are a per-transaction setting.
+      // ANN settings are per transaction: a wider candidate list than pgvector's default (recall), the
+      // iterative scan for filters, and no exact sort plan behind the engine's back (see setAnnScan).
       hits.push(
         ...(await withTransaction(db, async (tx) => {
-          await tx.$queryRaw(embeddingSql.setIterativeScan(want * 2));
+          await tx.$queryRaw(embeddingSql.setAnnScan(Math.max(ANN_EF_SEARCH, want * 2), !candidates));
           return tx.$queryRaw<Scored[]>(query);
         })),
       );
