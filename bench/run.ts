@@ -7,6 +7,7 @@ import { benchQuery } from './query';
 import { benchRecords } from './records';
 import { benchSchema } from './schema';
 import { benchSearch } from './search';
+import { benchSuggestions } from './suggestions';
 import { benchTransactions } from './transactions';
 
 const suites: Record<string, typeof benchRecords> = {
@@ -17,6 +18,7 @@ const suites: Record<string, typeof benchRecords> = {
   search: benchSearch,
   locomo: benchLocomo,
   transactions: benchTransactions,
+  suggestions: benchSuggestions,
 };
 const only = process.env.BENCH_SUITES?.split(',');
 

@@ -1,5 +1,6 @@
 import type { PrismaClient } from './generated/client';
 import type { Prisma } from './generated/client';
+import * as suggestionSql from './sql/suggestions';
 
 /**
  * Transaction nesting. `Db` is either the root client or an open transaction; domain functions take
@@ -33,4 +34,19 @@ export const inTransaction = (db: Db): boolean => !isRoot(db);
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } };
   return err?.code === 'P2002' || err?.meta?.driverAdapterError?.cause?.originalCode === '23505';
+}
+
+/**
+ * Runs `fn` with nested-loop joins off, inside a transaction (joined or opened), then restores the
+ * setting. For joins known to be large whose tables may lack planner statistics (see
+ * sql/suggestions.ts); everything after `fn` in the transaction plans as before.
+ */
+export async function withoutNestedLoops<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withTransaction(db, async (tx) => {
+    const [prev] = await tx.$queryRaw<{ value: string }[]>(suggestionSql.nestLoopSetting());
+    await tx.$queryRaw(suggestionSql.setNestLoop('off'));
+    const out = await fn(tx);
+    await tx.$queryRaw(suggestionSql.setNestLoop(prev?.value ?? 'on'));
+    return out;
+  });
 }

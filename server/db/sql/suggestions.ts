@@ -105,10 +105,20 @@ const altForm = (v: Sql): Sql => sql`(CASE jsonb_typeof(${v})
 /** At most this many written records use the probe form; more use the hash join. */
 export const PROBE_MAX = 500;
 
+/** Whether the pairs of this scope come from the hash join (run it under preferHashJoins). */
+export const isBulk = (scope: PairScope | null): boolean => !scope || (scope.sourceIds?.length ?? 0) + (scope.targetIds?.length ?? 0) > PROBE_MAX;
+
 function pairs(projectId: string, rule: RuleRef, scope: PairScope | null): Sql {
-  const n = (scope?.sourceIds?.length ?? 0) + (scope?.targetIds?.length ?? 0);
-  return scope && n <= PROBE_MAX ? pairsProbe(projectId, rule, scope) : pairsBulk(projectId, rule, scope);
+  return isBulk(scope) ? pairsBulk(projectId, rule, scope) : pairsProbe(projectId, rule, scope!);
 }
+
+/**
+ * Right after an import the planner has no statistics for the new rows, estimates one row per label
+ * and joins them in a nested loop: 10,000 × 1,000 text comparisons took 10 s. The bulk join is always
+ * large, so it runs with nested loops off (for the transaction, then restored).
+ */
+export const nestLoopSetting = (): Sql => sql`SELECT current_setting('enable_nestloop') AS value`;
+export const setNestLoop = (value: string): Sql => sql`SELECT set_config('enable_nestloop', ${value === 'off' ? 'off' : 'on'}, true) AS value`;
 
 /** Creates the rule's edges (all of them, or those touching written records); existing edges stay as they are. */
 export const insertRuleEdges = (projectId: string, rule: RuleRef, scope: PairScope | null): Sql => sql`

@@ -1,4 +1,4 @@
-import { sql as S, type Db, type RuleRef } from '@/server/db';
+import { sql as S, withoutNestedLoops, type Db, type RuleRef } from '@/server/db';
 
 const { suggestionSql } = S;
 
@@ -18,7 +18,9 @@ export async function linkByRules(tx: Db, projectId: string, written: { id: stri
     const targetIds = written.filter((w) => w.label === rule.targetLabel).map((w) => w.id);
     const touched = [...new Set([...sourceIds, ...targetIds])].filter((id) => updated.has(id));
     if (touched.length > 0) await tx.$executeRaw(suggestionSql.deleteRuleEdges(projectId, rule.id, touched));
-    linked += await tx.$executeRaw(suggestionSql.insertRuleEdges(projectId, rule, { sourceIds, targetIds }));
+    const scope = { sourceIds, targetIds };
+    const insert = suggestionSql.insertRuleEdges(projectId, rule, scope);
+    linked += suggestionSql.isBulk(scope) ? await withoutNestedLoops(tx, (t) => t.$executeRaw(insert)) : await tx.$executeRaw(insert);
   }
   return linked;
 }

@@ -1,4 +1,4 @@
-import { sql as S, withTransaction, type Db, type RuleRef } from '@/server/db';
+import { sql as S, withoutNestedLoops, withTransaction, type Db, type RuleRef } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import { ZApproveInput, ZDeleteSuggestionInput, ZListSuggestionsInput, ZSuggestionId, type TEvidence, type TSuggestion } from './suggestions.schema';
@@ -73,11 +73,11 @@ export async function previewSuggestion(deps: ProjectDeps, input: unknown) {
   const { id } = ZSuggestionId.parse(input);
   const r = await rowOf(deps.db, deps.projectId, id);
   const rule = ruleOf(r);
-  const [[c], [e], samples] = await Promise.all([
-    deps.db.$queryRaw<{ n: number }[]>(suggestionSql.countNewPairs(deps.projectId, rule)),
-    deps.db.$queryRaw<{ n: number }[]>(suggestionSql.countRuleEdges(deps.projectId, rule.id)),
-    deps.db.$queryRaw<{ sourceId: string; targetId: string; value: unknown }[]>(suggestionSql.samplePairs(deps.projectId, rule, 10)),
-  ]);
+  const [[c], [e], samples] = await withoutNestedLoops(deps.db, async (tx) => [
+    await tx.$queryRaw<{ n: number }[]>(suggestionSql.countNewPairs(deps.projectId, rule)),
+    await tx.$queryRaw<{ n: number }[]>(suggestionSql.countRuleEdges(deps.projectId, rule.id)),
+    await tx.$queryRaw<{ sourceId: string; targetId: string; value: unknown }[]>(suggestionSql.samplePairs(deps.projectId, rule, 10)),
+  ] as const);
   return {
     create: c?.n ?? 0,
     existing: e?.n ?? 0,
@@ -98,7 +98,7 @@ export async function approveSuggestion(deps: ProjectDeps, input: unknown): Prom
       throw new DomainError('CONFLICT', `The rule is approved with type ${r.type}; withdraw it (DELETE) before approving it with another type`, { path: ['type'], got: q.type, expected: r.type });
     }
     const type = q.type ?? r.type;
-    const created = await tx.$executeRaw(suggestionSql.insertRuleEdges(deps.projectId, { ...ruleOf(r), type }, null));
+    const created = await withoutNestedLoops(tx, (t) => t.$executeRaw(suggestionSql.insertRuleEdges(deps.projectId, { ...ruleOf(r), type }, null)));
     const decidedAt = r.status === 'approved' ? r.decidedAt : new Date();
     const row = await tx.suggestion.update({
       where: { projectId_id: { projectId: deps.projectId, id: r.id } },
