@@ -127,6 +127,23 @@ export function LabelCard({ label, anchorOf }: { label: SchemaLabel; anchorOf: (
           })}
         </ul>
       )}
+
+      {label.indexes.length > 0 ? (
+        <>
+          <h3 className="schema-rels-heading">Searchable by meaning</h3>
+          <ul className="schema-rels" aria-label={`Embedding indexes of ${label.name}`}>
+            {label.indexes.map((ix) => (
+              <li key={ix.id}>
+                <span className="rel-type">{ix.property}</span> {ix.source === 'external' ? 'external vectors' : ix.model}, {ix.dimensions}-d {ix.similarity}
+                <span className="count">
+                  {' '}
+                  · {ix.status === 'ready' ? 'ready' : `${ix.status}, ${ix.progress.indexed.toLocaleString()} of ${ix.progress.total.toLocaleString()} embedded`}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </article>
   );
 }

@@ -18,8 +18,12 @@ const schema: TSchema = {
         { type: 'HAS_POSTS', direction: 'out', label: 'posts', count: 12 },
         { type: 'FOLLOWS', direction: 'in', label: 'USER', count: 3 },
       ],
+      indexes: [
+        { id: '0190a000-0000-7000-8000-000000000001', property: 'bio|x', source: 'managed', model: 'use-lite', dimensions: 512, similarity: 'cosine', status: 'indexing', progress: { indexed: 10, total: 1234 } },
+        { id: '0190a000-0000-7000-8000-000000000002', property: 'vec', source: 'external', model: 'external', dimensions: 3, similarity: 'inner', status: 'ready', progress: { indexed: 2, total: 2 } },
+      ],
     },
-    { name: 'empty', count: 1, sampledFrom: 1, properties: [], relationships: [] },
+    { name: 'empty', count: 1, sampledFrom: 1, properties: [], relationships: [], indexes: [] },
   ],
 };
 
@@ -45,6 +49,10 @@ describe('renderSchemaMarkdown', () => {
         'Relationships:',
         '- (USER)-[:HAS_POSTS]->(posts) × 12',
         '- (USER)<-[:FOLLOWS]-(USER) × 3',
+        '',
+        'Searchable by meaning:',
+        '- bio|x (use-lite, 512-d cosine; indexing, 10 of 1,234 embedded)',
+        '- vec (external vectors, 3-d inner; ready)',
         '',
         '## empty (1 record)',
         '',

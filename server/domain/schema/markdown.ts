@@ -49,6 +49,13 @@ function renderLabel(l: TSchemaLabel): string {
     lines.push('', 'Relationships:');
     for (const r of l.relationships) lines.push(relationshipLine(l.name, r));
   }
+  if (l.indexes.length > 0) {
+    lines.push('', 'Searchable by meaning:');
+    for (const ix of l.indexes) {
+      const state = ix.status === 'ready' ? 'ready' : `${ix.status}, ${int(ix.progress.indexed)} of ${int(ix.progress.total)} embedded`;
+      lines.push(`- ${inline(ix.property)} (${ix.source === 'external' ? 'external vectors' : inline(ix.model)}, ${ix.dimensions}-d ${ix.similarity}; ${state})`);
+    }
+  }
   return lines.join('\n');
 }
 

@@ -318,3 +318,27 @@ describe(`live schema as Markdown (${backendName})`, () => {
     expect(only.body.result.data.markdown).not.toContain('## USER');
   });
 });
+
+describe(`live schema lists embedding indexes (${backendName})`, () => {
+  it('with their status and progress, in JSON and Markdown, per label', async () => {
+    const deps = await newProject();
+    await importJson(deps, { label: 'MEMORY', data: [{ text: 'tea in the morning' }, { text: 'moved to Oslo' }] });
+    await importJson(deps, { label: 'DOC', data: [{ body: 'x' }] });
+    const created = await api.rest('POST', '/ai/indexes', { project: deps.projectId, body: { label: 'MEMORY', propertyName: 'text' } });
+    expect(created.status).toBe(201);
+    await api.rest('POST', '/ai/indexes', { project: deps.projectId, body: { label: 'DOC', propertyName: 'body', external: true, dimensions: 3 } });
+    await engram.backfill.idle();
+    const schema = await restSchema(deps);
+    const memory = schema.labels.find((l) => l.name === 'MEMORY')!;
+    expect(memory.indexes).toEqual([
+      expect.objectContaining({ id: created.body.data.id, property: 'text', source: 'managed', status: 'ready', progress: { indexed: 2, total: 2 } }),
+    ]);
+    expect(schema.labels.find((l) => l.name === 'DOC')!.indexes).toEqual([expect.objectContaining({ property: 'body', source: 'external', dimensions: 3 })]);
+    const md: string = (await api.rest('GET', '/schema/markdown', { project: deps.projectId })).body;
+    expect(md).toContain('Searchable by meaning:\n- text (');
+    expect(md).toContain('- body (external vectors, 3-d cosine; ready)');
+    const other = await newProject();
+    await importJson(other, { label: 'MEMORY', data: [{ text: 'y' }] });
+    expect((await restSchema(other)).labels[0]!.indexes).toEqual([]);
+  });
+});

@@ -48,12 +48,25 @@ export const ZSchemaRelationship = z.object({
 });
 export type TSchemaRelationship = z.infer<typeof ZSchemaRelationship>;
 
+export const ZSchemaIndex = z.object({
+  id: z.uuid(),
+  property: z.string(),
+  source: z.enum(['managed', 'external']),
+  model: z.string(),
+  dimensions: z.number().int(),
+  similarity: z.string(),
+  status: z.string().describe('pending, indexing, ready or error'),
+  progress: z.object({ indexed: z.number().int(), total: z.number().int() }),
+});
+export type TSchemaIndex = z.infer<typeof ZSchemaIndex>;
+
 export const ZSchemaLabel = z.object({
   name: z.string(),
   count: z.number().int(),
   sampledFrom: z.number().int().describe('how many of the most recent records min, max and samples were computed from'),
   properties: z.array(ZSchemaProperty),
   relationships: z.array(ZSchemaRelationship),
+  indexes: z.array(ZSchemaIndex).describe('embedding indexes on the label (search by meaning) and their status'),
 });
 export type TSchemaLabel = z.infer<typeof ZSchemaLabel>;
 

@@ -2,7 +2,7 @@ import { sql as S } from '@/server/db';
 import type { ProjectDeps } from '../deps';
 import { compactIfNeeded } from './compact';
 import { sampleLabels } from './sample';
-import { ZGetSchemaInput, type TGetSchemaInput, type TSchema, type TSchemaLabel, type TSchemaProperty, type TSchemaRelationship } from './schema.schema';
+import { ZGetSchemaInput, type TGetSchemaInput, type TSchema, type TSchemaLabel, type TSchemaProperty, type TSchemaRelationship, type TSchemaIndex } from './schema.schema';
 import { byName, getOrSet } from './util';
 
 const { schemaSql } = S;
@@ -10,16 +10,30 @@ const { schemaSql } = S;
 /**
  * The live schema: labels with exact counts, their properties with types, counts and coverage, and
  * relationship counts in both directions, all from the counters; min/max and samples from the most
- * recent records of each label (`sampledFrom` says how many).
+ * recent records of each label (`sampledFrom` says how many); the label's embedding indexes with status.
  */
 export async function getSchema(deps: ProjectDeps, input: TGetSchemaInput = {}): Promise<TSchema> {
   const { labels: wanted } = ZGetSchemaInput.parse(input);
   const filter = wanted && wanted.length > 0 ? wanted : undefined;
   await compactIfNeeded(deps);
-  const [countRows, relRows] = await Promise.all([
+  const [countRows, relRows, indexRows] = await Promise.all([
     deps.db.$queryRaw<S.schemaSql.CountRow[]>(schemaSql.selectCounts(deps.projectId, filter)),
     deps.db.$queryRaw<S.schemaSql.RelCountRow[]>(schemaSql.selectRelCounts(deps.projectId, filter)),
+    deps.db.embeddingIndex.findMany({ where: { projectId: deps.projectId, ...(filter ? { label: { in: filter } } : {}) }, orderBy: [{ label: 'asc' }, { property: 'asc' }] }),
   ]);
+  const indexes = new Map<string, TSchemaIndex[]>();
+  for (const ix of indexRows) {
+    getOrSet(indexes, ix.label, () => []).push({
+      id: ix.id,
+      property: ix.property,
+      source: ix.source as TSchemaIndex['source'],
+      model: ix.model,
+      dimensions: ix.dimensions,
+      similarity: ix.similarity,
+      status: ix.status,
+      progress: { indexed: Number(ix.indexed), total: Number(ix.total) },
+    });
+  }
 
   const labelCounts = new Map<string, number>();
   const propCounts = new Map<string, Map<string, Map<string, number>>>();
@@ -60,7 +74,7 @@ export async function getSchema(deps: ProjectDeps, input: TGetSchemaInput = {}):
       .sort((a, b) => byName(a.name, b.name));
     // Outgoing first (byName puts 'in' before 'out', hence b before a), then by type and the other label.
     const relationships = (rels.get(name) ?? []).sort((a, b) => byName(b.direction, a.direction) || byName(a.type, b.type) || byName(a.label, b.label));
-    return { name, count, sampledFrom: sampled?.sampled ?? 0, properties, relationships };
+    return { name, count, sampledFrom: sampled?.sampled ?? 0, properties, relationships, indexes: indexes.get(name) ?? [] };
   });
   return { labels: result };
 }
