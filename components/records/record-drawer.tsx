@@ -1,7 +1,9 @@
 'use client';
 
+import Link from 'next/link';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
+import { graphHref } from '@/components/graph/graph-params';
 import { useTRPC } from '@/components/providers/trpc';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { ErrorMessage } from '@/components/ui/error-message';
@@ -91,6 +93,9 @@ function DrawerBody({ id, headingId, onOpen, onClose }: { id: string; headingId:
                 Edit
               </button>
             ) : null}
+            <Link href={graphHref({ id })} className="button">
+              Show in graph
+            </Link>
             <button
               type="button"
               className="button button-danger-quiet"

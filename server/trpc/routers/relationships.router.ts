@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { attachRelationships, detachRelationships, searchRelationships, ZAttachInput, ZDetachInput, ZEdge, ZRelationshipSearchInput } from '@/server/domain/relationships';
+import {
+  attachRelationships,
+  detachRelationships,
+  getGraph,
+  searchRelationships,
+  ZAttachInput,
+  ZDetachInput,
+  ZEdge,
+  ZGraph,
+  ZGraphInput,
+  ZRelationshipSearchInput,
+} from '@/server/domain/relationships';
 import { router } from '../init';
 import { projectProcedure } from '../procedures';
 
@@ -23,4 +34,10 @@ export const relationshipsRouter = router({
     .input(ZRelationshipSearchInput)
     .output(z.object({ items: z.array(ZEdge), total: z.number().int() }))
     .query(({ ctx, input }) => searchRelationships(ctx.deps, input)),
+
+  graph: projectProcedure('read')
+    .meta({ openapi: { method: 'POST', path: '/relationships/graph', summary: 'A bounded graph around records or a label, with what each node leaves out (graph view)', tags } })
+    .input(ZGraphInput)
+    .output(ZGraph)
+    .query(({ ctx, input }) => getGraph(ctx.deps, input)),
 });
