@@ -1,7 +1,7 @@
-import { ComingSoon } from '@/components/ui/coming-soon';
+import { SuggestionsView } from '@/components/suggestions/suggestions-view';
 
 export const metadata = { title: 'Suggestions' };
 
 export default function SuggestionsPage() {
-  return <ComingSoon section="suggestions" />;
+  return <SuggestionsView />;
 }
