@@ -65,7 +65,7 @@ type ScopeOptions = { txFromInput?: boolean; anyTx?: boolean };
 export const projectScope = (needs: Exclude<Requirement, 'master'>, opts: ScopeOptions = {}) =>
   authed(needs, opts)
     .meta({ auth: needs })
-    .use(async ({ ctx, next }) => {
+    .use(async ({ ctx, next, path }) => {
       const project: TProject = await resolveProject({ db: ctx.lookupDb }, ctx.principal, ctx.headers.get(PROJECT_HEADER));
       const { engram } = ctx;
       const deps: ProjectDeps = {
@@ -79,8 +79,10 @@ export const projectScope = (needs: Exclude<Requirement, 'master'>, opts: ScopeO
         suggestions: engram.suggestions,
       };
       const result = await next({ ctx: { project, deps, owner: { projectId: project.id, principal: principalId(ctx.principal) } } });
-      // A write outside an open transaction (or a commit) has committed: suggestions are analyzed after a pause in writes.
-      if (result.ok && needs !== 'read' && !ctx.headers.get(TX_HEADER) && !ctx.transactionId) engram.suggestions.touched(project.id);
+      // A write outside an open transaction (or a commit) has committed: suggestions are analyzed after a
+      // pause in writes. Deciding on suggestions (or analyzing) changes nothing analysis reads.
+      const dataWrite = needs !== 'read' && !path.startsWith('suggestions.');
+      if (result.ok && dataWrite && !ctx.headers.get(TX_HEADER) && !ctx.transactionId) engram.suggestions.touched(project.id);
       return result;
     });
 

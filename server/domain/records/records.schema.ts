@@ -12,7 +12,8 @@ export const ZRelationshipType = z
   .string()
   .min(1)
   .max(LIMITS.relationshipTypeLength)
-  .regex(/^[^\u0000-\u001f]+$/, 'no control characters');
+  .regex(/^[^\u0000-\u001f]+$/, 'no control characters')
+  .regex(/\S/, 'must not be blank');
 export const ZRecordId = z.uuid().describe('record id (UUIDv7)');
 export const ZPropType = z.enum(PROPERTY_TYPES);
 

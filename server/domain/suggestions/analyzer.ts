@@ -28,7 +28,8 @@ class Stopped extends Error {}
 export class SuggestionAnalyzer implements SuggestionsHandle {
   private readonly running = new Map<string, Run>();
   private readonly timers = new Map<string, { timer: NodeJS.Timeout; first: number }>();
-  private readonly again = new Set<string>();
+  /** Projects to analyze once more when their running analysis ends, and why. */
+  private readonly again = new Map<string, AnalysisTrigger>();
   private stopped = false;
 
   constructor(
@@ -46,7 +47,7 @@ export class SuggestionAnalyzer implements SuggestionsHandle {
     const delay = Math.max(0, Math.min(wait, first + 6 * wait - Date.now()));
     const timer = setTimeout(() => {
       this.timers.delete(projectId);
-      if (this.running.has(projectId)) this.again.add(projectId);
+      if (this.running.has(projectId)) this.again.set(projectId, this.again.get(projectId) ?? 'writes');
       else this.run(projectId, 'writes');
     }, delay);
     timer.unref();
@@ -55,14 +56,22 @@ export class SuggestionAnalyzer implements SuggestionsHandle {
 
   run(projectId: string, trigger: AnalysisTrigger): Run {
     const current = this.running.get(projectId);
-    if (current) return current;
+    if (current) {
+      if (trigger === 'writes') return current;
+      // Asked for now while a pass runs: that pass may have read the data before this request, so one
+      // more pass follows it, and `finished` waits for that one.
+      this.again.set(projectId, 'manual');
+      return { started: current.started, finished: current.finished.then(() => this.running.get(projectId)?.finished) };
+    }
     if (this.stopped) return { started: Promise.resolve(), finished: Promise.resolve() };
     let markStarted = () => {};
     const started = new Promise<void>((resolve) => (markStarted = resolve));
     const finished = this.analyze(projectId, trigger, markStarted).finally(() => {
       markStarted();
       this.running.delete(projectId);
-      if (this.again.delete(projectId) && !this.stopped) this.run(projectId, 'writes');
+      const next = this.again.get(projectId);
+      this.again.delete(projectId);
+      if (next && !this.stopped) this.run(projectId, next);
     });
     const run = { started, finished };
     this.running.set(projectId, run);

@@ -165,13 +165,28 @@ describe(`relationship suggestions (${backendName})`, () => {
     const badId = await a.call('POST', '/relationships/suggestions/not-a-uuid/approve');
     expect(badId.status).toBe(400);
     expect(badId.body.error.details.path).toEqual(['id']);
-    const badType = await a.call('POST', `/relationships/suggestions/${s.id}/approve`, { type: '' });
-    expect(badType.status).toBe(400);
-    expect(badType.body.error.details.path).toEqual(['type']);
+    for (const type of ['', '   ', 'A\u0001B', 'x'.repeat(129)]) {
+      const badType = await a.call('POST', `/relationships/suggestions/${s.id}/approve`, { type });
+      expect(badType.status, JSON.stringify(type)).toBe(400);
+      expect(badType.body.error.details.path).toEqual(['type']);
+    }
     expect((await a.call('GET', '/relationships/suggestions?status=maybe')).status).toBe(400);
     expect((await a.call('POST', '/relationships/suggestions/analyze', { wait: 'yes' })).status).toBe(400);
     expect((await a.list())[0]).toMatchObject({ status: 'suggested' });
     expect((await a.edges()).total).toBe(0);
+  });
+
+  it('"analyze now" during a running analysis waits for a pass that sees the latest data', async () => {
+    const p = await project();
+    await p.importJson('CUSTOMER', Array.from({ length: 20 }, (_, i) => ({ id: i + 1, name: `c${i}` })));
+    await p.importJson('ORDER', Array.from({ length: 50 }, (_, i) => ({ id: 100 + i, customer_id: (i % 20) + 1 })));
+    const first = await p.call('POST', '/relationships/suggestions/analyze', {});
+    expect(first.status).toBe(202);
+    expect(first.body.data.status).toBe('running');
+    await p.importJson('USER', Array.from({ length: 10 }, (_, i) => ({ email: `u${i}@example.com` })));
+    await p.importJson('TICKET', Array.from({ length: 30 }, (_, i) => ({ title: `t${i}`, assignee: `u${i % 10}@example.com` })));
+    await p.analyze();
+    expect((await p.list()).map(rule).sort()).toEqual(['ORDER.customer_id -> CUSTOMER.id', 'TICKET.assignee -> USER.email']);
   });
 
   it('analyzes in the background after writes (debounced)', async () => {
