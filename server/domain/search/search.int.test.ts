@@ -163,6 +163,18 @@ describe(`embedding indexes (${backendName})`, () => {
     const hybrid = await search(p, { query: 'zebra road', mode: 'hybrid' });
     expect(hybrid[0]!.__scores).toBeDefined();
     expect(hybrid.some((h) => h.__scores?.keyword !== undefined && h.__scores?.semantic !== undefined)).toBe(true);
+    // Weights move the fusion toward one leg: all on one leg ranks as that leg does.
+    const semantic = await search(p, { query: 'zebra road', mode: 'semantic' });
+    const onlySemantic = await search(p, { query: 'zebra road', mode: 'hybrid', weights: { semantic: 1, keyword: 0 } });
+    expect(onlySemantic.map((h) => h.__id)).toEqual(semantic.map((h) => h.__id));
+    const keywordOnly = await search(p, { query: 'zebra road', mode: 'keyword' });
+    const onlyKeyword = await search(p, { query: 'zebra road', mode: 'hybrid', weights: { semantic: 0, keyword: 1 } });
+    expect(onlyKeyword.slice(0, keywordOnly.length).map((h) => h.__id)).toEqual(keywordOnly.map((h) => h.__id));
+    const bad = await p.call('POST', '/ai/search', { labels: ['MEMORY'], propertyName: 'text', query: 'zebra', weights: { semantic: 0, keyword: 0 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.path).toEqual(['weights']);
+    const negative = await p.call('POST', '/ai/search', { labels: ['MEMORY'], propertyName: 'text', query: 'zebra', weights: { keyword: -1 } });
+    expect(negative.body.error.details.path).toEqual(['weights', 'keyword']);
   });
 
   it('external indexes take vectors of the right length only', async () => {

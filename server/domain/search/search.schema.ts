@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ZQueryLabels, ZWhere } from '../query';
 
+/** Hybrid fusion weights by default: tuned on LoCoMo dev with the built-in model (docs/search-modes.md). */
+export const DEFAULT_FUSION_WEIGHTS = { semantic: 0.2, keyword: 0.8 } as const;
+
 export const SEARCH_LIMITS = { defaultLimit: 20, maxLimit: 1_000, maxSkip: 10_000, maxQueryChars: 8_192, exactBelow: 10_000, candidatesPerLeg: 200 } as const;
 
 export const ZSearchInput = z
@@ -15,6 +18,12 @@ export const ZSearchInput = z
     mode: z.enum(['semantic', 'hybrid', 'keyword']).optional().describe('default hybrid (chosen by measurement on LoCoMo; see docs)'),
     minScore: z.number().optional().describe('drop results scoring below this'),
     exact: z.boolean().optional().describe('exact nearest neighbours instead of the HNSW index'),
+    weights: z
+      .object({ semantic: z.number().min(0).max(1).optional(), keyword: z.number().min(0).max(1).optional() })
+      .strict()
+      .refine((w) => (w.semantic ?? DEFAULT_FUSION_WEIGHTS.semantic) + (w.keyword ?? DEFAULT_FUSION_WEIGHTS.keyword) > 0, 'at least one weight must be above 0')
+      .optional()
+      .describe('hybrid: weight of each leg in the rank fusion (default semantic 0.2, keyword 0.8)'),
   })
   .strict();
 export type TSearchInput = z.infer<typeof ZSearchInput>;

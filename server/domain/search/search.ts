@@ -5,7 +5,7 @@ import { embedQuery, type Embedder, type QueryCache } from '../embeddings';
 import { checkVector } from '../indexes';
 import { parseWhere, QUERY_LIMITS } from '../query';
 import { toRecord, type TRecord } from '../records';
-import { SEARCH_LIMITS, ZSearchInput } from './search.schema';
+import { DEFAULT_FUSION_WEIGHTS, SEARCH_LIMITS, ZSearchInput } from './search.schema';
 
 const { embeddingSql, recordSql } = S;
 
@@ -63,7 +63,7 @@ export async function searchByMeaning(deps: SearchDeps, input: unknown): Promise
   let ranked: { id: string; score: number; semantic?: number; keyword?: number }[];
   if (mode === 'semantic') ranked = vectorHits.map((h) => ({ id: h.id, score: h.score, semantic: h.score }));
   else if (mode === 'keyword') ranked = keywordHits.map((h) => ({ id: h.id, score: h.score, keyword: h.score }));
-  else ranked = fuse(vectorHits, keywordHits);
+  else ranked = fuse(vectorHits, keywordHits, { ...DEFAULT_FUSION_WEIGHTS, ...q.weights });
   if (q.minScore !== undefined) ranked = ranked.filter((r) => r.score >= q.minScore!);
   const total = ranked.length;
   const page = ranked.slice(skip, skip + limit);
@@ -120,12 +120,13 @@ async function vectorLeg(db: Db, projectId: string, indexes: IndexRow[], vector:
   return hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, want);
 }
 
-function fuse(vector: Scored[], keyword: Scored[]) {
+/** Weighted reciprocal rank fusion: each leg adds weight / (k + rank). */
+function fuse(vector: Scored[], keyword: Scored[], weights: { semantic: number; keyword: number }) {
   const out = new Map<string, { id: string; score: number; semantic?: number; keyword?: number }>();
-  vector.forEach((h, i) => out.set(h.id, { id: h.id, score: 1 / (RRF_K + i + 1), semantic: h.score }));
+  vector.forEach((h, i) => out.set(h.id, { id: h.id, score: weights.semantic / (RRF_K + i + 1), semantic: h.score }));
   keyword.forEach((h, i) => {
     const cur = out.get(h.id) ?? { id: h.id, score: 0 };
-    cur.score += 1 / (RRF_K + i + 1);
+    cur.score += weights.keyword / (RRF_K + i + 1);
     cur.keyword = h.score;
     out.set(h.id, cur);
   });
