@@ -1,20 +1,11 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { asMaster, createProject, expectStatus, REST, type Project } from '../helpers/api';
-import { E2E_BASE_URL, E2E_MASTER_KEY } from '../helpers/env';
+import { logInTo } from '../helpers/console';
 
 /**
  * The Graph page on projects of their own. Cytoscape draws on a canvas, so the test reads the
  * accessible lists beside it ("Graph nodes", "Graph edges"), which show exactly what the canvas does.
  */
-async function logInTo(page: Page, project: Project, path: string) {
-  await page.context().addCookies([{ name: 'engram_project', value: project.name, url: E2E_BASE_URL }]);
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Master key').fill(E2E_MASTER_KEY);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path.replace(/[?]/g, '\\?')}$`));
-  await expect(page.getByLabel('Project', { exact: true })).toHaveValue(project.name);
-}
-
 async function post<T = any>(request: APIRequestContext, project: Project, path: string, data: unknown, status = 200): Promise<T> {
   const res = await request.post(`${REST}${path}`, { headers: asMaster(project.id), data });
   await expectStatus(res, status);

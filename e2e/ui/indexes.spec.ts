@@ -1,6 +1,6 @@
 import { expect, test, type Page, type Route } from '@playwright/test';
-import { asMaster, createProject, expectStatus, REST, type Project } from '../helpers/api';
-import { E2E_BASE_URL, E2E_MASTER_KEY } from '../helpers/env';
+import { asMaster, createProject, expectStatus, REST } from '../helpers/api';
+import { logInTo } from '../helpers/console';
 
 /**
  * The Indexes page on a project of its own: the empty state, creating an index on a text property
@@ -17,15 +17,6 @@ const NOTES = Array.from({ length: 20 }, (_, i) => ({
   user: i % 2 ? 'bob' : 'alice',
   n: i + 1,
 }));
-
-async function logInTo(page: Page, project: Project, path: string) {
-  await page.context().addCookies([{ name: 'engram_project', value: project.name, url: E2E_BASE_URL }]);
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Master key').fill(E2E_MASTER_KEY);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
-  await expect(page.getByLabel('Project', { exact: true })).toHaveValue(project.name);
-}
 
 type IndexJson = { id: string; status: string; error: string | null; progress: { indexed: number; total: number } };
 

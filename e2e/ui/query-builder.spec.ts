@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { asMaster, createProject, expectStatus, REST, type Project } from '../helpers/api';
+import { asMaster, createProject, expectStatus, REST } from '../helpers/api';
 import { E2E_BASE_URL, E2E_MASTER_KEY } from '../helpers/env';
+import { logInTo } from '../helpers/console';
 
 /**
  * The Records page's query builder on a project of its own: a property condition and an OR group,
@@ -15,15 +16,6 @@ const PEOPLE = [
   { name: 'Tim', age: 25, city: 'Boston', vip: true },
   { name: 'Edsger', age: 72, city: 'Austin', vip: false },
 ];
-
-async function logInTo(page: Page, project: Project, path: string) {
-  await page.context().addCookies([{ name: 'engram_project', value: project.name, url: E2E_BASE_URL }]);
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Master key').fill(E2E_MASTER_KEY);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
-  await expect(page.getByLabel('Project', { exact: true })).toHaveValue(project.name);
-}
 
 const dataRows = (page: Page) => page.getByRole('table', { name: 'Records' }).locator('tbody tr');
 const names = (page: Page) => dataRows(page).locator('td').filter({ hasText: /^(Ada|Alan|Grace|Tim|Edsger)$/ });

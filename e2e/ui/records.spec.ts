@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createProject, type Project } from '../helpers/api';
-import { E2E_BASE_URL, E2E_MASTER_KEY } from '../helpers/env';
+import { createProject } from '../helpers/api';
+import { logInTo } from '../helpers/console';
 
 /**
  * The Records page end to end on a project of its own: import through the dialog, labels with counts,
@@ -12,15 +12,6 @@ const PEOPLE = [
   { name: 'Alan', age: 41, tags: ['logic'], address: { city: 'Wilmslow' } },
   { name: 'Grace', age: 85, active: true },
 ];
-
-async function logInTo(page: Page, project: Project, path: string) {
-  await page.context().addCookies([{ name: 'engram_project', value: project.name, url: E2E_BASE_URL }]);
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Master key').fill(E2E_MASTER_KEY);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
-  await expect(page.getByLabel('Project', { exact: true })).toHaveValue(project.name);
-}
 
 const recordsTable = (page: Page) => page.getByRole('table', { name: 'Records' });
 const dataRows = (page: Page) => recordsTable(page).locator('tbody tr');

@@ -1,20 +1,12 @@
-import { expect, test, type Page } from '@playwright/test';
-import { asMaster, createProject, expectStatus, REST, type Project } from '../helpers/api';
-import { E2E_BASE_URL, E2E_MASTER_KEY } from '../helpers/env';
+import { expect, test } from '@playwright/test';
+import { asMaster, createProject, expectStatus, REST } from '../helpers/api';
+import { E2E_BASE_URL } from '../helpers/env';
+import { logInTo } from '../helpers/console';
 
 /**
  * The Schema page on a project of its own: the empty state, then (after an import) a card per label with
  * type badges, coverage, values and the relationship to the other label, and the Markdown view.
  */
-async function logInTo(page: Page, project: Project, path: string) {
-  await page.context().addCookies([{ name: 'engram_project', value: project.name, url: E2E_BASE_URL }]);
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Master key').fill(E2E_MASTER_KEY);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
-  await expect(page.getByLabel('Project', { exact: true })).toHaveValue(project.name);
-}
-
 test('schema: empty state, label cards with types, coverage and relationships, Markdown', async ({ page, request, context }) => {
   const project = await createProject(request, 'ui-schema');
   await logInTo(page, project, '/schema');

@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { asMaster, createProject, expectStatus, REST, type Project } from '../helpers/api';
-import { E2E_BASE_URL, E2E_MASTER_KEY } from '../helpers/env';
+import { E2E_BASE_URL } from '../helpers/env';
+import { logInTo } from '../helpers/console';
 
 /**
  * The Search page on a project of its own: memories of two users and an index on their text (made over
@@ -26,15 +27,6 @@ const BOB = [
   'I work night shifts as a nurse',
 ];
 const MEMORIES = [...ALICE.map((text) => ({ text, user: 'alice' })), ...BOB.map((text) => ({ text, user: 'bob' }))];
-
-async function logInTo(page: Page, project: Project, path: string) {
-  await page.context().addCookies([{ name: 'engram_project', value: project.name, url: E2E_BASE_URL }]);
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Master key').fill(E2E_MASTER_KEY);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
-  await expect(page.getByLabel('Project', { exact: true })).toHaveValue(project.name);
-}
 
 /** Memories and a ready index on Memory.text, over REST. */
 async function seed(request: APIRequestContext, project: Project) {

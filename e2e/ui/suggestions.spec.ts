@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page, type Route } from '@playwright/test';
 import { asMaster, createProject, expectStatus, REST, type Project } from '../helpers/api';
-import { E2E_BASE_URL, E2E_MASTER_KEY } from '../helpers/env';
+import { logInTo } from '../helpers/console';
 
 /**
  * The Suggestions page on a project of its own: the empty state, Analyze now with its progress, the
@@ -15,15 +15,6 @@ import { E2E_BASE_URL, E2E_MASTER_KEY } from '../helpers/env';
 const ORDERS = 'ORDER.customer_id → CUSTOMER.id';
 const TICKETS = 'TICKET.assignee → USER.email';
 const CATEGORIES = 'CATEGORY.parent_id → CATEGORY.id';
-
-async function logInTo(page: Page, project: Project, path: string) {
-  await page.context().addCookies([{ name: 'engram_project', value: project.name, url: E2E_BASE_URL }]);
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Master key').fill(E2E_MASTER_KEY);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
-  await expect(page.getByLabel('Project', { exact: true })).toHaveValue(project.name);
-}
 
 /** orders → customers (numeric customer_id), tickets → users (assignee is the email), categories → their parent, and a decoy: ages that are customer ids too. */
 async function seed(request: APIRequestContext, project: Project) {
