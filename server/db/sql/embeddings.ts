@@ -75,17 +75,21 @@ export function vectorSearch(projectId: string, ix: IndexRef, query: number[], c
 }
 
 /**
- * Keyword leg: BM25 over the index's stored tsvectors (k1 = 1.2, b = 0.75). Only documents holding a
- * query term are read (the OR of the terms through the GIN index on lexical), so document frequencies
- * come from them; N counts the documents the filter allows, and the average length is taken over up to
- * AVGDL_SAMPLE of them (all of them in smaller scopes, such as one user's memories).
+ * Keyword leg: BM25 over the index's stored tsvectors (k1 = 1.2, b = 0.75). `small`: the filter leaves
+ * few records, so all of them are read and N, the average length and document frequencies are exact.
+ * Otherwise only documents holding a query term are read (the OR of the terms, through the GIN index on
+ * lexical): document frequencies come from them, N is a count, and the average length is estimated
+ * from AVGDL_SAMPLE documents.
  */
 const AVGDL_SAMPLE = 2_000;
-export function keywordSearch(projectId: string, indexId: string, text: string, candidates: Sql | null, limit: number, skip: number): Sql {
+export function keywordSearch(projectId: string, indexId: string, text: string, candidates: Sql | null, limit: number, skip: number, small: boolean): Sql {
   const scope = sql`e.project_id = ${projectId}::uuid AND e.index_id = ${indexId}::uuid ${candidates ? sql`AND e.record_id IN (${candidates})` : sql``} AND e.lexical IS NOT NULL`;
   const lengthOf = (v: Sql) => sql`(SELECT coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) FROM unnest(${v}) u)`;
-  return sql`
-    WITH terms AS (SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', ${text}))) AS term),
+  const docsAndStats = small
+    ? sql`
+    docs AS (SELECT e.record_id, e.lexical, ${lengthOf(sql`e.lexical`)} AS len FROM embedding e WHERE ${scope}),
+    stats AS (SELECT count(*)::float8 AS n, greatest(avg(len), 1)::float8 AS avgdl FROM docs)`
+    : sql`
     q AS (SELECT string_agg(quote_literal(term), ' | ')::tsquery AS query FROM terms),
     docs AS (
       SELECT e.record_id, e.lexical, ${lengthOf(sql`e.lexical`)} AS len
@@ -94,7 +98,10 @@ export function keywordSearch(projectId: string, indexId: string, text: string, 
     stats AS (
       SELECT (SELECT count(*) FROM embedding e WHERE ${scope})::float8 AS n,
              greatest((SELECT avg(${lengthOf(sql`s.lexical`)}) FROM (SELECT e.lexical FROM embedding e WHERE ${scope} LIMIT ${AVGDL_SAMPLE}) s), 1)::float8 AS avgdl
-    ),
+    )`;
+  return sql`
+    WITH terms AS (SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', ${text}))) AS term),
+    ${docsAndStats},
     tf AS (
       SELECT d.record_id, d.len, t.term, coalesce(array_length(u.positions, 1), 1)::float8 AS f
       FROM docs d CROSS JOIN LATERAL unnest(d.lexical) u JOIN terms t ON t.term = u.lexeme

@@ -47,16 +47,19 @@ export async function searchByMeaning(deps: SearchDeps, input: unknown): Promise
   const candidates = where ? S.sql`SELECT r.id FROM record r WHERE ${S.compileFilter(deps.projectId, q.labels, where)}` : null;
   const want = mode === 'hybrid' ? Math.max(SEARCH_LIMITS.candidatesPerLeg, (limit + skip) * 2) : limit + skip;
 
+  // A filter leaving few records: the vector leg measures them all, the keyword leg reads them all.
+  const below = deps.exactSearchBelow ?? SEARCH_LIMITS.exactBelow;
+  const count = candidates ? await countCandidates(deps.db, candidates, Math.max(below, SEARCH_LIMITS.exactBelow)) : Infinity;
+  const few = below > 0 && count <= below;
   let vectorHits: Scored[] = [];
   if (mode !== 'keyword') {
     const vector = await queryVectorOf(deps, first, q.query, q.queryVector);
-    const below = deps.exactSearchBelow ?? SEARCH_LIMITS.exactBelow;
-    const exact = q.exact === true || (candidates !== null && below > 0 && (await countCandidates(deps.db, candidates, below)) <= below);
-    vectorHits = await vectorLeg(deps.db, deps.projectId, indexes, vector, candidates, want, exact);
+    vectorHits = await vectorLeg(deps.db, deps.projectId, indexes, vector, candidates, want, q.exact === true || few);
   }
   let keywordHits: Scored[] = [];
   if (mode !== 'semantic') {
-    for (const ix of indexes) keywordHits.push(...(await deps.db.$queryRaw<Scored[]>(embeddingSql.keywordSearch(deps.projectId, ix.id, q.query!, candidates, want, 0))));
+    const smallScope = count <= SEARCH_LIMITS.exactBelow;
+    for (const ix of indexes) keywordHits.push(...(await deps.db.$queryRaw<Scored[]>(embeddingSql.keywordSearch(deps.projectId, ix.id, q.query!, candidates, want, 0, smallScope))));
     keywordHits = keywordHits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, want);
   }
 
