@@ -63,16 +63,35 @@ export function vectorSearch(projectId: string, ix: IndexRef, query: number[], c
   const q = sql`${vectorLiteral(query)}::vector(${raw(String(c.dims))})`;
   const col = exact ? sql`e.vector` : sql`(e.vector::vector(${raw(String(c.dims))}))`;
   const distance = sql`(${col} ${DIST[ix.similarity]} ${q})`;
-  const filter = candidates ? sql`AND e.record_id IN (${candidates})` : sql``;
+  const inIndex = sql`e.project_id = ${projectId}::uuid AND e.index_id = ${raw(`'${c.id}'`)}::uuid`;
+  // Exact under a filter: from each candidate to its vector by primary key (see candidateEmbeddings).
+  const from = exact && candidates ? candidateEmbeddings(inIndex, candidates) : sql`embedding e WHERE ${inIndex} ${candidates ? sql`AND ${inCandidates(candidates)}` : sql``}`;
   return sql`
     SELECT x.id, x.score FROM (
       SELECT e.record_id::text AS id, ${scoreOf(ix, distance)}::float8 AS score
-      FROM embedding e
-      WHERE e.project_id = ${projectId}::uuid AND e.index_id = ${raw(`'${c.id}'`)}::uuid ${filter}
-      ORDER BY ${distance}
+      FROM ${from}
+      ORDER BY ${distance}${exact ? sql`, e.record_id` : sql``}
       LIMIT ${limit + skip}
     ) x ORDER BY x.score DESC, x.id LIMIT ${limit} OFFSET ${skip}`;
 }
+
+/**
+ * The embeddings of a bounded candidate set, reached from each candidate by primary key. Written as a
+ * LATERAL that cannot be flattened (LIMIT 1; one row per record and index anyway), so the plan does not
+ * hang on statistics: records written since the last ANALYZE are estimated at one row, and the planner
+ * then re-read the candidates for every embedding of the project (3.6 s for 600 candidates among
+ * 3,600 vectors, bench/search.ts and LoCoMo).
+ */
+/**
+ * Membership in a large candidate set as a hashed sub-plan: the IN is wrapped so the planner cannot
+ * turn it into a join, and PostgreSQL hashes the candidates once (within work_mem: the callers raise it
+ * for the transaction, see searchSettings). As a join, a filter on records written since the last
+ * ANALYZE was planned as a nested loop that re-read the candidates per row (3.3 s for an HNSW scan).
+ */
+const inCandidates = (candidates: Sql): Sql => sql`((e.record_id IN (${candidates})) IS TRUE)`;
+
+const candidateEmbeddings = (inIndex: Sql, candidates: Sql): Sql => sql`
+  (${candidates}) c CROSS JOIN LATERAL (SELECT e.record_id, e.vector, e.lexical FROM embedding e WHERE ${inIndex} AND e.record_id = c.id LIMIT 1) e WHERE TRUE`;
 
 /**
  * Keyword leg: BM25 over the index's stored tsvectors (k1 = 1.2, b = 0.75). `small`: the filter leaves
@@ -83,11 +102,14 @@ export function vectorSearch(projectId: string, ix: IndexRef, query: number[], c
  */
 const AVGDL_SAMPLE = 2_000;
 export function keywordSearch(projectId: string, indexId: string, text: string, candidates: Sql | null, limit: number, skip: number, small: boolean): Sql {
-  const scope = sql`e.project_id = ${projectId}::uuid AND e.index_id = ${indexId}::uuid ${candidates ? sql`AND e.record_id IN (${candidates})` : sql``} AND e.lexical IS NOT NULL`;
+  const scope = sql`e.project_id = ${projectId}::uuid AND e.index_id = ${indexId}::uuid ${candidates ? sql`AND ${inCandidates(candidates)}` : sql``} AND e.lexical IS NOT NULL`;
   const lengthOf = (v: Sql) => sql`(SELECT coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) FROM unnest(${v}) u)`;
   const docsAndStats = small
     ? sql`
-    docs AS (SELECT e.record_id, e.lexical, ${lengthOf(sql`e.lexical`)} AS len FROM embedding e WHERE ${scope}),
+    docs AS (
+      SELECT e.record_id, e.lexical, ${lengthOf(sql`e.lexical`)} AS len
+      FROM ${candidateEmbeddings(sql`e.project_id = ${projectId}::uuid AND e.index_id = ${indexId}::uuid`, candidates ?? sql`SELECT NULL::uuid AS id WHERE FALSE`)} AND e.lexical IS NOT NULL
+    ),
     stats AS (SELECT count(*)::float8 AS n, greatest(avg(len), 1)::float8 AS avgdl FROM docs)`
     : sql`
     q AS (SELECT string_agg(quote_literal(term), ' | ')::tsquery AS query FROM terms),
@@ -125,7 +147,11 @@ export function keywordSearch(projectId: string, indexId: string, text: string, 
  */
 export const setAnnScan = (efSearch: number, unfiltered: boolean): Sql =>
   sql`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true) AS a, set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(40, efSearch)))}, true) AS b,
-    set_config('enable_sort', ${unfiltered ? 'off' : 'on'}, true) AS c`;
+    set_config('enable_sort', ${unfiltered ? 'off' : 'on'}, true) AS c, set_config('work_mem', ${SEARCH_WORK_MEM}, true) AS d`;
+
+/** Room to hash a large candidate set (about a million ids) for one search (see inCandidates). */
+const SEARCH_WORK_MEM = '64MB';
+export const setSearchWorkMem = (): Sql => sql`SELECT set_config('work_mem', ${SEARCH_WORK_MEM}, true) AS a`;
 
 /** Records of the index's label whose property holds text and that have no vector yet, oldest first. */
 export const backfillBatch = (projectId: string, indexId: string, label: string, property: string, limit: number): Sql => sql`

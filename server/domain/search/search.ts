@@ -59,7 +59,16 @@ export async function searchByMeaning(deps: SearchDeps, input: unknown): Promise
   let keywordHits: Scored[] = [];
   if (mode !== 'semantic') {
     const smallScope = count <= SEARCH_LIMITS.exactBelow;
-    for (const ix of indexes) keywordHits.push(...(await deps.db.$queryRaw<Scored[]>(embeddingSql.keywordSearch(deps.projectId, ix.id, q.query!, candidates, want, 0, smallScope))));
+    for (const ix of indexes) {
+      const query = embeddingSql.keywordSearch(deps.projectId, ix.id, q.query!, candidates, want, 0, smallScope);
+      const hits = candidates && !smallScope
+        ? await withTransaction(deps.db, async (tx) => {
+            await tx.$queryRaw(embeddingSql.setSearchWorkMem());
+            return tx.$queryRaw<Scored[]>(query);
+          })
+        : await deps.db.$queryRaw<Scored[]>(query);
+      keywordHits.push(...hits);
+    }
     keywordHits = keywordHits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, want);
   }
 
