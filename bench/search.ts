@@ -36,7 +36,7 @@ const QUERIES = Number(process.env.BENCH_SEARCH_QUERIES ?? 100);
 const BASE_SENTENCES = 2_000;
 const BUCKETS = 100; // where: { bucket } keeps 1% of the records
 const TEXT_QUERIES = Math.min(QUERIES, 30);
-const EF_SEARCH = [40, 100, 400]; // the engine uses 200 (server/db/sql/embeddings.ts setAnnScan)
+const EF_SEARCH = [40, 100, 200]; // the engine uses 400 (server/domain/search/search.ts ANN_EF_SEARCH)
 
 type Real = { texts: string[]; vectors: number[][]; questions: string[]; queries: number[][]; source: string; cached: boolean; throughput: string };
 let real: Real | null = null; // embedded once per process (and cached in .tmp across runs), shared by both backends
@@ -195,7 +195,7 @@ const fillLexical = (deps: Deps, indexId: string) =>
 async function planOf(deps: Deps, indexId: string, query: number[]): Promise<string> {
   const q = S.embeddingSql.vectorSearch(deps.projectId, { id: indexId, dimensions: 512, similarity: 'cosine' }, query, null, 10, 0, false);
   const rows = await withTransaction(deps.db, async (tx) => {
-    await tx.$queryRaw(S.embeddingSql.setAnnScan(200, true));
+    await tx.$queryRaw(S.embeddingSql.setAnnScan(400, true));
     return tx.$queryRaw<Record<string, unknown>[]>(Prisma.sql`EXPLAIN ${q}`);
   });
   return rows.map((r) => String(Object.values(r)[0])).join('\n').includes('embedding_hnsw_') ? 'HNSW' : 'exact scan (no HNSW)';
@@ -260,13 +260,13 @@ export async function benchSearch(b: Backend, report: (line: string) => void) {
     const ann = await run(deps, r.queries, () => ({}));
     const exact = await run(deps, r.queries, () => ({ exact: true }));
     report(`${size}, no filter: ANN ${ann.p}; recall@10 vs exact ${meanRecall(ann.out, exact.out)}; exact ${exact.p}`);
-    // What the candidate list size buys: pgvector's default 40, and wider than the engine's 200.
+    // What the candidate list size buys: pgvector's default 40, up to the engine's 400.
     const wider: string[] = [];
     for (const ef of EF_SEARCH) {
       const w = await annWithEf(deps, ix.id, r.queries, ef);
       wider.push(`ef_search ${ef}: recall@10 ${meanRecall(w.out, exact.out)}, ${w.p}`);
     }
-    report(`${size}, no filter, the ANN leg at other ef_search values (the engine uses 200): ${wider.join('; ')}`);
+    report(`${size}, no filter, the ANN leg at smaller ef_search values (the engine uses 400): ${wider.join('; ')}`);
     const where = (i: number) => ({ where: { bucket: i % BUCKETS } });
     const fExact = await run(deps, r.queries, where);
     const fAnn = await run(annFiltered, r.queries, where);

@@ -139,7 +139,8 @@ export function keywordSearch(projectId: string, indexId: string, text: string, 
 
 /**
  * Settings of an ANN search, for its transaction. ef_search: the HNSW candidate list (pgvector's default
- * 40 gave recall@10 0.61 at 100k clustered 512-d vectors; 200 gave 0.88 for ~1 ms more, bench/search.ts).
+ * 40 gave recall@10 0.59-0.62 at 100k clustered 512-d vectors, 200 gave 0.89-0.90, 400 gave 0.94-0.96,
+ * each step about 1-3 ms more; bench/search.ts).
  * Iterative scan: a filtered search keeps scanning until it has `limit` rows. Unfiltered, enable_sort is
  * off: the engine has already chosen ANN (exact: true takes the exact path), and the planner's cost model
  * otherwise picks a full scan and sort for tables of ~10k rows at wider ef_search (bench: 36-55 ms

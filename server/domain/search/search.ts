@@ -16,7 +16,7 @@ type Scored = { id: string; score: number };
 /** Reciprocal rank fusion constant: the usual 60 keeps one leg's top ranks from drowning the other's. */
 const RRF_K = 60;
 /** HNSW candidate list of an ANN search (at least 2 × the rows wanted); see setAnnScan. */
-const ANN_EF_SEARCH = 200;
+const ANN_EF_SEARCH = 400;
 
 type IndexRow = { id: string; label: string; source: string; model: string; dimensions: number; similarity: string };
 
