@@ -108,7 +108,7 @@ export function GraphView() {
             </p>
             {data.truncated ? (
               <p className="warning">
-                More is connected than {view.limit.toLocaleString()} nodes can show.{' '}
+                Not everything fits in {view.limit.toLocaleString()} nodes.{' '}
                 {canRaise ? (
                   <button type="button" className="link-button" onClick={raise}>
                     Show up to {Math.min(MAX_LIMIT, view.limit + LIMIT_STEP).toLocaleString()} nodes

@@ -129,12 +129,12 @@ test('graph: a bounded graph offers more; no relationships and a missing record 
 
   await test.step('at most 100 nodes, with "+k more" on the hub and a way to show more', async () => {
     await expect(nodes(page)).toHaveCount(100);
-    await expect(page.getByText('More is connected than 100 nodes can show.')).toBeVisible();
+    await expect(page.getByText('Not everything fits in 100 nodes.')).toBeVisible();
     await expect(nodes(page).first().getByRole('button', { name: 'Show more nodes around Hub (+6 more)' })).toBeVisible();
     await page.getByRole('button', { name: 'Show up to 200 nodes' }).click();
     await expect(nodes(page)).toHaveCount(106);
     await expect(edges(page)).toHaveCount(105);
-    await expect(page.getByText('More is connected than')).toHaveCount(0);
+    await expect(page.getByText('Not everything fits in')).toHaveCount(0);
   });
 
   await test.step('tap a node on the canvas: it is selected and expanded', async () => {

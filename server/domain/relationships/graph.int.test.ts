@@ -116,12 +116,15 @@ describe(`graph (${backendName})`, () => {
     expect(fair.nodes.map((n) => n.id)).toEqual([hub, small, leaves[0], leaves[27], leaves[1], leaves[28], leaves[2], leaves[29]]);
     expect(hidden(fair)[small]).toBe(0);
 
-    // From a label, at most half the budget goes to its records so their neighbours fit.
+    // From a label, half the budget goes to its records first so their neighbours fit; what the
+    // neighbours leave goes to more of the label's records.
     const fromLabel = await p.graph({ label: 'Leaf', limit: 10 });
-    expect(fromLabel.nodes.filter((n) => n.start).map((n) => n.id)).toEqual(leaves.slice(0, 5));
-    expect(ids(fromLabel)).toEqual([...leaves.slice(0, 5), hub].sort());
+    expect(fromLabel.nodes.filter((n) => n.start).map((n) => n.id)).toEqual(leaves.slice(0, 9));
+    expect(ids(fromLabel)).toEqual([...leaves.slice(0, 9), hub].sort());
     expect(fromLabel.truncated).toBe(true);
-    expect(hidden(fromLabel)[hub]).toBe(25);
+    expect(hidden(fromLabel)[hub]).toBe(21);
+    const unlinked = await p.graph({ label: 'Leaf', types: [], limit: 10 });
+    expect(unlinked.nodes.map((n) => n.id)).toEqual(leaves.slice(0, 10));
 
     const all = await p.graph({ ids: [hub], limit: 500 });
     expect(all.nodes).toHaveLength(31);

@@ -10,19 +10,20 @@ type EdgeRow = S.relationshipSql.GraphEdgeRow;
 const CAPTION_KEYS = ['name', 'title', 'display_name', 'full_name', 'label', 'caption', 'subject', 'headline', 'email', 'username', 'text', 'content', 'description', 'key', 'code', 'sku', 'number', 'id'];
 
 /** The start records: the given ids first, then up to half the budget of the label's records, so their neighbours fit too. */
-async function startRecords(deps: ProjectDeps, q: TGraphInput, limit: number): Promise<{ given: string[]; seeds: string[]; truncated: boolean }> {
+async function startRecords(deps: ProjectDeps, q: TGraphInput, limit: number): Promise<{ given: string[]; seeds: string[]; truncated: boolean; moreOfLabel: boolean }> {
   const given = [...new Set((q.ids ?? []).map((id) => id.toLowerCase()))];
   const seeds = given.slice(0, limit);
   let truncated = given.length > limit;
+  let moreOfLabel = false;
   if (q.label !== undefined && seeds.length < limit) {
     const room = Math.min(limit - seeds.length, Math.ceil(limit / 2));
     const rows = await deps.db.$queryRaw<{ id: string }[]>(relationshipSql.graphStartIds(deps.projectId, q.label, seeds.length + room + 1));
     const taken = new Set(seeds);
     const fresh = rows.map((r) => r.id).filter((id) => !taken.has(id));
     seeds.push(...fresh.slice(0, room));
-    if (fresh.length > room) truncated = true;
+    if (fresh.length > room) truncated = moreOfLabel = true;
   }
-  return { given: seeds.filter((id) => given.includes(id)), seeds, truncated };
+  return { given: seeds.filter((id) => given.includes(id)), seeds, truncated, moreOfLabel };
 }
 
 /** Edges shown per node, counted the way graphDegrees counts them (the other end within the label filter, a loop once). */
@@ -57,6 +58,15 @@ export async function getGraph(deps: ProjectDeps, input: unknown): Promise<TGrap
       relationshipSql.graphNeighbors({ projectId: deps.projectId, seeds: start.seeds, first: start.given, ...filter, limit: room + 1 }),
     );
     others.push(...rows.slice(0, room).map((r) => r.id));
+  }
+  // Room the neighbours did not need goes to more records of the label (sparse or unlinked labels).
+  if (start.moreOfLabel && start.seeds.length + others.length < limit) {
+    const want = limit - start.seeds.length - others.length;
+    const taken = new Set([...start.seeds, ...others]);
+    const rows = await deps.db.$queryRaw<{ id: string }[]>(relationshipSql.graphStartIds(deps.projectId, q.label!, taken.size + want + 1));
+    const fresh = rows.map((r) => r.id).filter((id) => !taken.has(id));
+    start.seeds.push(...fresh.slice(0, want));
+    truncated = fresh.length > want;
   }
   const ids = [...start.seeds, ...others];
   if (ids.length === 0) return { nodes: [], edges: [], truncated };
