@@ -6,7 +6,7 @@ import { indexName, isBuilding, percentDone, type EmbeddingIndex } from '@/compo
 import { useTRPC } from '@/components/providers/trpc';
 import { addCondition, helperValue, MAX_LIMIT, MODES, parseVector, parseWhere, type SearchMode } from './search-params';
 
-export type Draft = { indexId: string; q: string; mode: SearchMode; where: string; limit: string };
+export type Draft = { indexId: string; q: string; mode: SearchMode; where: string; limit: string; kw: string };
 
 const optionText = (ix: EmbeddingIndex) =>
   `${indexName(ix)}${ix.source === 'external' ? ' (external)' : ''}${isBuilding(ix) ? ` — building ${percentDone(ix.progress)}%` : ix.status === 'error' ? ' — failed' : ''}`;
@@ -140,6 +140,22 @@ export function SearchForm({
             ))}
           </div>
         </fieldset>
+        {mode === 'hybrid' ? (
+          <div className="field search-limit">
+            <label htmlFor="search-keyword-weight">Keyword weight</label>
+            <input
+              id="search-keyword-weight"
+              type="number"
+              inputMode="decimal"
+              min={0}
+              max={1}
+              step={0.05}
+              value={draft.kw}
+              onChange={(e) => onChange({ kw: e.target.value })}
+              aria-describedby={ids.mode}
+            />
+          </div>
+        ) : null}
         <div className="field search-limit">
           <label htmlFor="search-limit">Limit</label>
           <input id="search-limit" type="number" inputMode="numeric" min={1} max={MAX_LIMIT} step={1} value={draft.limit} onChange={(e) => onChange({ limit: e.target.value })} />
@@ -147,6 +163,7 @@ export function SearchForm({
       </div>
       <p id={ids.mode} className="hint search-mode-hint">
         {external ? 'An external index is searched by vector only (semantic mode).' : `${MODES.find((m) => m.id === mode)?.label}: ${MODES.find((m) => m.id === mode)?.summary}.`}
+        {mode === 'hybrid' && !external ? ' Keyword weight 0–1: the vector leg gets the rest (default 0.8).' : null}
       </p>
 
       <div className="form-row search-query-row">

@@ -12,6 +12,8 @@ export const MODES: { id: SearchMode; label: string; summary: string }[] = [
   { id: 'keyword', label: 'Keyword', summary: 'words only: BM25 full-text ranking' },
 ];
 export const DEFAULT_MODE: SearchMode = 'hybrid';
+/** Hybrid: the keyword leg's weight in the fusion (the vector leg gets 1 − it); the server's default. */
+export const DEFAULT_KEYWORD_WEIGHT = 0.8;
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
 /**
@@ -33,7 +35,16 @@ export type SearchView = {
   mode: SearchMode;
   where: string;
   limit: number;
+  /** Hybrid only: the keyword leg's weight, 0..1. */
+  keywordWeight: number;
 };
+
+/** A keyword weight as typed: a number in 0..1, else the default; two decimals. */
+export function clampWeight(text: string | null): number {
+  const n = Number(text);
+  if (text === null || text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) return DEFAULT_KEYWORD_WEIGHT;
+  return Math.round(n * 100) / 100;
+}
 
 export const clampLimit = (text: string) => Math.min(Math.max(Math.trunc(Number(text)) || DEFAULT_LIMIT, 1), MAX_LIMIT);
 
@@ -47,6 +58,7 @@ export function readSearchView(params: URLSearchParams): SearchView {
     mode: MODES.some((m) => m.id === mode) ? (mode as SearchMode) : DEFAULT_MODE,
     where: params.get('where') ?? '',
     limit: Number.isInteger(limit) && limit >= 1 ? Math.min(limit, MAX_LIMIT) : DEFAULT_LIMIT,
+    keywordWeight: clampWeight(params.get('kw')),
   };
 }
 
@@ -58,6 +70,7 @@ export function searchViewQuery(view: SearchView): string {
   if (view.mode !== DEFAULT_MODE) p.set('mode', view.mode);
   if (view.where.trim()) p.set('where', view.where.trim());
   if (view.limit !== DEFAULT_LIMIT) p.set('limit', String(view.limit));
+  if (view.mode === 'hybrid' && view.keywordWeight !== DEFAULT_KEYWORD_WEIGHT) p.set('kw', String(view.keywordWeight));
   const s = p.toString();
   return s ? `?${s}` : '';
 }
@@ -134,5 +147,8 @@ export function searchInputOf(view: SearchView, external = false): SearchInput |
     ...(where.where ? { where: where.where as SearchInput['where'] } : {}),
     mode: external ? 'semantic' : view.mode,
     limit: view.limit,
+    ...(!external && view.mode === 'hybrid' && view.keywordWeight !== DEFAULT_KEYWORD_WEIGHT
+      ? { weights: { keyword: view.keywordWeight, semantic: Math.round((1 - view.keywordWeight) * 100) / 100 } }
+      : {}),
   };
 }

@@ -11,10 +11,10 @@ import { ErrorMessage } from '@/components/ui/error-message';
 import { Loading } from '@/components/ui/loading';
 import { CodePanel } from './code-panel';
 import { SearchForm, type Draft } from './search-form';
-import { clampLimit, readSearchView, searchInputOf, searchViewQuery, vectorTooLong, type SearchView as View } from './search-params';
+import { clampLimit, clampWeight, readSearchView, searchInputOf, searchViewQuery, vectorTooLong, type SearchView as View } from './search-params';
 import { SearchResults } from './search-results';
 
-const draftOf = (view: View): Draft => ({ indexId: '', q: view.q, mode: view.mode, where: view.where, limit: String(view.limit) });
+const draftOf = (view: View): Draft => ({ indexId: '', q: view.q, mode: view.mode, where: view.where, limit: String(view.limit), kw: String(view.keywordWeight) });
 
 /**
  * The Search page: pick an index, type a query, narrow it with an exact `where` filter, pick the mode.
@@ -46,7 +46,7 @@ export function SearchView() {
 
   const external = selected?.source === 'external';
   const draftView: View | null = selected
-    ? { label: selected.label, property: selected.propertyName, q: draft.q, mode: draft.mode, where: draft.where, limit: clampLimit(draft.limit) }
+    ? { label: selected.label, property: selected.propertyName, q: draft.q, mode: draft.mode, where: draft.where, limit: clampLimit(draft.limit), keywordWeight: clampWeight(draft.kw) }
     : null;
   // A long query vector cannot be searched from here (see MAX_URL_VECTOR_CHARS): offer the calls instead.
   const tooLong = external && vectorTooLong(draft.q);

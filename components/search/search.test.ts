@@ -5,16 +5,22 @@ import { addCondition, helperValue, parseVector, parseWhere, readSearchView, sea
 
 describe('search view in the URL', () => {
   it('round-trips, leaving defaults out', () => {
-    const view = { label: 'Memory', property: 'text', q: 'sushi', mode: 'semantic' as const, where: '{"user":"alice"}', limit: 50 };
+    const view = { label: 'Memory', property: 'text', q: 'sushi', mode: 'semantic' as const, where: '{"user":"alice"}', limit: 50, keywordWeight: 0.8 };
     const query = searchViewQuery(view);
     expect(query).toBe('?label=Memory&property=text&q=sushi&mode=semantic&where=%7B%22user%22%3A%22alice%22%7D&limit=50');
     expect(readSearchView(new URLSearchParams(query.slice(1)))).toEqual(view);
     expect(searchViewQuery({ ...view, mode: 'hybrid', limit: 20, where: '  ' })).toBe('?label=Memory&property=text&q=sushi');
+    const weighted = { ...view, mode: 'hybrid' as const, keywordWeight: 0.5 };
+    expect(searchViewQuery(weighted)).toContain('kw=0.5');
+    expect(readSearchView(new URLSearchParams(searchViewQuery(weighted).slice(1)))).toEqual(weighted);
   });
 
   it('reads junk as defaults', () => {
     expect(readSearchView(new URLSearchParams('mode=fuzzy&limit=-3'))).toMatchObject({ mode: 'hybrid', limit: 20, label: null });
     expect(readSearchView(new URLSearchParams('limit=5000')).limit).toBe(1000);
+    expect(readSearchView(new URLSearchParams('kw=1.5')).keywordWeight).toBe(0.8);
+    expect(readSearchView(new URLSearchParams('kw=abc')).keywordWeight).toBe(0.8);
+    expect(readSearchView(new URLSearchParams('kw=0.333')).keywordWeight).toBe(0.33);
   });
 });
 
@@ -40,12 +46,14 @@ describe('where filter and helper', () => {
 });
 
 describe('search input', () => {
-  const view = { label: 'Memory', property: 'text', q: ' sushi ', mode: 'hybrid' as const, where: '{"user":"alice"}', limit: 20 };
+  const view = { label: 'Memory', property: 'text', q: ' sushi ', mode: 'hybrid' as const, where: '{"user":"alice"}', limit: 20, keywordWeight: 0.8 };
   it('is the tRPC/REST input, or null until it can run', () => {
     expect(searchInputOf(view)).toEqual({ labels: ['Memory'], propertyName: 'text', query: 'sushi', where: { user: 'alice' }, mode: 'hybrid', limit: 20 });
     expect(searchInputOf({ ...view, q: '' })).toBeNull();
     expect(searchInputOf({ ...view, where: '{' })).toBeNull();
     expect(searchInputOf({ ...view, label: null })).toBeNull();
+    expect(searchInputOf({ ...view, keywordWeight: 0.3 })?.weights).toEqual({ keyword: 0.3, semantic: 0.7 });
+    expect(searchInputOf({ ...view, mode: 'keyword', keywordWeight: 0.3 })?.weights).toBeUndefined();
   });
   it('searches an external index by vector, semantically', () => {
     expect(searchInputOf({ ...view, q: '[0.5, -1]' }, true)).toEqual({ labels: ['Memory'], propertyName: 'text', queryVector: [0.5, -1], where: { user: 'alice' }, mode: 'semantic', limit: 20 });

@@ -130,6 +130,17 @@ test('search: filtered semantic and hybrid search, scores, errors, record link, 
     expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^await db\.ai\.search\(\{\n {2}labels: \['Memory'\],/);
   });
 
+  await test.step('hybrid weights: a keyword weight goes into the URL and the call', async () => {
+    await expect(page.getByLabel('Keyword weight')).toHaveValue('0.8');
+    await page.getByLabel('Keyword weight').fill('0.5');
+    await searchButton(page).click();
+    await expect(page).toHaveURL(/kw=0\.5/);
+    await expect(hits(page)).toHaveCount(ALICE.length);
+    await expect(page.getByTestId('search-sdk')).toContainText('weights: {');
+    await page.getByRole('radio', { name: 'Semantic' }).check();
+    await expect(page.getByLabel('Keyword weight')).toHaveCount(0);
+  });
+
   await test.step('an invalid filter is refused before searching; a filter the server rejects names its path', async () => {
     await whereBox(page).fill('{ "user": ');
     await expect(whereBox(page)).toHaveAttribute('aria-invalid', 'true');
