@@ -131,7 +131,7 @@ async function rewriteRecord(deps: ProjectDeps, id: string, data: Record<string,
         ? { id, data: { ...row.data, ...next.data }, types: { ...row.types, ...next.types } }
         : { id, data: next.data, types: next.types };
     await tx.$executeRaw(recordSql.updateRecordsData(deps.projectId, [merged]));
-    await linkByRules(tx, deps.projectId, [{ id, label: row.label }], new Set([id]));
+    await linkByRules(tx, deps.projectId, [{ id, label: row.label, data: merged.data, before: row.data }]);
     await applyEmbeddings(tx, deps.projectId, pending);
     return getRecord({ ...deps, db: tx }, id);
   });

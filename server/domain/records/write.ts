@@ -1,7 +1,7 @@
 import { sql as S, withTransaction, type Db, type NewEdge, type RecordRow, type Tx } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { linkByRules } from './link-rules';
+import { linkByRules, type Written } from './link-rules';
 import type { PlannedRecord, WritePlan } from './plan';
 import type { TWriteOptions } from './records.schema';
 
@@ -110,8 +110,12 @@ export async function writePlan(deps: ProjectDeps, plan: WritePlan, options: TWr
     const edges: NewEdge[] = plan.edges.map((e) => ({ ...e, sourceId: redirect.get(e.sourceId) ?? e.sourceId, origin: 'nested' }));
     await inChunks(edges, (chunk) => tx.$executeRaw(relationshipSql.upsertEdges(deps.projectId, chunk)));
 
-    const written = [...inserts.map((r) => ({ id: r.id, label: r.label })), ...[...updates.values()].map((u) => ({ id: u.existing.id, label: u.existing.label }))];
-    const linked = await linkByRules(tx, deps.projectId, written, new Set(changed.map((c) => c.id)));
+    const after = new Map(changed.map((c) => [c.id, c.data]));
+    const written: Written[] = [
+      ...inserts.map((r) => ({ id: r.id, label: r.label, data: r.data })),
+      ...[...updates.values()].map((u) => ({ id: u.existing.id, label: u.existing.label, data: after.get(u.existing.id) ?? u.existing.data, before: u.existing.data })),
+    ];
+    const linked = await linkByRules(tx, deps.projectId, written);
 
     const topIds = plan.records.filter((r) => r.top).map((r) => redirect.get(r.id) ?? r.id);
     return { created: inserts.length, updated: changed.length, relationships: edges.length + linked, topIds: [...new Set(topIds)], idOf: (id) => redirect.get(id) ?? id };

@@ -111,6 +111,11 @@ describe(`relationship suggestions (${backendName})`, () => {
     expect((await p.rels(early)).map((r) => r.otherId)).toEqual([late]);
     expect((await p.call('PATCH', `/records/${newOrder}`, { data: { customer_id: 99 } })).status).toBe(200);
     expect((await p.rels(newOrder)).map((r) => r.otherId)).toEqual([late]);
+    // An update that leaves the keys alone leaves the rule's edges alone (properties set on one survive).
+    await p.call('POST', `/relationships/${order7.__id}`, { targetIds: [customer7.__id], type: 'PLACED_BY', properties: { note: 'vip' } });
+    expect((await p.call('PATCH', `/records/${customer7.__id}`, { data: { name: 'renamed' } })).status).toBe(200);
+    expect((await p.call('PATCH', `/records/${order7.__id}`, { data: { total: 1 } })).status).toBe(200);
+    expect(await p.rels(order7.__id)).toEqual([expect.objectContaining({ otherId: customer7.__id, properties: { note: 'vip' } })]);
     // A bulk import (the hash-join path) is linked too.
     await p.importJson('ORDER', Array.from({ length: 600 }, (_, i) => ({ id: 3000 + i, customer_id: (i % 40) + 1 })));
     expect((await p.edges('PLACED_BY')).total).toBe(120 + 2 + 1 + 600);
