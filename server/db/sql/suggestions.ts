@@ -33,9 +33,9 @@ export const keyValues = (projectId: string, label: string, keys: string[], limi
     LIMIT ${limit}`;
 };
 
-/** Which of these ids are records of the label. */
-export const existingIds = (projectId: string, label: string, ids: string[]): Sql => sql`
-  SELECT r.id::text AS id FROM record r WHERE r.project_id = ${projectId}::uuid AND r.label = ${label} AND r.id IN (${uuidList(ids)})`;
+/** Which of these ids are records, and of which label. */
+export const existingIds = (projectId: string, ids: string[]): Sql => sql`
+  SELECT r.id::text AS id, r.label FROM record r WHERE r.project_id = ${projectId}::uuid AND r.id IN (${uuidList(ids)})`;
 
 /** A scalar usable as a key: string or number, as text. */
 const keyText = (alias: Sql, key: string): Sql =>
@@ -145,8 +145,11 @@ export const deleteRuleEdges = (projectId: string, ruleId: string, touching?: st
   return sql`DELETE FROM relationship rel WHERE rel.project_id = ${projectId}::uuid AND rel.origin = ${originOf(ruleId)} ${only}`;
 };
 
-export const countRuleEdges = (projectId: string, ruleId: string): Sql => sql`
-  SELECT count(*)::int AS n FROM relationship rel WHERE rel.project_id = ${projectId}::uuid AND rel.origin = ${originOf(ruleId)}`;
+/** Edges made by each of the rules (the origin index), as { id, n }; rules with none are absent. */
+export const countRuleEdges = (projectId: string, ruleIds: string[]): Sql => sql`
+  SELECT substr(rel.origin, 12) AS id, count(*)::int AS n FROM relationship rel
+  WHERE rel.project_id = ${projectId}::uuid AND rel.origin IN (${join(ruleIds.map(originOf))})
+  GROUP BY rel.origin`;
 
 /** Approved rules with either end on one of the labels (the write path). */
 export const approvedRulesFor = (projectId: string, labels: string[]): Sql => sql`

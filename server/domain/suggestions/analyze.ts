@@ -2,7 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import { sql as S, withTransaction, Prisma } from '@/server/db';
 import type { ProjectDeps } from '../deps';
 import { nameEvidence, typeFor } from './names';
-import { confidenceOf, specificity } from './values';
+import { confidenceOf, kindOf, specificity } from './values';
 import { SUGGESTION_LIMITS, type TEvidence } from './suggestions.schema';
 
 const { schemaSql, suggestionSql } = S;
@@ -82,20 +82,18 @@ async function sourcesOf(deps: ProjectDeps, info: LabelInfo, ownKeys: Key[]): Pr
     .filter((s) => s.values.length > 0 && !s.ownKey);
 }
 
-/** Target records (by label) among UUID-looking sampled values: matches of the `$id` key. */
-async function idTargets(deps: ProjectDeps, labels: LabelInfo[], sources: Source[]): Promise<Key[]> {
-  const uuids = [...new Set(sources.flatMap((s) => s.values.map((v) => v.value.toLowerCase()).filter((v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v))))];
-  if (uuids.length === 0) return [];
-  const keys: Key[] = [];
-  for (const info of labels) {
-    const ids = new Map<string, string>();
-    for (let i = 0; i < uuids.length; i += 5_000) {
-      const found = await deps.db.$queryRaw<{ id: string }[]>(suggestionSql.existingIds(deps.projectId, info.label, uuids.slice(i, i + 5_000)));
-      for (const f of found) ids.set(f.id, f.id);
+/** Target records among UUID-looking sampled values, by label: the matches of each label's `$id` key. */
+async function idTargets(deps: ProjectDeps, sources: Source[]): Promise<Key[]> {
+  const uuids = [...new Set(sources.flatMap((s) => s.values.map((v) => v.value.toLowerCase()).filter((v) => kindOf(v) === 'uuid')))];
+  const byLabel = new Map<string, Map<string, string>>();
+  for (let i = 0; i < uuids.length; i += 5_000) {
+    const found = await deps.db.$queryRaw<{ id: string; label: string }[]>(suggestionSql.existingIds(deps.projectId, uuids.slice(i, i + 5_000)));
+    for (const f of found) {
+      const ids = byLabel.get(f.label) ?? new Map<string, string>();
+      byLabel.set(f.label, ids.set(f.id, f.id));
     }
-    if (ids.size > 0) keys.push({ label: info.label, key: ID_KEY, ids, uniqueness: 1 });
   }
-  return keys;
+  return [...byLabel].map(([label, ids]) => ({ label, key: ID_KEY, ids, uniqueness: 1 }));
 }
 
 function score(src: Source, key: Key): Candidate | null {
@@ -143,7 +141,7 @@ export async function findCandidates(deps: ProjectDeps, progress: Progress, reje
     sources.push(...(await sourcesOf(deps, info, keys.filter((k) => k.label === info.label))));
     await progress(++done, total);
   }
-  keys.push(...(await idTargets(deps, labels, sources)));
+  keys.push(...(await idTargets(deps, sources)));
   const out: Candidate[] = [];
   for (const src of sources) {
     let best: Candidate | null = null;

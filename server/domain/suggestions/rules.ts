@@ -22,28 +22,30 @@ type Row = {
 
 const ruleOf = (r: Row): RuleRef => ({ id: r.id, sourceLabel: r.sourceLabel, sourceKey: r.sourceKey, targetLabel: r.targetLabel, targetKey: r.targetKey, type: r.type });
 
-async function edgeCount(db: Db, projectId: string, r: Row): Promise<number> {
-  if (r.status !== 'approved') return 0;
-  const [c] = await db.$queryRaw<{ n: number }[]>(suggestionSql.countRuleEdges(projectId, r.id));
-  return c?.n ?? 0;
+/** Edges made by each approved rule among the rows: one grouped query, not one per rule. */
+async function edgeCounts(db: Db, projectId: string, rows: Row[]): Promise<Map<string, number>> {
+  const approved = rows.filter((r) => r.status === 'approved').map((r) => r.id);
+  if (approved.length === 0) return new Map();
+  const counts = await db.$queryRaw<{ id: string; n: number }[]>(suggestionSql.countRuleEdges(projectId, approved));
+  return new Map(counts.map((c) => [c.id, c.n]));
 }
 
-async function toSuggestion(db: Db, projectId: string, r: Row): Promise<TSuggestion> {
-  return {
-    id: r.id,
-    source: { label: r.sourceLabel, key: r.sourceKey },
-    target: { label: r.targetLabel, key: r.targetKey },
-    type: r.type,
-    direction: 'out',
-    confidence: r.confidence,
-    evidence: r.evidence as TEvidence,
-    status: r.status as TSuggestion['status'],
-    edges: await edgeCount(db, projectId, r),
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-    decidedAt: r.decidedAt?.toISOString() ?? null,
-  };
-}
+const toSuggestion = (r: Row, edges: Map<string, number>): TSuggestion => ({
+  id: r.id,
+  source: { label: r.sourceLabel, key: r.sourceKey },
+  target: { label: r.targetLabel, key: r.targetKey },
+  type: r.type,
+  direction: 'out',
+  confidence: r.confidence,
+  evidence: r.evidence as TEvidence,
+  status: r.status as TSuggestion['status'],
+  edges: edges.get(r.id) ?? 0,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+  decidedAt: r.decidedAt?.toISOString() ?? null,
+});
+
+const oneSuggestion = async (db: Db, projectId: string, r: Row) => toSuggestion(r, await edgeCounts(db, projectId, [r]));
 
 async function rowOf(db: Db, projectId: string, id: string, lock = false): Promise<Row> {
   if (lock) await db.$queryRaw(suggestionSql.lockSuggestion(projectId, id));
@@ -60,12 +62,13 @@ export async function listSuggestions(deps: ProjectDeps, input: unknown): Promis
     deps.db.suggestion.findMany({ where, orderBy: [{ confidence: 'desc' }, { sourceLabel: 'asc' }, { sourceKey: 'asc' }, { id: 'asc' }], skip: q.skip ?? 0, take: q.limit ?? 100 }),
     deps.db.suggestion.count({ where }),
   ]);
-  return { items: await Promise.all(rows.map((r) => toSuggestion(deps.db, deps.projectId, r))), total };
+  const edges = await edgeCounts(deps.db, deps.projectId, rows);
+  return { items: rows.map((r) => toSuggestion(r, edges)), total };
 }
 
 export async function getSuggestion(deps: ProjectDeps, input: unknown): Promise<TSuggestion> {
   const { id } = ZSuggestionId.parse(input);
-  return toSuggestion(deps.db, deps.projectId, await rowOf(deps.db, deps.projectId, id));
+  return oneSuggestion(deps.db, deps.projectId, await rowOf(deps.db, deps.projectId, id));
 }
 
 /** What approval would do now: how many edges it creates, how many exist, a few pairs. */
@@ -75,7 +78,7 @@ export async function previewSuggestion(deps: ProjectDeps, input: unknown) {
   const rule = ruleOf(r);
   const [[c], [e], samples] = await withoutNestedLoops(deps.db, async (tx) => [
     await tx.$queryRaw<{ n: number }[]>(suggestionSql.countNewPairs(deps.projectId, rule)),
-    await tx.$queryRaw<{ n: number }[]>(suggestionSql.countRuleEdges(deps.projectId, rule.id)),
+    await tx.$queryRaw<{ n: number }[]>(suggestionSql.countRuleEdges(deps.projectId, [rule.id])),
     await tx.$queryRaw<{ sourceId: string; targetId: string; value: unknown }[]>(suggestionSql.samplePairs(deps.projectId, rule, 10)),
   ] as const);
   return {
@@ -104,7 +107,7 @@ export async function approveSuggestion(deps: ProjectDeps, input: unknown): Prom
       where: { projectId_id: { projectId: deps.projectId, id: r.id } },
       data: { status: 'approved', type, decidedAt, updatedAt: new Date() },
     });
-    return { suggestion: await toSuggestion(tx, deps.projectId, row), created };
+    return { suggestion: await oneSuggestion(tx, deps.projectId, row), created };
   });
 }
 
@@ -115,7 +118,7 @@ export async function rejectSuggestion(deps: ProjectDeps, input: unknown): Promi
     const r = await rowOf(tx, deps.projectId, id, true);
     if (r.status === 'approved') throw new DomainError('CONFLICT', 'The rule is approved; withdraw it with DELETE (optionally with deleteEdges=true)', { path: ['id'], got: id });
     const row = await tx.suggestion.update({ where: { projectId_id: { projectId: deps.projectId, id } }, data: { status: 'rejected', decidedAt: r.decidedAt ?? new Date(), updatedAt: new Date() } });
-    return toSuggestion(tx, deps.projectId, row);
+    return oneSuggestion(tx, deps.projectId, row);
   });
 }
 

@@ -96,7 +96,7 @@ describe(`relationship suggestions (${backendName})`, () => {
     const otherType = await p.call('POST', `/relationships/suggestions/${s.id}/approve`, { type: 'OTHER' });
     expect(otherType.status).toBe(409);
     expect((await p.edges()).total).toBe(120);
-    expect((await p.list('approved')).map((x) => x.id)).toEqual([s.id]);
+    expect((await p.list('approved')).map((x) => [x.id, x.edges])).toEqual([[s.id, 120]]);
 
     // Later writes: a new order is linked on create (number or its string form); a customer created
     // after its orders picks them up; a changed key moves the edge.
@@ -152,6 +152,18 @@ describe(`relationship suggestions (${backendName})`, () => {
     expect((await p.edges('CUSTOMER')).total).toBe(0);
     expect((await p.edges('PARENT')).total).toBe(29);
     expect((await p.call('GET', `/relationships/suggestions/${orders.id}`)).status).toBe(404);
+  });
+
+  it('finds references to record ids and links them, whatever the case of the id', async () => {
+    const p = await project();
+    const people = await Promise.all(Array.from({ length: 8 }, (_, i) => p.create('PERSON', { name: `person ${i}` })));
+    await p.importJson('NOTE', Array.from({ length: 24 }, (_, i) => ({ text: `note ${i}`, author_id: people[i % 8] })));
+    await p.analyze();
+    const [s] = await p.list();
+    expect(s).toMatchObject({ source: { label: 'NOTE', key: 'author_id' }, target: { label: 'PERSON', key: '$id' }, type: 'AUTHOR', evidence: { matched: 24, values: { kind: 'uuid' } } });
+    expect((await p.call('POST', `/relationships/suggestions/${s!.id}/approve`)).body.data.created).toBe(24);
+    const upper = await p.create('NOTE', { text: 'later', author_id: people[3]!.toUpperCase() });
+    expect((await p.rels(upper)).map((r) => r.otherId)).toEqual([people[3]]);
   });
 
   it('keeps projects apart and validates input', async () => {
