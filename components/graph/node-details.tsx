@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/components/providers/trpc';
 import { PropValue } from '@/components/records/prop-value';
 import { propertiesOf } from '@/components/records/types';
-import { readView, viewSearch } from '@/components/records/use-records-view';
+import { recordHref } from '@/components/records/use-records-view';
 import { ErrorMessage } from '@/components/ui/error-message';
 import { Loading } from '@/components/ui/loading';
 import { MoreButton } from './graph-lists';
@@ -14,7 +14,6 @@ import { nodeName, type GraphNode } from './types';
 /** Properties shown here at most; the Records page shows the whole record. */
 const MAX_PROPERTIES = 12;
 
-const recordHref = (node: GraphNode) => `/records${viewSearch({ ...readView(new URLSearchParams()), label: node.label, record: node.id })}`;
 
 /** The selected node: label, id, its first properties, how many relationships are not shown, and a link to the record. */
 export function NodeDetails({
@@ -46,7 +45,7 @@ export function NodeDetails({
       </div>
       <p className="mono muted graph-details-id">{node.id}</p>
       <p>
-        <Link href={recordHref(node)}>Open in Records</Link>
+        <Link href={recordHref(node.label, node.id)}>Open in Records</Link>
         {node.hidden > 0 ? ' · ' : null}
         <MoreButton node={node} canRaise={canRaise} onExpand={onExpand} onRaise={onRaise} />
       </p>

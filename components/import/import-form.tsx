@@ -3,6 +3,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTRPC, type RouterOutputs } from '@/components/providers/trpc';
+import { plural } from '@/components/ui/format';
 import { ErrorWithPath } from '@/components/records/error-with-path';
 import { useRefreshData } from '@/components/records/use-refresh-data';
 import { DELIMITERS, FORMATS, formatFromFileName, sniffFormat, type ImportFormat } from './import-format';
@@ -11,7 +12,6 @@ export type ImportResult = RouterOutputs['records']['importJson'];
 type Source = 'paste' | 'file';
 type LoadedFile = { name: string; size: number; text: string };
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 /** The counts of a finished import; takes focus, since the form it replaces held it. */
 function ImportResultPanel({ result, children }: { result: ImportResult; children: React.ReactNode }) {

@@ -1,5 +1,6 @@
 import type { RouterOutputs } from '@/components/providers/trpc';
 
+import { percentOf } from '@/components/ui/format';
 export type EmbeddingIndex = RouterOutputs['ai']['indexes']['list']['items'][number];
 export type IndexList = RouterOutputs['ai']['indexes']['list'];
 export type Similarity = EmbeddingIndex['similarity'];
@@ -24,7 +25,7 @@ export const pollWhileBuilding = (query: { state: { data?: IndexList } }): numbe
 export const indexName = (ix: Pick<EmbeddingIndex, 'label' | 'propertyName'>) => `${ix.label}.${ix.propertyName}`;
 
 /** Percent done, 0–100, rounded down so 100% means every record is in. */
-export const percentDone = ({ indexed, total }: EmbeddingIndex['progress']) => (total > 0 ? Math.floor((Math.min(indexed, total) / total) * 100) : 0);
+export const percentDone = ({ indexed, total }: EmbeddingIndex['progress']) => percentOf(indexed, total);
 
 /** The link that opens the Search page on this index. */
 export const searchHref = (ix: Pick<EmbeddingIndex, 'label' | 'propertyName'>) =>

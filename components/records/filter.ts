@@ -130,7 +130,6 @@ export function formatScalar(v: Scalar): string {
 export const formatList = (values: Scalar[]): string =>
   values.map((v) => (typeof v === 'string' && /[,"]/.test(v) ? JSON.stringify(v) : formatScalar(v))).join(', ');
 
-export const describeScalar = (v: Scalar): string => (v === null ? 'null' : typeof v === 'string' ? `“${v}”` : String(v));
 export const scalarType = (v: Scalar): string => (v === null ? 'null' : typeof v);
 
 export type Operand = { ok: true; value: unknown; note: string } | { ok: false; value: unknown; error: string };

@@ -1,6 +1,7 @@
 'use client';
 
 import { useId, useRef, useState } from 'react';
+import { useCopy } from '@/components/ui/use-copy';
 import type { SearchQuery } from './query-export';
 
 /**
@@ -13,19 +14,7 @@ export function QueryJson({ query, onApply }: { query: SearchQuery; onApply: (va
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const pre = useRef<HTMLPreElement>(null);
-  const [copied, setCopied] = useState<'idle' | 'copied' | 'manual'>('idle');
-
-  async function copy() {
-    try {
-      // navigator.clipboard exists only in secure contexts (https or localhost).
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(json);
-      setCopied('copied');
-    } catch {
-      if (pre.current) window.getSelection()?.selectAllChildren(pre.current);
-      setCopied('manual');
-    }
-  }
+  const [copied, copy, clearCopied] = useCopy<'json'>();
 
   function apply() {
     if (editing === null) return;
@@ -91,21 +80,21 @@ export function QueryJson({ query, onApply }: { query: SearchQuery; onApply: (va
   return (
     <div className="query-json">
       <div className="query-json-toolbar">
-        <button type="button" className="button button-small" onClick={() => void copy()}>
-          {copied === 'copied' ? 'Copied' : 'Copy JSON'}
+        <button type="button" className="button button-small" onClick={() => void copy('json', json, pre.current)}>
+          {copied?.result === 'copied' ? 'Copied' : 'Copy JSON'}
         </button>
         <button
           type="button"
           className="button button-small"
           onClick={() => {
             setEditing(json);
-            setCopied('idle');
+            clearCopied();
           }}
         >
           Edit JSON
         </button>
         <span role="status" className="hint">
-          {copied === 'copied' ? 'JSON copied to the clipboard.' : copied === 'manual' ? 'Copying is not available here: the JSON is selected, press Ctrl+C (⌘C).' : ''}
+          {copied?.result === 'copied' ? 'JSON copied to the clipboard.' : copied?.result === 'manual' ? 'Copying is not available here: the JSON is selected, press Ctrl+C (⌘C).' : ''}
         </span>
       </div>
       {/* Focusable so keyboard users can scroll it and select its text. */}

@@ -2,7 +2,6 @@
 
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
-import { operandOf, operatorById, type OperatorId } from './filter';
 
 /**
  * What the Records page shows, kept in the URL (label, query, sort, page, open record) so that reload,
@@ -26,20 +25,11 @@ const int = (s: string | null, fallback: number, max: number) => {
   return Number.isInteger(n) && n >= 0 ? Math.min(n, max) : fallback;
 };
 
-/** Links made before the query builder had `?prop=age&op=eq&value=41`: read them as that condition. */
-function legacyQ(params: URLSearchParams): string | null {
-  const prop = params.get('prop');
-  const op = operatorById(params.get('op'));
-  if (!prop || (op?.id !== 'eq' && op?.id !== 'in')) return null;
-  const operand = operandOf(op.id as OperatorId, params.get('value') ?? '');
-  return JSON.stringify({ [prop]: op.id === 'eq' ? operand.value : { $in: operand.value } });
-}
-
 export function readView(params: URLSearchParams): RecordsView {
   const limit = int(params.get('limit'), DEFAULT_LIMIT, 1000);
   return {
     label: params.get('label') || null,
-    q: params.get('q') || legacyQ(params),
+    q: params.get('q') || null,
     sort: params.get('sort') || null,
     dir: params.get('dir') === 'asc' ? 'asc' : 'desc',
     skip: int(params.get('skip'), 0, 1_000_000),
@@ -63,6 +53,9 @@ export function viewSearch(view: RecordsView): string {
 
 /** The link to a label's records (used by the Schema page and the Import page). */
 export const recordsHref = (label: string | null) => `/records${viewSearch({ ...readView(new URLSearchParams()), label })}`;
+
+/** The link to one record: its label's records with its drawer open (search hits, graph nodes, suggestion samples). */
+export const recordHref = (label: string, id: string) => `/records${viewSearch({ ...readView(new URLSearchParams()), label, record: id })}`;
 
 /**
  * The view and a way to change it. Changes go through history.pushState, which Next.js syncs with

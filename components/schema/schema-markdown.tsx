@@ -1,31 +1,18 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
 import { ErrorMessage } from '@/components/ui/error-message';
 import { Loading } from '@/components/ui/loading';
-
-type CopyState = 'idle' | 'copied' | 'manual';
+import { useCopy } from '@/components/ui/use-copy';
 
 /** The schema as Markdown (what `GET /api/v1/schema/markdown` returns), to paste into an LLM prompt. */
 export function SchemaMarkdown() {
   const trpc = useTRPC();
   const markdown = useQuery(trpc.schema.markdown.queryOptions());
   const pre = useRef<HTMLPreElement>(null);
-  const [copy, setCopy] = useState<CopyState>('idle');
-
-  async function copyText(text: string) {
-    try {
-      // navigator.clipboard exists only in secure contexts (https or localhost).
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(text);
-      setCopy('copied');
-    } catch {
-      if (pre.current) window.getSelection()?.selectAllChildren(pre.current);
-      setCopy('manual');
-    }
-  }
+  const [copied, copy] = useCopy<'markdown'>();
 
   if (markdown.isPending) return <Loading label="Loading Markdown…" />;
   if (markdown.isError) return <ErrorMessage error={markdown.error} title="The Markdown could not be loaded." />;
@@ -35,12 +22,12 @@ export function SchemaMarkdown() {
         <p className="muted">
           The same text as <code>GET /api/v1/schema/markdown</code>: give it to an LLM so it knows what it can query.
         </p>
-        <button type="button" className="button button-primary" onClick={() => void copyText(markdown.data.markdown)}>
-          {copy === 'copied' ? 'Copied' : 'Copy'}
+        <button type="button" className="button button-primary" onClick={() => void copy('markdown', markdown.data.markdown, pre.current)}>
+          {copied?.result === 'copied' ? 'Copied' : 'Copy'}
         </button>
       </div>
       <p role="status" className="hint">
-        {copy === 'copied' ? 'Copied to the clipboard.' : copy === 'manual' ? 'Copying is not available here: the text is selected, press Ctrl+C (⌘C).' : ''}
+        {copied?.result === 'copied' ? 'Copied to the clipboard.' : copied?.result === 'manual' ? 'Copying is not available here: the text is selected, press Ctrl+C (⌘C).' : ''}
       </p>
       {/* Focusable so keyboard users can scroll it and select its text. */}
       <pre ref={pre} className="markdown-text" tabIndex={0} aria-label="Schema as Markdown" data-testid="schema-markdown">

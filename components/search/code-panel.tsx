@@ -4,7 +4,7 @@ import { useRef, useSyncExternalStore } from 'react';
 import { useProject } from '@/components/providers/api-provider';
 import { searchCurl, searchSdkCall } from './search-export';
 import type { SearchInput } from './search-params';
-import { useCopy } from './use-copy';
+import { useCopy } from '@/components/ui/use-copy';
 
 type Kind = 'sdk' | 'curl';
 const COPIED: Record<Kind, string> = { sdk: 'The SDK call is on the clipboard.', curl: 'The curl command is on the clipboard.' };

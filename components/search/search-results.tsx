@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { PropValue } from '@/components/records/prop-value';
+import { recordHref } from '@/components/records/use-records-view';
 import { Highlighted, queryTerms } from './highlight';
 import type { SearchHit, SearchMode } from './search-params';
 
@@ -15,7 +16,6 @@ const SCORE_HELP: Record<SearchMode, string> = {
 export const formatScore = (n: number) => n.toLocaleString('en-US', { maximumSignificantDigits: 3, useGrouping: false });
 
 /** The link that opens the record in the Records page's drawer. */
-export const recordHref = (hit: Pick<SearchHit, '__id' | '__label'>) => `/records?${new URLSearchParams({ label: hit.__label, record: hit.__id }).toString()}`;
 
 /** The indexed property as text: a string, or a list of strings one a line (how Engram embeds it). */
 function textOf(value: unknown): string | null {
@@ -56,7 +56,7 @@ function Hit({ hit, rank, property, terms, mode }: { hit: SearchHit; rank: numbe
               <LegScore name="keyword" score={legs?.keyword} />
             </span>
           ) : null}
-          <Link href={recordHref(hit)} className="hit-open">
+          <Link href={recordHref(hit.__label, hit.__id)} className="hit-open">
             Open record<span className="visually-hidden"> #{rank}</span> →
           </Link>
         </header>

@@ -3,7 +3,8 @@
 import { ErrorMessage } from '@/components/ui/error-message';
 import { formatDateTime } from '@/components/ui/format';
 import type { AnalysisState } from './use-analysis';
-import { plural, progressPercent, type Analysis } from './types';
+import { progressPercent, type Analysis } from './types';
+import { plural } from '@/components/ui/format';
 
 const TRIGGER_TEXT = { manual: 'on demand', writes: 'after writes' } as const;
 

@@ -6,7 +6,8 @@ import { useTRPC } from '@/components/providers/trpc';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { formatDateTime } from '@/components/ui/format';
 import { RuleName } from './rule-name';
-import { percent, plural, ruleName, type Suggestion } from './types';
+import { percent, ruleName, type Suggestion } from './types';
+import { plural } from '@/components/ui/format';
 import { useRefreshSuggestions } from './use-refresh-suggestions';
 
 /** Approved rules with the edges each has made; withdraw one, optionally with its edges. */

@@ -1,5 +1,7 @@
 import Link from 'next/link';
-import { percent, plural, recordHref, type Suggestion } from './types';
+import { recordHref } from '@/components/records/use-records-view';
+import { percent, type Suggestion } from './types';
+import { plural } from '@/components/ui/format';
 
 /** Confidence as a percentage and a bar (a meter, so assistive tech reads the value). */
 export function Confidence({ value, rule }: { value: number; rule: string }) {

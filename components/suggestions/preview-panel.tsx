@@ -5,7 +5,8 @@ import { useTRPC } from '@/components/providers/trpc';
 import { ErrorMessage } from '@/components/ui/error-message';
 import { Loading } from '@/components/ui/loading';
 import { PairTable } from './evidence';
-import { plural, type Suggestion } from './types';
+import type { Suggestion } from './types';
+import { plural } from '@/components/ui/format';
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 

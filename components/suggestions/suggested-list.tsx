@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
 import { ErrorMessage, errorText } from '@/components/ui/error-message';
 import { SuggestionCard } from './suggestion-card';
-import { plural, ruleName, typeProblem, type Suggestion } from './types';
+import { ruleName, typeProblem, type Suggestion } from './types';
+import { plural } from '@/components/ui/format';
 import { useRefreshSuggestions } from './use-refresh-suggestions';
 
 type Bulk = { action: 'approve' | 'reject'; targets: { s: Suggestion; type: string }[] };

@@ -7,7 +7,8 @@ import { ErrorWithPath } from '@/components/records/error-with-path';
 import { Confidence, Evidence, SamplePairs } from './evidence';
 import { PreviewPanel } from './preview-panel';
 import { RuleName } from './rule-name';
-import { plural, ruleName, typeProblem, type Suggestion } from './types';
+import { ruleName, typeProblem, type Suggestion } from './types';
+import { plural } from '@/components/ui/format';
 import { useRefreshSuggestions } from './use-refresh-suggestions';
 
 type Props = {

@@ -44,14 +44,15 @@ const EmptyState = ({ title, children }: { title: string; children: React.ReactN
 export function SuggestionsView() {
   const trpc = useTRPC();
   const analysis = useAnalysis();
-  const lists = {
-    suggested: useQuery(trpc.suggestions.list.queryOptions({ status: 'suggested', limit: LIST_LIMIT })),
-    approved: useQuery(trpc.suggestions.list.queryOptions({ status: 'approved', limit: LIST_LIMIT })),
-    rejected: useQuery(trpc.suggestions.list.queryOptions({ status: 'rejected', limit: LIST_LIMIT })),
-  };
   const [tab, setTab] = useState<SuggestionStatus>('suggested');
   const [notice, setNotice] = useState('');
-  const list = lists[tab];
+  // The open tab's rules in full; the other tabs need only their counts (a one-row page carries the total).
+  const list = useQuery(trpc.suggestions.list.queryOptions({ status: tab, limit: LIST_LIMIT }));
+  const counts = {
+    suggested: useQuery(trpc.suggestions.list.queryOptions({ status: 'suggested', limit: 1 })).data?.total,
+    approved: useQuery(trpc.suggestions.list.queryOptions({ status: 'approved', limit: 1 })).data?.total,
+    rejected: useQuery(trpc.suggestions.list.queryOptions({ status: 'rejected', limit: 1 })).data?.total,
+  };
   const items = list.data?.items ?? [];
 
   return (
@@ -69,7 +70,7 @@ export function SuggestionsView() {
         {notice}
       </p>
 
-      <StatusTabs tab={tab} onTab={setTab} counts={{ suggested: lists.suggested.data?.total, approved: lists.approved.data?.total, rejected: lists.rejected.data?.total }} />
+      <StatusTabs tab={tab} onTab={setTab} counts={counts} />
       <div role="tabpanel" id={panelId(tab)} aria-labelledby={tabId(tab)} className="suggestion-panel">
         {list.isPending ? <Loading label="Loading rules…" /> : null}
         {list.isError ? <ErrorMessage error={list.error} title="The rules could not be loaded." /> : null}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { percent, pollAnalysis, progressPercent, recordHref, ruleName, typeProblem, type Analysis } from './types';
+import { recordHref } from '@/components/records/use-records-view';
+import { percent, pollAnalysis, progressPercent, ruleName, typeProblem, type Analysis } from './types';
 
 describe('suggestions page helpers', () => {
   it('names a rule the way the page shows it, the record id as id', () => {

@@ -1,9 +1,9 @@
 import type { RouterOutputs } from '@/components/providers/trpc';
 
+import { percentOf } from '@/components/ui/format';
 export type Suggestion = RouterOutputs['suggestions']['list']['items'][number];
 export type SuggestionStatus = Suggestion['status'];
 export type Analysis = RouterOutputs['suggestions']['analysis'];
-export type Preview = RouterOutputs['suggestions']['preview'];
 
 /** Rules per list: an analysis proposes at most one rule per source property, so this is rarely reached. */
 export const LIST_LIMIT = 500;
@@ -31,13 +31,9 @@ export function typeProblem(type: string): string | null {
   return null;
 }
 
-/** The link that opens a record in the Records page's drawer. */
-export const recordHref = (label: string, id: string) => `/records?${new URLSearchParams({ label, record: id }).toString()}`;
-
 /** React Query's refetchInterval for the analysis: every second while it runs, else now and then for analyses after writes. */
 export const pollAnalysis = (query: { state: { data?: Analysis } }): number => (query.state.data?.status === 'running' ? 1_000 : 15_000);
 
 /** Analysis progress, 0–100. */
-export const progressPercent = ({ done, total }: Analysis['progress']) => (total > 0 ? Math.floor((Math.min(done, total) / total) * 100) : 0);
+export const progressPercent = ({ done, total }: Analysis['progress']) => percentOf(done, total);
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;

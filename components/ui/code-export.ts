@@ -1,3 +1,5 @@
+import { PROJECT_HEADER } from '@/components/providers/project-cookie';
+
 /**
  * Calls as something to paste elsewhere: a curl command for the REST API and a call on the TypeScript
  * SDK. The key is never embedded: the command reads it from $ENGRAM_KEY.
@@ -12,7 +14,7 @@ export function curlPost(origin: string, project: string, path: string, body: un
     `curl -s ${shellWord(`${origin}${path}`)}`,
     // Double quotes, so the shell puts the key in; everything else is single-quoted.
     `-H "authorization: Bearer $ENGRAM_KEY"`,
-    `-H ${shellWord(`x-project-id: ${project}`)}`,
+    `-H ${shellWord(`${PROJECT_HEADER}: ${project}`)}`,
     `-H 'content-type: application/json'`,
     `-d ${shellWord(JSON.stringify(body))}`,
   ].join(' \\\n  ');

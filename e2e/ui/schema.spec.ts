@@ -63,6 +63,9 @@ test('schema: empty state, label cards with types, coverage and relationships, M
     await expect(markdown).toContainText('## Person (4 records)');
     await expect(markdown).toContainText('(Person)-[:HAS_ADDRESS]->(address)');
     await page.getByRole('button', { name: 'Copy' }).click();
-    await expect(page.getByRole('status').filter({ hasText: /Copied to the clipboard|Copying is not available/ })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: 'Copied to the clipboard.' })).toBeVisible();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain('## Person (4 records)');
+    expect(copied.trim()).toBe((await markdown.textContent())?.trim());
   });
 });

@@ -6,9 +6,9 @@ export type CopyState<K extends string> = { kind: K; result: 'copied' | 'manual'
 
 /**
  * Copies text to the clipboard; where that is not available (not a secure context, permission refused)
- * selects the element's text instead so Ctrl+C (⌘C) works.
+ * selects the element's text instead so Ctrl+C (⌘C) works. `clear` forgets the last outcome.
  */
-export function useCopy<K extends string>(): [CopyState<K>, (kind: K, text: string, fallback: HTMLElement | null) => Promise<void>] {
+export function useCopy<K extends string>(): [CopyState<K>, (kind: K, text: string, fallback: HTMLElement | null) => Promise<void>, () => void] {
   const [state, setState] = useState<CopyState<K>>(null);
   const copy = useCallback(async (kind: K, text: string, fallback: HTMLElement | null) => {
     try {
@@ -21,5 +21,6 @@ export function useCopy<K extends string>(): [CopyState<K>, (kind: K, text: stri
       setState({ kind, result: 'manual' });
     }
   }, []);
-  return [state, copy];
+  const clear = useCallback(() => setState(null), []);
+  return [state, copy, clear];
 }
