@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readEnv } from '@/server/env';
-import { createEmbedder, embedderConfigFromEnv, getDefaultEmbedder } from './create';
+import { createEmbedder, embedderConfigFromEnv } from './create';
 
 describe('embedder from the environment', () => {
   it('defaults to the built-in model, without loading it', () => {
@@ -42,10 +42,5 @@ describe('embedder from the environment', () => {
 
   it('makes a fake embedder of the asked size', () => {
     expect(createEmbedder({ provider: 'fake', dimensions: 16 }).dimensions).toBe(16);
-  });
-
-  it('keeps one default embedder per process', () => {
-    const a = getDefaultEmbedder(readEnv({}));
-    expect(getDefaultEmbedder()).toBe(a);
   });
 });

@@ -1,4 +1,4 @@
-import { readEnv, type Env } from '@/server/env';
+import type { Env } from '@/server/env';
 import { createBuiltinEmbedder } from './builtin';
 import type { Embedder } from './embedder';
 import { createFakeEmbedder } from './fake';
@@ -36,12 +36,4 @@ export function embedderConfigFromEnv(env: EmbeddingEnv): EmbedderConfig {
     timeoutMs: env.ENGRAM_EMBEDDINGS_TIMEOUT_MS,
     retries: env.ENGRAM_EMBEDDINGS_RETRIES,
   };
-}
-
-const SLOT = Symbol.for('engram.embeddings.default');
-
-/** The process-wide embedder, built from the environment on first use (on globalThis: Next.js may load this module twice). */
-export function getDefaultEmbedder(env: EmbeddingEnv = readEnv()): Embedder {
-  const g = globalThis as unknown as Record<symbol, Embedder | undefined>;
-  return (g[SLOT] ??= createEmbedder(embedderConfigFromEnv(env)));
 }

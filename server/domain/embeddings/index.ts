@@ -1,5 +1,5 @@
 export { type Embedder, type EmbeddingProvider, type EmbedOptions, MAX_TEXT_CHARS, cutText, textHash, cosineSimilarity } from './embedder';
-export { createEmbedder, embedderConfigFromEnv, getDefaultEmbedder, type EmbedderConfig } from './create';
+export { createEmbedder, embedderConfigFromEnv, type EmbedderConfig } from './create';
 export { createBuiltinEmbedder, BUILTIN_MODEL, BUILTIN_DIMENSIONS } from './builtin';
 export { createOpenAiEmbedder, type OpenAiEmbedderConfig } from './openai';
 export { createFakeEmbedder, FAKE_DEFAULT_DIMENSIONS } from './fake';

@@ -86,11 +86,11 @@ describe('embedQuery', () => {
     expect(await embedQuery(e, 'tea', { cache })).toEqual(original);
   });
 
-  it('uses a process-wide cache by default', async () => {
-    const e = counting(createFakeEmbedder(), `default-cache-${Math.random()}`);
+  it('without a cache, every call embeds', async () => {
+    const e = counting(createFakeEmbedder(), `no-cache-${Math.random()}`);
     await embedQuery(e, 'hello');
     await embedQuery(e, 'hello');
-    expect(e.calls).toHaveLength(1);
+    expect(e.calls).toHaveLength(2);
   });
 
   it('does not cache failures', async () => {

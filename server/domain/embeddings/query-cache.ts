@@ -45,25 +45,19 @@ export function createQueryCache(max = QUERY_CACHE_SIZE): QueryCache {
   return new LruCache(max);
 }
 
-const SLOT = Symbol.for('engram.embeddings.queryCache');
-
-/** The process-wide cache, on globalThis because Next.js may evaluate this module more than once. */
-function sharedQueryCache(): QueryCache {
-  const g = globalThis as unknown as Record<symbol, QueryCache | undefined>;
-  return (g[SLOT] ??= createQueryCache());
-}
 
 /**
  * The vector of one search query, from an LRU keyed by provider, model, dimensions and the cut text; a hit
- * does not call the provider. Only queries go through here: caching the write path too would let a bulk
+ * does not call the provider; without a cache every call embeds (the server passes its own, engram.queryCache).
+ * Only queries go through here: caching the write path too would let a bulk
  * import evict every hot query, and written texts are already skipped by textHash.
  */
 export async function embedQuery(embedder: Embedder, text: string, opts: EmbedOptions & { cache?: QueryCache } = {}): Promise<number[]> {
-  const cache = opts.cache ?? sharedQueryCache();
+  const { cache } = opts;
   const key = `${embedder.provider}\u0000${embedder.model}\u0000${embedder.dimensions}\u0000${cutText(text)}`;
-  const hit = cache.get(key);
+  const hit = cache?.get(key);
   if (hit) return [...hit];
   const [vector] = await embedder.embed([text], { signal: opts.signal });
-  cache.set(key, Object.freeze([...vector!]));
+  cache?.set(key, Object.freeze([...vector!]));
   return vector!;
 }
