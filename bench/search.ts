@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql as S, Prisma, withTransaction, type Tx } from '../server/db';
+import { sql as S, Prisma, withSettings, withTransaction, type Tx } from '../server/db';
 import { BUILTIN_MODEL, createBuiltinEmbedder } from '../server/domain/embeddings';
 import { createIndex, upsertVectors } from '../server/domain/indexes';
 import { createRecord, importJson } from '../server/domain/records';
@@ -133,11 +133,7 @@ async function annWithEf(deps: Deps, indexId: string, queries: number[][], ef: n
   const ms: number[] = [];
   const out: string[][] = [];
   const sqlOf = (q: number[]) => S.embeddingSql.vectorSearch(deps.projectId, { id: indexId, dimensions: 512, similarity: 'cosine' }, q, null, 10, 0, false);
-  const withEf = <T>(fn: (tx: Tx) => Promise<T>) =>
-    withTransaction(deps.db, async (tx) => {
-      await tx.$queryRaw(S.embeddingSql.setAnnScan(ef, true));
-      return fn(tx);
-    });
+  const withEf = <T>(fn: (tx: Tx) => Promise<T>) => withSettings(deps.db, S.embeddingSql.annSettings(ef, true), fn);
   for (const q of queries) {
     const t = await timed(() => withEf((tx) => tx.$queryRaw<{ id: string }[]>(sqlOf(q))));
     ms.push(t.ms);
@@ -194,10 +190,7 @@ const fillLexical = (deps: Deps, indexId: string) =>
 /** Does an unfiltered ANN search (with the engine's settings) use the index's HNSW? */
 async function planOf(deps: Deps, indexId: string, query: number[]): Promise<string> {
   const q = S.embeddingSql.vectorSearch(deps.projectId, { id: indexId, dimensions: 512, similarity: 'cosine' }, query, null, 10, 0, false);
-  const rows = await withTransaction(deps.db, async (tx) => {
-    await tx.$queryRaw(S.embeddingSql.setAnnScan(400, true));
-    return tx.$queryRaw<Record<string, unknown>[]>(Prisma.sql`EXPLAIN ${q}`);
-  });
+  const rows = await withSettings(deps.db, S.embeddingSql.annSettings(400, true), (tx) => tx.$queryRaw<Record<string, unknown>[]>(Prisma.sql`EXPLAIN ${q}`));
   return rows.map((r) => String(Object.values(r)[0])).join('\n').includes('embedding_hnsw_') ? 'HNSW' : 'exact scan (no HNSW)';
 }
 

@@ -1,6 +1,6 @@
 import type { PrismaClient } from './generated/client';
 import type { Prisma } from './generated/client';
-import * as suggestionSql from './sql/suggestions';
+import * as settingsSql from './sql/settings';
 
 /**
  * Transaction nesting. `Db` is either the root client or an open transaction; domain functions take
@@ -37,16 +37,24 @@ export function isUniqueViolation(e: unknown): boolean {
 }
 
 /**
- * Runs `fn` with nested-loop joins off, inside a transaction (joined or opened), then restores the
- * setting. For joins known to be large whose tables may lack planner statistics (see
- * sql/suggestions.ts); everything after `fn` in the transaction plans as before.
+ * Runs `fn` with planner settings changed, inside a transaction (joined or opened), then puts back the
+ * values they had. Joined, the transaction may be a client's open one (x-transaction-id): its later
+ * statements must not inherit a search's or an approval's settings. On failure nothing is put back; the
+ * transaction is failing anyway.
  */
-export async function withoutNestedLoops<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withSettings<T>(db: Db, settings: settingsSql.Settings, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return withTransaction(db, async (tx) => {
-    const [prev] = await tx.$queryRaw<{ value: string }[]>(suggestionSql.nestLoopSetting());
-    await tx.$queryRaw(suggestionSql.setNestLoop('off'));
+    const prev = await tx.$queryRaw<{ name: string; value: string | null }[]>(settingsSql.readSettings(Object.keys(settings)));
+    await tx.$queryRaw(settingsSql.applySettings(settings));
     const out = await fn(tx);
-    await tx.$queryRaw(suggestionSql.setNestLoop(prev?.value ?? 'on'));
+    const restore = prev.filter((p): p is { name: string; value: string } => p.value !== null);
+    await tx.$queryRaw(settingsSql.applySettings(Object.fromEntries(restore.map((p) => [p.name, p.value]))));
     return out;
   });
 }
+
+/**
+ * Nested-loop joins off, for joins known to be large whose tables may lack planner statistics (see
+ * sql/suggestions.ts).
+ */
+export const withoutNestedLoops = <T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> => withSettings(db, { enable_nestloop: 'off' }, fn);

@@ -146,13 +146,15 @@ export function keywordSearch(projectId: string, indexId: string, text: string, 
  * otherwise picks a full scan and sort for tables of ~10k rows at wider ef_search (bench: 36-55 ms
  * instead of 2-5 ms). Filtered, the planner still weighs the filter against the index.
  */
-export const setAnnScan = (efSearch: number, unfiltered: boolean): Sql =>
-  sql`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true) AS a, set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(40, efSearch)))}, true) AS b,
-    set_config('enable_sort', ${unfiltered ? 'off' : 'on'}, true) AS c, set_config('work_mem', ${SEARCH_WORK_MEM}, true) AS d`;
+export const annSettings = (efSearch: number, unfiltered: boolean): Record<string, string> => ({
+  'hnsw.iterative_scan': 'relaxed_order',
+  'hnsw.ef_search': String(Math.min(1000, Math.max(40, efSearch))),
+  enable_sort: unfiltered ? 'off' : 'on',
+  ...SEARCH_WORK_MEM,
+});
 
 /** Room to hash a large candidate set (about a million ids) for one search (see inCandidates). */
-const SEARCH_WORK_MEM = '64MB';
-export const setSearchWorkMem = (): Sql => sql`SELECT set_config('work_mem', ${SEARCH_WORK_MEM}, true) AS a`;
+export const SEARCH_WORK_MEM = { work_mem: '64MB' } as const;
 
 /** Records of the index's label whose property holds text and that have no vector yet, oldest first. */
 export const backfillBatch = (projectId: string, indexId: string, label: string, property: string, limit: number): Sql => sql`

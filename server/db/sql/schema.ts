@@ -75,7 +75,7 @@ export const selectRelCounts = (projectId: string, labels?: string[]): Sql => {
  * reads ALL its rows through a bitmap and sorts them, instead of walking (project_id, label, id) backwards
  * and stopping after `perLabel` rows.
  */
-export const sampleSettings = (): Sql => sql`SELECT set_config('jit', 'off', true) AS jit, set_config('enable_bitmapscan', 'off', true) AS bitmap`;
+export const SAMPLE_SETTINGS = { jit: 'off', enable_bitmapscan: 'off' } as const;
 
 export type SampleRow = {
   label: string;

@@ -112,13 +112,9 @@ function pairs(projectId: string, rule: RuleRef, scope: PairScope | null): Sql {
   return isBulk(scope) ? pairsBulk(projectId, rule, scope) : pairsProbe(projectId, rule, scope!);
 }
 
-/**
- * Right after an import the planner has no statistics for the new rows, estimates one row per label
- * and joins them in a nested loop: 10,000 × 1,000 text comparisons took 10 s. The bulk join is always
- * large, so it runs with nested loops off (for the transaction, then restored).
- */
-export const nestLoopSetting = (): Sql => sql`SELECT current_setting('enable_nestloop') AS value`;
-export const setNestLoop = (value: string): Sql => sql`SELECT set_config('enable_nestloop', ${value === 'off' ? 'off' : 'on'}, true) AS value`;
+// Right after an import the planner has no statistics for the new rows, estimates one row per label and
+// joined them in a nested loop: 10,000 × 1,000 text comparisons took 10 s. The bulk join is always large,
+// so callers run it with nested loops off (withoutNestedLoops).
 
 /** Creates the rule's edges (all of them, or those touching written records); existing edges stay as they are. */
 export const insertRuleEdges = (projectId: string, rule: RuleRef, scope: PairScope | null): Sql => sql`

@@ -1,4 +1,4 @@
-import { sql as S, withTransaction, type Db } from '@/server/db';
+import { sql as S, withSettings, type Db } from '@/server/db';
 import { SCHEMA_LIMITS, type TSchemaProperty } from './schema.schema';
 import { getOrSet } from './util';
 
@@ -34,11 +34,7 @@ export async function sampleLabels(db: Db, projectId: string, labels: string[], 
     samples: SCHEMA_LIMITS.samplesPerProperty,
     maxChars: SCHEMA_LIMITS.sampleChars,
   });
-  // A transaction only to scope the planner settings (set_config(..., true) lasts until it ends).
-  const rows = await withTransaction(db, async (tx) => {
-    await tx.$queryRaw(schemaSql.sampleSettings());
-    return tx.$queryRaw<S.schemaSql.SampleRow[]>(query);
-  });
+  const rows = await withSettings(db, schemaSql.SAMPLE_SETTINGS, (tx) => tx.$queryRaw<S.schemaSql.SampleRow[]>(query));
   // A property of several types shows the range of its most frequent ranged type (number or datetime).
   const rangeWeight = new Map<PropSample, number>();
   for (const r of rows) {

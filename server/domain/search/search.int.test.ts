@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Prisma } from '@/server/db';
+import { Prisma, withTransaction, type Tx } from '@/server/db';
+import { searchByMeaning } from '@/server/domain/search';
 import { createFakeEmbedder, type Embedder } from '@/server/domain/embeddings';
 import { parseWhere } from '@/server/domain/query';
 import type { Engram } from '@/server/engram';
@@ -160,6 +161,23 @@ describe(`embedding indexes (${backendName})`, () => {
     expect(ann).toMatch(/hashed SubPlan/);
     const keyword = await explain(S.embeddingSql.keywordSearch(p.id, ix.id, 'note', candidates, 10, 0, false));
     expect(keyword).toMatch(/hashed SubPlan/);
+  });
+
+  it("a search inside the caller's transaction leaves its planner settings as they were", async () => {
+    const p = await project();
+    await p.call('POST', '/records/import/json', { label: 'MEMORY', data: Array.from({ length: 40 }, (_, i) => ({ user: `u${i % 2}`, text: `note ${i}` })) });
+    const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
+    await waitReady(p.call, ix.id);
+    const settings = (tx: Tx) =>
+      tx.$queryRaw<Record<string, string>[]>(Prisma.sql`SELECT current_setting('enable_sort') AS sort, current_setting('work_mem') AS mem, current_setting('enable_nestloop') AS nestloop`);
+    await withTransaction(engram.db.prisma, async (tx) => {
+      const before = await settings(tx);
+      for (const where of [undefined, { user: 'u1' }]) {
+        const found = await searchByMeaning({ db: tx, projectId: p.id, embedder: engram.embedder, exactSearchBelow: 0 }, { labels: ['MEMORY'], propertyName: 'text', query: 'note', mode: 'hybrid', where });
+        expect(found.items.length).toBeGreaterThan(0);
+      }
+      expect(await settings(tx)).toEqual(before);
+    });
   });
 
   it('EXPLAIN shows the HNSW index for an unfiltered search', async () => {

@@ -1,4 +1,4 @@
-import { sql as S, withTransaction, type Db, type RecordRow, type Similarity } from '@/server/db';
+import { sql as S, withSettings, type Db, type RecordRow, type Similarity } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import { embedQuery, type Embedder, type QueryCache } from '../embeddings';
@@ -15,7 +15,7 @@ type Scored = { id: string; score: number };
 
 /** Reciprocal rank fusion constant: the usual 60 keeps one leg's top ranks from drowning the other's. */
 const RRF_K = 60;
-/** HNSW candidate list of an ANN search (at least 2 × the rows wanted); see setAnnScan. */
+/** HNSW candidate list of an ANN search (at least 2 × the rows wanted); see annSettings. */
 const ANN_EF_SEARCH = 400;
 
 type IndexRow = { id: string; label: string; source: string; model: string; dimensions: number; similarity: string };
@@ -62,10 +62,7 @@ export async function searchByMeaning(deps: SearchDeps, input: unknown): Promise
     for (const ix of indexes) {
       const query = embeddingSql.keywordSearch(deps.projectId, ix.id, q.query!, candidates, want, 0, smallScope);
       const hits = candidates && !smallScope
-        ? await withTransaction(deps.db, async (tx) => {
-            await tx.$queryRaw(embeddingSql.setSearchWorkMem());
-            return tx.$queryRaw<Scored[]>(query);
-          })
+        ? await withSettings(deps.db, embeddingSql.SEARCH_WORK_MEM, (tx) => tx.$queryRaw<Scored[]>(query))
         : await deps.db.$queryRaw<Scored[]>(query);
       keywordHits.push(...hits);
     }
@@ -120,13 +117,8 @@ async function vectorLeg(db: Db, projectId: string, indexes: IndexRow[], vector:
     if (exact) hits.push(...(await db.$queryRaw<Scored[]>(query)));
     else {
       // ANN settings are per transaction: a wider candidate list than pgvector's default (recall), the
-      // iterative scan for filters, and no exact sort plan behind the engine's back (see setAnnScan).
-      hits.push(
-        ...(await withTransaction(db, async (tx) => {
-          await tx.$queryRaw(embeddingSql.setAnnScan(Math.max(ANN_EF_SEARCH, want * 2), !candidates));
-          return tx.$queryRaw<Scored[]>(query);
-        })),
-      );
+      // iterative scan for filters, and no exact sort plan behind the engine's back (see annSettings).
+      hits.push(...(await withSettings(db, embeddingSql.annSettings(Math.max(ANN_EF_SEARCH, want * 2), !candidates), (tx) => tx.$queryRaw<Scored[]>(query))));
     }
   }
   return hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, want);
