@@ -17,6 +17,8 @@ const UUID_RE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 const INT_RE = '^-?[0-9]{1,15}$';
 
 export const originOf = (ruleId: string) => `suggestion:${ruleId}`;
+/** The predicate of relationship_origin_idx, as literal text: a partial index serves only queries that repeat it. */
+const RULE_EDGE = raw(`rel.origin LIKE 'suggestion:%'`);
 
 /** The newest `limit` records of a label (ids are time-ordered), for the analysis sample. */
 export const sampleRecords = (projectId: string, label: string, limit: number): Sql => sql`
@@ -138,13 +140,13 @@ export const samplePairs = (projectId: string, rule: RuleRef, limit: number): Sq
 /** The rule's edges (all, or those from/to the given records). */
 export const deleteRuleEdges = (projectId: string, ruleId: string, touching?: string[]): Sql => {
   const only = touching?.length ? sql`AND (rel.source_id IN (${uuidList(touching)}) OR rel.target_id IN (${uuidList(touching)}))` : sql``;
-  return sql`DELETE FROM relationship rel WHERE rel.project_id = ${projectId}::uuid AND rel.origin = ${originOf(ruleId)} ${only}`;
+  return sql`DELETE FROM relationship rel WHERE rel.project_id = ${projectId}::uuid AND ${RULE_EDGE} AND rel.origin = ${originOf(ruleId)} ${only}`;
 };
 
-/** Edges made by each of the rules (the origin index), as { id, n }; rules with none are absent. */
+/** Edges made by each of the rules, by origin (see originOf); rules with none are absent. */
 export const countRuleEdges = (projectId: string, ruleIds: string[]): Sql => sql`
-  SELECT substr(rel.origin, 12) AS id, count(*)::int AS n FROM relationship rel
-  WHERE rel.project_id = ${projectId}::uuid AND rel.origin IN (${join(ruleIds.map(originOf))})
+  SELECT rel.origin, count(*)::int AS n FROM relationship rel
+  WHERE rel.project_id = ${projectId}::uuid AND ${RULE_EDGE} AND rel.origin IN (${join(ruleIds.map(originOf))})
   GROUP BY rel.origin`;
 
 /** Approved rules with either end on one of the labels (the write path). */

@@ -26,8 +26,8 @@ const ruleOf = (r: Row): RuleRef => ({ id: r.id, sourceLabel: r.sourceLabel, sou
 async function edgeCounts(db: Db, projectId: string, rows: Row[]): Promise<Map<string, number>> {
   const approved = rows.filter((r) => r.status === 'approved').map((r) => r.id);
   if (approved.length === 0) return new Map();
-  const counts = await db.$queryRaw<{ id: string; n: number }[]>(suggestionSql.countRuleEdges(projectId, approved));
-  return new Map(counts.map((c) => [c.id, c.n]));
+  const counts = new Map((await db.$queryRaw<{ origin: string; n: number }[]>(suggestionSql.countRuleEdges(projectId, approved))).map((c) => [c.origin, c.n]));
+  return new Map(approved.map((id) => [id, counts.get(suggestionSql.originOf(id)) ?? 0]));
 }
 
 const toSuggestion = (r: Row, edges: Map<string, number>): TSuggestion => ({

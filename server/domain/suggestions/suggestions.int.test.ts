@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma, sql as S, withSettings } from '@/server/db';
 import type { Engram } from '@/server/engram';
 import { backendName, httpClient, startTestEngram, uniqueName } from '@/server/test/harness';
 
@@ -97,6 +98,12 @@ describe(`relationship suggestions (${backendName})`, () => {
     expect(otherType.status).toBe(409);
     expect((await p.edges()).total).toBe(120);
     expect((await p.list('approved')).map((x) => [x.id, x.edges])).toEqual([[s.id, 120]]);
+    // Counting and removing a rule's edges can use the partial index on rule-made edges.
+    const projectId = (await p.call('GET', '/projects/current')).body.data.project.id as string;
+    for (const q of [S.suggestionSql.countRuleEdges(projectId, [s.id]), S.suggestionSql.deleteRuleEdges(projectId, s.id)]) {
+      const plan = await withSettings(engram.db.prisma, { enable_seqscan: 'off' }, (tx) => tx.$queryRaw<Record<string, string>[]>(Prisma.sql`EXPLAIN ${q}`));
+      expect(plan.map((r) => Object.values(r)[0]).join('\n')).toContain('relationship_origin_idx');
+    }
 
     // Later writes: a new order is linked on create (number or its string form); a customer created
     // after its orders picks them up; a changed key moves the edge.
