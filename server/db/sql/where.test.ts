@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSelect, parseWhere, parseWhereWithAliases } from '@/server/domain/query';
+import { parseSelect, parseWhereWithAliases, whereFor } from '@/server/domain/query';
 import { compileFilter, newScope } from './where';
 import { compileSelect } from './select';
 
@@ -7,7 +7,7 @@ import { compileSelect } from './select';
 const P = '00000000-0000-7000-8000-000000000001';
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 const filter = (where: unknown, labels = ['M']) => {
-  const f = compileFilter(P, labels, parseWhere(where));
+  const f = compileFilter(P, labels, whereFor({}, where));
   return { text: norm(f.text), values: f.values };
 };
 
@@ -58,7 +58,7 @@ describe('where compiler (golden)', () => {
   });
 
   it('a groupBy with $count and $avg aggregates in one pass and pages the groups', () => {
-    const { aliases } = parseWhereWithAliases(undefined);
+    const { aliases } = parseWhereWithAliases(undefined, ['where'], { maxHops: 5 });
     const sel = parseSelect({ select: { kind: '$record.kind', n: { $count: '*' }, avg: { $avg: '$record.importance' } }, groupBy: ['kind'], orderBy: { n: 'desc' } }, aliases, 5);
     const { rows, total } = compileSelect({ projectId: P, filter: compileFilter(P, ['M'], undefined), ...sel, skip: 0, limit: 10 }, newScope(P));
     expect(norm(rows.text)).toBe(
@@ -83,14 +83,14 @@ describe('compiler safety', () => {
         $or: [{ [h]: h }, { $not: { [h]: { $exists: true } } }],
         [h + 'L']: { $relation: { type: h, direction: 'in', hops: 2 }, [h]: { $type: 'string' } },
       };
-      const f = compileFilter(P, [h], parseWhere(where));
+      const f = compileFilter(P, [h], whereFor({}, where));
       expect(f.text).not.toContain(h);
       expect(f.values).toContain(h);
     }
   });
 
   it('scopes every sub-select, however deep, to the project', () => {
-    const f = compileFilter(P, undefined, parseWhere({ $or: [{ A: { B: { $relation: { hops: 3 } } } }, { $not: { C: {} } }] }));
+    const f = compileFilter(P, undefined, whereFor({}, { $or: [{ A: { B: { $relation: { hops: 3 } } } }, { $not: { C: {} } }] }));
     const subSelects = [...new Set(f.text.match(/record t\d+/g) ?? [])];
     expect(subSelects.length).toBe(3);
     const scopes = f.values.filter((v) => v === P).length;
@@ -102,10 +102,10 @@ describe('compiler safety', () => {
   it('refuses limits before compiling: depth, size, $in, hops', () => {
     let deep: Record<string, unknown> = { a: 1 };
     for (let i = 0; i < 13; i++) deep = { $not: deep };
-    expect(() => parseWhere(deep)).toThrow(/deeper than 12/);
-    expect(() => parseWhere({ $or: Array.from({ length: 501 }, (_, i) => ({ a: i })) })).toThrow(/more than 500 conditions/);
-    expect(() => parseWhere({ a: { $in: Array.from({ length: 1001 }, (_, i) => i) } })).toThrow(/More than 1000 values/);
-    expect(() => parseWhere({ A: { $relation: { hops: 6 } } })).toThrow(/At most 5 hops/);
-    expect(() => parseWhere({ A: { $relation: { hops: 3 } } }, ['where'], { maxHops: 2 })).toThrow(/At most 2 hops/);
+    expect(() => whereFor({}, deep)).toThrow(/deeper than 12/);
+    expect(() => whereFor({}, { $or: Array.from({ length: 501 }, (_, i) => ({ a: i })) })).toThrow(/more than 500 conditions/);
+    expect(() => whereFor({}, { a: { $in: Array.from({ length: 1001 }, (_, i) => i) } })).toThrow(/More than 1000 values/);
+    expect(() => whereFor({}, { A: { $relation: { hops: 6 } } })).toThrow(/At most 5 hops/);
+    expect(() => whereFor({ maxHops: 2 }, { A: { $relation: { hops: 3 } } })).toThrow(/At most 2 hops/);
   });
 });

@@ -32,18 +32,18 @@ const invalid: unknown[] = [
 
 describe('query language schema and parser agree', () => {
   it.each(valid.map((w) => [JSON.stringify(w), w]))('accepts %s', (_, where) => {
-    expect(() => parseWhereWithAliases(where)).not.toThrow();
+    expect(() => parseWhereWithAliases(where, ['where'], { maxHops: 5 })).not.toThrow();
     const r = ZWhereLanguage.safeParse(where);
     expect(r.success, JSON.stringify(r.error?.issues)).toBe(true);
   });
 
   it.each(invalid.map((w) => [JSON.stringify(w), w]))('refuses %s', (_, where) => {
-    expect(() => parseWhereWithAliases(where)).toThrow();
+    expect(() => parseWhereWithAliases(where, ['where'], { maxHops: 5 })).toThrow();
     expect(ZWhereLanguage.safeParse(where).success).toBe(false);
   });
 
   it('agrees on select expressions', () => {
-    const { aliases } = parseWhereWithAliases({ ORDER: { $alias: '$o' } });
+    const { aliases } = parseWhereWithAliases({ ORDER: { $alias: '$o' } }, ['where'], { maxHops: 5 });
     const select = {
       day: { $timeBucket: { field: '$record.createdAt', unit: 'day' } },
       n: { $count: '*' },

@@ -240,12 +240,16 @@ class WhereParser {
 
 export type ParsedWhere = { cond: Cond | undefined; aliases: Aliases };
 
-/** Parses a user `where`; `cond` is undefined for no filter. */
-export function parseWhere(where: unknown, path: Path = ['where'], opts: ParseOptions = { maxHops: QUERY_LIMITS.maxHops }): Cond | undefined {
+/** Parses a user `where`; `cond` is undefined for no filter. The hop limit is the caller's to give (see whereFor). */
+export function parseWhere(where: unknown, path: Path, opts: ParseOptions): Cond | undefined {
   return parseWhereWithAliases(where, path, opts).cond;
 }
 
-export function parseWhereWithAliases(where: unknown, path: Path = ['where'], opts: ParseOptions = { maxHops: QUERY_LIMITS.maxHops }): ParsedWhere {
+/** A request's `where` under the server's hop limit (ENGRAM_MAX_HOPS, carried by deps). */
+export const whereFor = (deps: { maxHops?: number }, where: unknown, path: Path = ['where']): Cond | undefined =>
+  parseWhere(where, path, { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
+
+export function parseWhereWithAliases(where: unknown, path: Path, opts: ParseOptions): ParsedWhere {
   const parser = new WhereParser(opts);
   if (where === undefined || (isObject(where) && Object.keys(where).length === 0)) return { cond: undefined, aliases: parser.aliases };
   return { cond: parser.block(where, path, 1), aliases: parser.aliases };

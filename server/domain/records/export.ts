@@ -1,6 +1,6 @@
 import { sql as S, type RecordRow } from '@/server/db';
 import type { ProjectDeps } from '../deps';
-import { parseOrder, parseWhere, QUERY_LIMITS, ZSearchQuery } from '../query';
+import { parseOrder, whereFor, ZSearchQuery } from '../query';
 import { z } from 'zod';
 
 const { recordSql } = S;
@@ -23,7 +23,7 @@ const cell = (v: unknown): string => {
  */
 export async function exportCsv(deps: ProjectDeps, input: unknown): Promise<{ csv: string; rows: number }> {
   const q = ZExportCsvInput.parse(input ?? {});
-  const where = parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
+  const where = whereFor(deps, q.where);
   const rows = await deps.db.$queryRaw<RecordRow[]>(
     recordSql.searchRecords({ projectId: deps.projectId, labels: q.labels, where, order: parseOrder(q.orderBy), skip: q.skip ?? 0, limit: q.limit ?? EXPORT_LIMIT }),
   );
@@ -36,7 +36,7 @@ export async function exportCsv(deps: ProjectDeps, input: unknown): Promise<{ cs
 /** Property names and types among the records a query matches. */
 export async function searchProperties(deps: ProjectDeps, input: unknown): Promise<{ name: string; type: string; count: number }[]> {
   const q = ZSearchQuery.pick({ labels: true, where: true }).parse(input ?? {});
-  const where = parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
+  const where = whereFor(deps, q.where);
   const rows = await deps.db.$queryRaw<{ name: string; type: string; n: number }[]>(recordSql.propertiesOf({ projectId: deps.projectId, labels: q.labels, where }));
   return rows.map((r) => ({ name: r.name, type: r.type, count: r.n }));
 }

@@ -1,7 +1,7 @@
 import { sql as S, withTransaction, type RecordRow } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { isEmptyFilter, parseOrder, parseSelect, parseWhere, parseWhereWithAliases, QUERY_LIMITS, ZFilterQuery, ZSearchQuery } from '../query';
+import { isEmptyFilter, parseOrder, parseSelect, whereFor, parseWhereWithAliases, QUERY_LIMITS, ZFilterQuery, ZSearchQuery } from '../query';
 import { applyEmbeddings, checkVector, prepareEmbeddings, type PendingEmbeddings } from '../indexes';
 import { csvToDocuments } from './csv';
 import { LIMITS } from './limits';
@@ -164,7 +164,7 @@ export async function deleteRecords(deps: ProjectDeps, input: unknown): Promise<
   if (isEmptyFilter(q.labels, q.where) && !force) {
     throw new DomainError('INVALID', 'Refusing to delete every record of the project: give labels or where, or "force": true', { path: ['where'], expected: 'a filter, or force: true' });
   }
-  const where = parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
+  const where = whereFor(deps, q.where);
   const deleted = await deps.db.$executeRaw(recordSql.deleteRecordsWhere({ projectId: deps.projectId, labels: q.labels, where }));
   return { deleted };
 }
@@ -196,7 +196,7 @@ export async function searchRecords(deps: ProjectDeps, input: unknown): Promise<
   if (q.select !== undefined || q.groupBy !== undefined) {
     throw new DomainError('INVALID', 'select and groupBy are not accepted here', { path: [q.select !== undefined ? 'select' : 'groupBy'], expected: 'a query without select' });
   }
-  const where = parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
+  const where = whereFor(deps, q.where);
   const spec = { projectId: deps.projectId, labels: q.labels, where, order: parseOrder(q.orderBy), skip: q.skip ?? 0, limit: q.limit ?? QUERY_LIMITS.defaultLimit };
   const [rows, count] = await Promise.all([
     deps.db.$queryRaw<RecordRow[]>(recordSql.searchRecords(spec)),
@@ -209,7 +209,7 @@ export async function searchRecords(deps: ProjectDeps, input: unknown): Promise<
 export async function countLabels(deps: ProjectDeps, input: unknown): Promise<Record<string, number>> {
   const q = ZFilterQuery.parse(input ?? {});
   const rows = await deps.db.$queryRaw<{ label: string; n: number }[]>(
-    recordSql.countLabels({ projectId: deps.projectId, labels: q.labels, where: parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops }) }),
+    recordSql.countLabels({ projectId: deps.projectId, labels: q.labels, where: whereFor(deps, q.where) }),
   );
   return Object.fromEntries(rows.map((r) => [r.label, r.n]));
 }

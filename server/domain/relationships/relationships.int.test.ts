@@ -60,6 +60,23 @@ describe(`relationships (${backendName})`, () => {
     expect(nested.status).toBe(400);
   });
 
+  it('end filters obey the server hop limit (ENGRAM_MAX_HOPS)', async () => {
+    const low = await startTestEngram({ ENGRAM_MAX_HOPS: '2' });
+    try {
+      const name = uniqueName('hops');
+      const client = httpClient(low);
+      await client.rest('POST', '/projects', { body: { name } });
+      const search = (hops: number) => client.rest('POST', '/relationships/search', { project: name, body: { source: { where: { A: { $relation: { hops } } } } } });
+      expect((await search(2)).status).toBe(200);
+      const tooFar = await search(3);
+      expect(tooFar.status).toBe(400);
+      expect(tooFar.body.error).toMatchObject({ code: 'LIMIT_EXCEEDED' });
+      expect(tooFar.body.error.details.path).toEqual(['source', 'where', 'A', '$relation', 'hops']);
+    } finally {
+      await low.close();
+    }
+  });
+
   it('detaches by type and direction', async () => {
     const p = await project();
     const a = await p.make('N', { i: 1 });

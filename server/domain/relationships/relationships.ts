@@ -1,7 +1,7 @@
 import { sql as S, withTransaction, type NewEdge } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { parseWhere, type TFilterQuery } from '../query';
+import { whereFor, type TFilterQuery } from '../query';
 import { inferType, toRecord, type TRecord } from '../records';
 import type { RecordRow } from '@/server/db';
 import { DEFAULT_RELATIONSHIP_TYPE, ZAttachInput, ZDetachInput, ZNeighborsInput, ZRelationshipSearchInput, type TEdge } from './relationships.schema';
@@ -49,9 +49,9 @@ export async function detachRelationships(deps: ProjectDeps, input: unknown): Pr
   return { detached };
 }
 
-const endFilter = (f: TFilterQuery | undefined, side: string) => {
+const endFilter = (deps: ProjectDeps, f: TFilterQuery | undefined, side: string) => {
   if (!f) return undefined;
-  return { labels: f.labels, where: parseWhere(f.where, [side, 'where']) };
+  return { labels: f.labels, where: whereFor(deps, f.where, [side, 'where']) };
 };
 
 export async function searchRelationships(deps: ProjectDeps, input: unknown): Promise<{ items: TEdge[]; total: number }> {
@@ -59,8 +59,8 @@ export async function searchRelationships(deps: ProjectDeps, input: unknown): Pr
   const t = q.where?.type;
   const spec = {
     projectId: deps.projectId,
-    source: endFilter(q.source, 'source'),
-    target: endFilter(q.target, 'target'),
+    source: endFilter(deps, q.source, 'source'),
+    target: endFilter(deps, q.target, 'target'),
     types: t === undefined ? undefined : typeof t === 'string' ? [t] : t.$in,
     skip: q.skip ?? 0,
     limit: q.limit ?? 100,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma, withTransaction, type Tx } from '@/server/db';
 import { searchByMeaning } from '@/server/domain/search';
 import { createFakeEmbedder, type Embedder } from '@/server/domain/embeddings';
-import { parseWhere } from '@/server/domain/query';
+import { whereFor } from '@/server/domain/query';
 import type { Engram } from '@/server/engram';
 import { sql as S } from '@/server/db';
 import { backendName, httpClient, startTestEngram, uniqueName } from '@/server/test/harness';
@@ -150,7 +150,7 @@ describe(`embedding indexes (${backendName})`, () => {
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     await waitReady(p.call, ix.id);
     // No ANALYZE: the rows are newer than the table's statistics, as right after a write.
-    const where = parseWhere({ user: 'u1' }, ['where'])!;
+    const where = whereFor({}, { user: 'u1' }, ['where'])!;
     const candidates = S.sql`SELECT r.id FROM record r WHERE ${S.compileFilter(p.id, ['MEMORY'], where)}`;
     const q = (await engram.embedder.embed(['note']))[0]!;
     const explain = async (sql: S.Sql) =>

@@ -3,7 +3,7 @@ import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import { embedQuery, type Embedder, type QueryCache } from '../embeddings';
 import { checkVector } from '../indexes';
-import { parseWhere, QUERY_LIMITS } from '../query';
+import { whereFor } from '../query';
 import { toRecord, type TRecord } from '../records';
 import { DEFAULT_FUSION_WEIGHTS, SEARCH_LIMITS, ZSearchInput } from './search.schema';
 
@@ -43,7 +43,7 @@ export async function searchByMeaning(deps: SearchDeps, input: unknown): Promise
     throw new DomainError('INVALID', 'These labels are indexed with different models; search them one at a time', { path: ['labels'] });
   }
 
-  const where = parseWhere(q.where, ['where'], { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
+  const where = whereFor(deps, q.where);
   const candidates = where ? S.sql`SELECT r.id FROM record r WHERE ${S.compileFilter(deps.projectId, q.labels, where)}` : null;
   const want = mode === 'hybrid' ? Math.max(SEARCH_LIMITS.candidatesPerLeg, (limit + skip) * 2) : limit + skip;
 
