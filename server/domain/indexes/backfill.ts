@@ -16,18 +16,21 @@ export async function backfillIndex(db: Db, embedder: Embedder, projectId: strin
   const where = { projectId_id: { projectId, id: indexId } };
   const ix = await db.embeddingIndex.findUnique({ where });
   if (!ix || ix.source !== 'managed' || (ix.status !== 'pending' && ix.status !== 'indexing')) return;
-  const progress = async (status?: string, error?: string | null) => {
-    const [t] = await db.$queryRaw<{ total: number; indexed: number }[]>(embeddingSql.backfillTotals(projectId, indexId, ix.label, ix.property));
+  // Counted at the start and the end (and on failure); in between each batch adds what it embedded, so
+  // progress does not recount the whole label after every batch.
+  let counts = { total: 0, indexed: 0 };
+  const progress = async (status?: string, error?: string | null, recount = false) => {
+    if (recount) [counts] = (await db.$queryRaw<{ total: number; indexed: number }[]>(embeddingSql.backfillTotals(projectId, indexId, ix.label, ix.property))) as [typeof counts];
     await db.embeddingIndex.updateMany({
       where: { projectId, id: indexId },
-      data: { total: t!.total, indexed: t!.indexed, updatedAt: new Date(), ...(status ? { status } : {}), ...(error !== undefined ? { error } : {}) },
+      data: { total: counts.total, indexed: Math.min(counts.indexed, counts.total), updatedAt: new Date(), ...(status ? { status } : {}), ...(error !== undefined ? { error } : {}) },
     });
   };
   try {
     if (ix.model !== embedder.model || ix.dimensions !== embedder.dimensions) {
       throw new Error(`the index was built with ${ix.model} (${ix.dimensions}-d) but the server embeds with ${embedder.model} (${embedder.dimensions}-d)`);
     }
-    await progress('indexing', null);
+    await progress('indexing', null, true);
     for (;;) {
       if (shouldStop()) return;
       const batch = await db.$queryRaw<{ id: string; value: unknown }[]>(embeddingSql.backfillBatch(projectId, indexId, ix.label, ix.property, BACKFILL_BATCH));
@@ -37,13 +40,14 @@ export async function backfillIndex(db: Db, embedder: Embedder, projectId: strin
       // Still there? The index may have been deleted while the batch was embedding.
       if (!(await db.embeddingIndex.findUnique({ where, select: { id: true } }))) return;
       await db.$executeRaw(embeddingSql.upsertEmbeddings(projectId, indexId, texts.map((t, i) => ({ recordId: t.id, vector: vectors[i]!, textHash: textHash(t.text), text: t.text }))));
+      counts.indexed += texts.length;
       await progress();
     }
-    await progress('ready', null);
+    await progress('ready', null, true);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     log.warn('embedding backfill failed', { projectId, indexId, reason });
-    await progress('error', reason).catch(() => {});
+    await progress('error', reason, true).catch(() => {});
   }
 }
 
