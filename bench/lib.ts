@@ -6,6 +6,7 @@ import { startEngram, type Engram } from '../server/engram';
 import { createProject } from '../server/domain/projects';
 import type { ProjectDeps } from '../server/domain/deps';
 import type { Embedder } from '../server/domain/embeddings';
+import { analyzeTables as analyzeSql } from '../server/db/sql/explain';
 
 /** Shared pieces of `npm run bench`: the machine, timers, percentiles, and a database per backend. */
 export function machine(): string {
@@ -66,7 +67,7 @@ export function aiDeps(b: Backend, base: ProjectDeps, opts: { queryCache?: boole
  * (server/db/maintenance.ts) and PostgreSQL's autovacuum does in time; until then the planner estimates
  * few rows and may skip HNSW. The search benches measure as loaded, then run this and measure again.
  */
-export const analyzeTables = (b: Backend) => timed(() => b.engram.db.prisma.$executeRaw`ANALYZE record, embedding`);
+export const analyzeTables = (b: Backend) => timed(() => b.engram.db.prisma.$executeRaw(analyzeSql()));
 
 export function backendsToRun(): ('embedded' | 'postgres')[] {
   const only = process.env.BENCH_BACKENDS?.split(',').map((s) => s.trim());

@@ -108,7 +108,7 @@ export async function benchLocomo(b: Backend, report: (line: string) => void) {
     report(`as shipped, before ANALYZE (${sample.length} queries): ${mode} p50 ${fmt(percentile(ms, 50))} ms, max ${fmt(Math.max(...ms))} ms`);
   }
   const an = await analyzeTables(b);
-  report(`ANALYZE record, embedding: ${fmt(an.ms)} ms; everything below is measured after it`);
+  report(`ANALYZE: ${fmt(an.ms)} ms; everything below is measured after it`);
 
   const bm25 = locomoBaseline('bm25');
   report(`reference: plain BM25 in memory (shared evaluator): ${scoreLine(bm25)}`);

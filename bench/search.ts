@@ -249,7 +249,7 @@ export async function benchSearch(b: Backend, report: (line: string) => void) {
     const asIs = await run(deps, r.queries.slice(0, 20), () => ({}));
     const an = await analyzeTables(b);
     const after = await planOf(deps, ix.id, r.queries[0]!);
-    report(`${size}, no filter, as shipped (statistics as they are): plan ${shipped}, ${asIs.p} (20 queries); ANALYZE record, embedding ${fmt(an.ms)} ms, then plan ${after}`);
+    report(`${size}, no filter, as shipped (statistics as they are): plan ${shipped}, ${asIs.p} (20 queries); ANALYZE ${fmt(an.ms)} ms, then plan ${after}`);
     const ann = await run(deps, r.queries, () => ({}));
     const exact = await run(deps, r.queries, () => ({ exact: true }));
     report(`${size}, no filter: ANN ${ann.p}; recall@10 vs exact ${meanRecall(ann.out, exact.out)}; exact ${exact.p}`);

@@ -1,4 +1,5 @@
 import { Prisma } from './generated/client';
+import { analyzeTables } from './sql/explain';
 import type { PrismaClient } from './generated/client';
 
 /**
@@ -44,7 +45,7 @@ export class StatsKeeper {
     try {
       const [d] = await this.prisma.$queryRaw<{ rows: number; estimate: number }[]>(DRIFT);
       if (!d || !needsAnalyze(d.rows, d.estimate)) return false;
-      await this.prisma.$executeRaw`ANALYZE record, relationship, embedding`;
+      await this.prisma.$executeRaw(analyzeTables());
       return true;
     } catch {
       return false; // a closed database at shutdown, or a transaction took the connection: try later

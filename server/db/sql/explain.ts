@@ -5,8 +5,8 @@ import { sql, type Sql } from './compose';
  * Used by the query benchmark and by the index-use integration test; not by the API.
  */
 
-/** Refreshes the planner's statistics (PGlite never analyzes by itself). */
-export const analyzeTables = (): Sql => sql`ANALYZE record, relationship`;
+/** The tables whose statistics the planner needs for Engram's queries (the embedded stats keeper, tests and benches analyze these). */
+export const analyzeTables = (): Sql => sql`ANALYZE record, relationship, embedding`;
 
 /** `EXPLAIN (FORMAT JSON)` of a compiled statement, its bind parameters kept. */
 export const explainJson = (query: Sql, opts: { analyze?: boolean } = {}): Sql =>
