@@ -60,12 +60,16 @@ export const principalId = (p: Principal): string => (p.kind === 'key' ? `key:${
  * txFromInput: the transaction is named by the input's `id` (the /tx/{id} routes).
  * anyTx: administration of transactions, which must not wait behind the one it may roll back.
  */
-type ScopeOptions = { txFromInput?: boolean; anyTx?: boolean };
+/**
+ * changesData: the procedure writes records or relationships, so once it has committed (a call outside
+ * an open transaction, or the commit of one) relationship suggestions are re-analyzed after a pause.
+ */
+type ScopeOptions = { txFromInput?: boolean; anyTx?: boolean; changesData?: boolean };
 
 export const projectScope = (needs: Exclude<Requirement, 'master'>, opts: ScopeOptions = {}) =>
   authed(needs, opts)
     .meta({ auth: needs })
-    .use(async ({ ctx, next, path }) => {
+    .use(async ({ ctx, next }) => {
       const project: TProject = await resolveProject({ db: ctx.lookupDb }, ctx.principal, ctx.headers.get(PROJECT_HEADER));
       const { engram } = ctx;
       const deps: ProjectDeps = {
@@ -79,10 +83,7 @@ export const projectScope = (needs: Exclude<Requirement, 'master'>, opts: ScopeO
         suggestions: engram.suggestions,
       };
       const result = await next({ ctx: { project, deps, owner: { projectId: project.id, principal: principalId(ctx.principal) } } });
-      // A write outside an open transaction (or a commit) has committed: suggestions are analyzed after a
-      // pause in writes. Deciding on suggestions (or analyzing) changes nothing analysis reads.
-      const dataWrite = needs !== 'read' && !path.startsWith('suggestions.');
-      if (result.ok && dataWrite && !ctx.headers.get(TX_HEADER) && !ctx.transactionId) engram.suggestions.touched(project.id);
+      if (result.ok && opts.changesData && !ctx.headers.get(TX_HEADER) && !ctx.transactionId) engram.suggestions.touched(project.id);
       return result;
     });
 
@@ -93,8 +94,8 @@ export const projectScope = (needs: Exclude<Requirement, 'master'>, opts: ScopeO
  * runs on that open transaction (reads see its writes); without one it runs on its own, after any
  * transaction holding the embedded database has finished (bounded wait).
  */
-export const projectProcedure = (needs: Exclude<Requirement, 'master'>) =>
-  projectScope(needs).use(async ({ ctx, next }) => {
+export const projectProcedure = (needs: Exclude<Requirement, 'master'>, opts: Pick<ScopeOptions, 'changesData'> = {}) =>
+  projectScope(needs, opts).use(async ({ ctx, next }) => {
     const txId = ctx.headers.get(TX_HEADER) || ctx.transactionId;
     if (txId) {
       return ctx.engram.transactions.run(txId.trim(), ctx.owner, (tx) => next({ ctx: { deps: { ...ctx.deps, db: tx } } }));

@@ -12,19 +12,19 @@ const ZData = z.record(z.string(), z.unknown()).describe('properties');
 const ZSelectRow = z.record(z.string(), z.unknown()).describe('a row of select expressions');
 
 export const recordsRouter = router({
-  create: projectProcedure('write')
+  create: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'POST', path: '/records', summary: 'Create a record (nested objects become linked child records)', tags, status: 201 } })
     .input(ZCreateRecordInput)
     .output(ZRecordOutput)
     .mutation(({ ctx, input }) => records.createRecord(ctx.deps, input)),
 
-  importJson: projectProcedure('write')
+  importJson: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'POST', path: '/records/import/json', summary: 'Import JSON, an array of objects, or JSONL, atomically', tags } })
     .input(ZImportJsonInput)
     .output(ZImportResult)
     .mutation(({ ctx, input }) => records.importJson(ctx.deps, input)),
 
-  importCsv: projectProcedure('write')
+  importCsv: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'POST', path: '/records/import/csv', summary: 'Import CSV rows as records, atomically', tags } })
     .input(ZImportCsvInput)
     .output(ZImportResult)
@@ -36,25 +36,25 @@ export const recordsRouter = router({
     .output(ZRecordOutput)
     .query(({ ctx, input }) => records.getRecord(ctx.deps, input.id)),
 
-  update: projectProcedure('write')
+  update: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'PATCH', path: '/records/{id}', summary: 'Merge properties into a record', tags } })
     .input(z.object({ id: ZRecordId, data: ZData }).strict())
     .output(ZRecordOutput)
     .mutation(({ ctx, input }) => records.updateRecord(ctx.deps, input)),
 
-  set: projectProcedure('write')
+  set: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'PUT', path: '/records/{id}', summary: "Replace a record's properties", tags } })
     .input(z.object({ id: ZRecordId, data: ZData }).strict())
     .output(ZRecordOutput)
     .mutation(({ ctx, input }) => records.setRecord(ctx.deps, input)),
 
-  delete: projectProcedure('write')
+  delete: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'DELETE', path: '/records/{id}', summary: 'Delete a record and its relationships (children too with cascade=true)', tags } })
     .input(z.object({ id: ZRecordId, cascade: ZBoolish.optional() }).strict())
     .output(ZDeleted)
     .mutation(({ ctx, input }) => records.deleteRecord(ctx.deps, input)),
 
-  deleteMany: projectProcedure('write')
+  deleteMany: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'POST', path: '/records/delete', summary: 'Delete the records a query matches (an empty filter needs force: true)', tags } })
     .input(ZFilterQuery.extend({ force: z.boolean().optional() }))
     .output(ZDeleted)

@@ -17,13 +17,13 @@ import { projectProcedure } from '../procedures';
 const tags = ['relationships'];
 
 export const relationshipsRouter = router({
-  attach: projectProcedure('write')
+  attach: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'POST', path: '/relationships/{sourceId}', summary: 'Attach relationships from a record to targets', tags } })
     .input(ZAttachInput)
     .output(z.object({ attached: z.number().int() }))
     .mutation(({ ctx, input }) => attachRelationships(ctx.deps, input)),
 
-  detach: projectProcedure('write')
+  detach: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'PUT', path: '/relationships/{sourceId}', summary: 'Detach relationships between a record and targets', tags } })
     .input(ZDetachInput)
     .output(z.object({ detached: z.number().int() }))

@@ -24,7 +24,7 @@ export const txRouter = router({
     .output(ZTx)
     .query(({ ctx, input }) => pick(ctx.engram.transactions.get(input.id, ctx.owner))),
 
-  commit: projectScope('write', { txFromInput: true })
+  commit: projectScope('write', { txFromInput: true, changesData: true })
     .meta({ openapi: { method: 'POST', path: '/tx/{id}/commit', summary: 'Commit a transaction', tags } })
     .input(ZId)
     .output(ZOutcome)
@@ -53,7 +53,7 @@ export const txRouter = router({
 });
 
 export const batchRouter = router({
-  run: projectProcedure('write')
+  run: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'POST', path: '/batch', summary: 'Run create/update/set/delete/attach/detach/upsert ops atomically', tags } })
     .input(ZBatchInput)
     .output(ZBatchResult)
