@@ -72,3 +72,42 @@ export async function applyEmbeddings(tx: Db, projectId: string, pending: Pendin
     if (p.clear.length > 0) await tx.$executeRaw(embeddingSql.deleteEmbeddings(projectId, p.indexId, p.clear.map(idOf)));
   }
 }
+
+/**
+ * For a unit of several writes run in one transaction (a batch): embeds beforehand, in one call, every
+ * text its documents hold under a property some managed index of the project embeds (at any depth:
+ * nested objects become records of their own), and returns an embedder that answers those texts from
+ * memory. The writes inside the transaction then make no provider calls, except for a text this missed,
+ * which the real embedder still embeds.
+ */
+export async function embedAhead(deps: ProjectDeps, documents: unknown[]): Promise<Embedder | undefined> {
+  const embedder = deps.embedder;
+  if (!embedder || documents.length === 0) return embedder;
+  const indexes = await deps.db.embeddingIndex.findMany({ where: { projectId: deps.projectId, source: 'managed' }, select: { property: true } });
+  if (indexes.length === 0) return embedder;
+  const properties = new Set(indexes.map((ix) => ix.property));
+  const texts = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        const text = properties.has(k) ? textOf(v) : null;
+        if (text !== null) texts.add(text);
+        else walk(v);
+      }
+    }
+  };
+  documents.forEach(walk);
+  if (texts.size === 0) return embedder;
+  const list = [...texts];
+  const vectors = await embedder.embed(list);
+  const known = new Map(list.map((t, i) => [t, vectors[i]!]));
+  return {
+    ...embedder,
+    embed: async (batch, opts) => {
+      const missing = batch.filter((t) => !known.has(t));
+      if (missing.length > 0) (await embedder.embed(missing, opts)).forEach((v, i) => known.set(missing[i]!, v));
+      return batch.map((t) => [...known.get(t)!]);
+    },
+  };
+}

@@ -180,6 +180,21 @@ describe(`embedding indexes (${backendName})`, () => {
     });
   });
 
+  it('a batch embeds its texts in one call, before its transaction, and its records are searchable when it returns', async () => {
+    const p = await project();
+    const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
+    await waitReady(p.call, ix.id);
+    const calls = counting.state.calls;
+    const ops = [
+      ...Array.from({ length: 5 }, (_, i) => ({ op: 'create', label: 'MEMORY', data: { user: 'batch', text: `batch memory number ${i}` } })),
+      { op: 'update', id: { $op: 0 }, data: { text: 'batch memory rewritten' } },
+    ];
+    expect((await p.call('POST', '/batch', { ops })).status).toBe(200);
+    expect(counting.state.calls - calls).toBe(1);
+    const hits = await search(p, { query: 'batch memory rewritten', mode: 'semantic', where: { user: 'batch' }, limit: 10 });
+    expect(hits.map((h) => h.text).sort()).toEqual(['batch memory number 1', 'batch memory number 2', 'batch memory number 3', 'batch memory number 4', 'batch memory rewritten']);
+  });
+
   it('EXPLAIN shows the HNSW index for an unfiltered search', async () => {
     const p = await project();
     await p.call('POST', '/records/import/json', { label: 'MEMORY', data: Array.from({ length: 1500 }, (_, i) => ({ text: `line ${i} of text ${i % 7}` })) });

@@ -3,6 +3,7 @@ import { withTransaction } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import { createRecord, deleteRecord, setRecord, updateRecord } from '../records';
+import { embedAhead } from '../indexes';
 import { attachRelationships, detachRelationships } from '../relationships';
 
 /**
@@ -30,8 +31,10 @@ type Ref = z.infer<typeof ZRef>;
 
 export async function runBatch(deps: ProjectDeps, input: unknown): Promise<z.infer<typeof ZBatchResult>> {
   const { ops } = ZBatchInput.parse(input);
+  // Embedding is network I/O for some providers: done before the transaction opens, not op by op inside it.
+  const embedder = await embedAhead(deps, ops.map((op) => ('data' in op ? op.data : undefined)));
   return withTransaction(deps.db, async (tx) => {
-    const d = { ...deps, db: tx };
+    const d = { ...deps, db: tx, embedder };
     const results: { op: string; index: number; result: unknown }[] = [];
     const created: (string | undefined)[] = [];
     for (const [i, op] of ops.entries()) {
