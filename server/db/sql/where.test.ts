@@ -94,8 +94,9 @@ describe('compiler safety', () => {
     const subSelects = [...new Set(f.text.match(/record t\d+/g) ?? [])];
     expect(subSelects.length).toBe(3);
     const scopes = f.values.filter((v) => v === P).length;
-    // One for the root, one per one-hop sub-select, three for the walk (seed + both step directions).
-    expect(scopes).toBeGreaterThanOrEqual(1 + subSelects.length);
+    // Exactly: the root, each related sub-select over record, and each read of relationship in the
+    // one-hop joins and the 3-hop walk (seed and both step directions). Dropping any one of them fails.
+    expect(scopes).toBe(11);
     expect(f.text.match(/project_id = \$\d+::uuid/g)?.length).toBe(scopes);
   });
 

@@ -1,4 +1,4 @@
-export { createIndex, listIndexes, findIndex, getIndex, deleteIndex, retryIndex, upsertVectors, checkVector, toIndex, type IndexDeps } from './indexes';
-export { prepareEmbeddings, applyEmbeddings, embedAhead, textOf, type PendingEmbeddings, type RecordText } from './write-path';
-export { backfillIndex, BackfillRunner, BACKFILL_BATCH } from './backfill';
+export { createIndex, listIndexes, findIndex, getIndex, deleteIndex, retryIndex, upsertVectors, checkVector, type IndexDeps } from './indexes';
+export { prepareEmbeddings, applyEmbeddings, embedAhead, type PendingEmbeddings } from './write-path';
+export { BackfillRunner } from './backfill';
 export * from './indexes.schema';

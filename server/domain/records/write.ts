@@ -110,10 +110,9 @@ export async function writePlan(deps: ProjectDeps, plan: WritePlan, options: TWr
     const edges: NewEdge[] = plan.edges.map((e) => ({ ...e, sourceId: redirect.get(e.sourceId) ?? e.sourceId, origin: 'nested' }));
     await inChunks(edges, (chunk) => tx.$executeRaw(relationshipSql.upsertEdges(deps.projectId, chunk)));
 
-    const after = new Map(changed.map((c) => [c.id, c.data]));
     const written: Written[] = [
       ...inserts.map((r) => ({ id: r.id, label: r.label, data: r.data })),
-      ...[...updates.values()].map((u) => ({ id: u.existing.id, label: u.existing.label, data: after.get(u.existing.id) ?? u.existing.data, before: u.existing.data })),
+      ...[...updates.values()].map((u, i) => ({ id: u.existing.id, label: u.existing.label, data: changed[i]!.data, before: u.existing.data })),
     ];
     const linked = await linkByRules(tx, deps.projectId, written);
 

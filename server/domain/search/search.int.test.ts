@@ -180,6 +180,23 @@ describe(`embedding indexes (${backendName})`, () => {
     });
   });
 
+  it('by default a filter leaving few candidates is searched exactly, from each candidate', async () => {
+    const p = await project();
+    await p.call('POST', '/records/import/json', { label: 'MEMORY', data: Array.from({ length: 30 }, (_, i) => ({ user: `u${i % 3}`, text: `note ${i}` })) });
+    const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
+    await waitReady(p.call, ix.id);
+    const sent: string[] = [];
+    const db = new Proxy(engram.db.prisma, {
+      get(target, prop, receiver) {
+        if (prop === '$queryRaw') return (q: Prisma.Sql) => (sent.push(q.sql), target.$queryRaw(q));
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const found = await searchByMeaning({ db, projectId: p.id, embedder: engram.embedder, exactSearchBelow: 10_000 }, { labels: ['MEMORY'], propertyName: 'text', query: 'note', mode: 'semantic', where: { user: 'u1' } });
+    expect(found.items.map((h) => h.user)).toEqual(Array(10).fill('u1'));
+    expect(sent.some((q) => q.includes('CROSS JOIN LATERAL') && q.includes('<=>'))).toBe(true);
+  });
+
   it('a batch embeds its texts in one call, before its transaction, and its records are searchable when it returns', async () => {
     const p = await project();
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
