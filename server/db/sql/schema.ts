@@ -1,4 +1,5 @@
 import { join, jsonb, sql, type Sql } from './compose';
+import { escapeLike } from './where';
 
 /**
  * SQL for the live schema. Counts come from the counters that statement triggers keep (0002_records):
@@ -132,7 +133,6 @@ export const selectSamples = (
   FROM g GROUP BY label, prop, type`;
 
 /** `%`, `_` and the escape character itself match literally in the LIKE pattern. */
-export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export type ValuesSpec = { projectId: string; label?: string; property: string; query?: string; skip: number; limit: number };
 export type ValuesRow = { total: number; items: { value: unknown; type: string; count: number }[] };

@@ -61,7 +61,8 @@ function typed(a: Sql, prop: string, types: string[], test: (v: Sql) => Sql): Sq
     ELSE FALSE END)`;
 }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** A value for LIKE / ILIKE that matches itself literally. */
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function related(c: Extract<Cond, { kind: 'related' }>, ctx: Ctx): Sql {
   const { scope } = ctx;
@@ -127,7 +128,7 @@ function compile(c: Cond, ctx: Ctx): Sql {
       return typed(a, c.prop, [c.as], (v) => sql`${lhs(v)} ${CMP[c.op]} ${rhs}`);
     }
     case 'text': {
-      const pattern = c.op === 'contains' ? `%${likeEscape(c.value)}%` : c.op === 'startsWith' ? `${likeEscape(c.value)}%` : `%${likeEscape(c.value)}`;
+      const pattern = c.op === 'contains' ? `%${escapeLike(c.value)}%` : c.op === 'startsWith' ? `${escapeLike(c.value)}%` : `%${escapeLike(c.value)}`;
       return typed(a, c.prop, ['string', 'datetime'], (v) => sql`${v} ILIKE ${pattern}`);
     }
     case 'exists':
