@@ -122,5 +122,26 @@ describe(`relationships (${backendName})`, () => {
     await p.call('POST', `/relationships/${a}`, { targetIds: [b], type: 'LIKES' });
     const ofB = (await p.call('GET', `/records/${b}/relationships`)).body.data;
     expect(ofB).toEqual([{ direction: 'in', type: 'LIKES', otherId: a, otherLabel: 'A', properties: {} }]);
+    // The id is case-insensitive, like the record's other routes.
+    expect((await p.call('GET', `/records/${b.toUpperCase()}/relationships`)).body.data).toEqual(ofB);
+    const lonely = await p.make('A', {});
+    expect(await p.call('GET', `/records/${lonely}/relationships`)).toMatchObject({ status: 200, body: { data: [] } });
+  });
+
+  it('a record that does not exist (or is in another project) is 404 on its relationships and neighbors, like on GET', async () => {
+    const p = await project();
+    const other = await project();
+    const theirs = await other.make('A', {});
+    const ghost = '01900000-0000-7000-8000-00000000abcd';
+    for (const id of [ghost, theirs]) {
+      for (const route of ['', '/relationships', '/neighbors']) {
+        const res = await p.call('GET', `/records/${id}${route}`);
+        expect(res.status, `GET /records/{id}${route}`).toBe(404);
+        expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', details: { path: ['id'], got: id } });
+      }
+    }
+    const mine = await p.make('A', {});
+    await p.call('DELETE', `/records/${mine}`);
+    expect((await p.call('GET', `/records/${mine}/relationships`)).status).toBe(404);
   });
 });

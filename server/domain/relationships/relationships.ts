@@ -17,6 +17,12 @@ async function labelsOf(deps: ProjectDeps, ids: string[]): Promise<Map<string, s
   return labels;
 }
 
+/** NOT_FOUND (at the input's id) unless the record exists in the project: the answer every route about one record gives. */
+async function requireRecord(deps: ProjectDeps, id: string): Promise<void> {
+  const rows = await deps.db.$queryRaw<{ id: string }[]>(relationshipSql.selectLabels(deps.projectId, [id]));
+  if (rows.length === 0) throw new DomainError('NOT_FOUND', `Record ${id} not found`, { path: ['id'], got: id });
+}
+
 /** Links a record to targets; one edge per (source, type, target); re-attaching replaces its properties. */
 export async function attachRelationships(deps: ProjectDeps, input: unknown): Promise<{ attached: number }> {
   const q = ZAttachInput.parse(input);
@@ -83,7 +89,7 @@ export async function getNeighbors(deps: ProjectDeps, input: unknown): Promise<{
   const depth = q.depth ?? 1;
   const types = q.types && q.types.length > 0 ? q.types : undefined;
   const root = q.id.toLowerCase();
-  await labelsOf(deps, [root]);
+  await requireRecord(deps, root);
 
   const seen = new Set<string>([root]);
   let frontier = [root];
@@ -123,7 +129,9 @@ export async function getNeighbors(deps: ProjectDeps, input: unknown): Promise<{
 
 export type TRecordEdge = { direction: 'out' | 'in'; type: string; otherId: string; otherLabel: string; properties: Record<string, unknown> };
 
-/** A record's relationships in and out (the record drawer), bounded. */
+/** A record's relationships in and out (the record drawer), bounded; NOT_FOUND for a record that does not exist, like its other routes. */
 export async function listRecordRelationships(deps: ProjectDeps, id: string, limit = 200): Promise<TRecordEdge[]> {
-  return deps.db.$queryRaw<TRecordEdge[]>(relationshipSql.edgesOfRecord(deps.projectId, id, limit));
+  const rid = id.toLowerCase();
+  await requireRecord(deps, rid);
+  return deps.db.$queryRaw<TRecordEdge[]>(relationshipSql.edgesOfRecord(deps.projectId, rid, limit));
 }
