@@ -1,4 +1,4 @@
-import { DataDirLockedError, MigrationError } from './db';
+import { DataDirLockedError, ExtensionVersionError, MigrationError } from './db';
 import { getEngram, shutdownEngram } from './engram';
 import { log } from './log';
 
@@ -12,7 +12,7 @@ export async function bootServer(): Promise<void> {
   try {
     await getEngram();
   } catch (e) {
-    if (e instanceof DataDirLockedError || e instanceof MigrationError) {
+    if (e instanceof DataDirLockedError || e instanceof MigrationError || e instanceof ExtensionVersionError) {
       log.error(e.message);
     } else {
       log.error('failed to start', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -1,5 +1,6 @@
 import { PrismaClient } from './generated/client';
 import type { Driver, DatabaseKind } from './driver';
+import { checkExtensions } from './extensions';
 import { runMigrations, readMigrations, type MigrationStatus } from './migrate';
 import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
@@ -29,12 +30,13 @@ export async function openDriver(opts: DatabaseOptions): Promise<Driver> {
     : openPglite({ dataDir: opts.dataDir ?? undefined, statementTimeoutMs });
 }
 
-/** Opens the database, applies pending migrations, and hands back Prisma over the same connection(s). */
+/** Opens the database, applies pending migrations, checks extension versions, and hands back Prisma over the same connection(s). */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const driver = await openDriver(opts);
   let migrations: MigrationStatus;
   try {
     migrations = await runMigrations(driver, readMigrations(opts.migrationsDir));
+    await checkExtensions(driver);
   } catch (e) {
     await driver.close();
     throw e;

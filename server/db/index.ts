@@ -2,6 +2,7 @@ export { openDatabase, openDriver, type Database, type DatabaseOptions } from '.
 export type { DatabaseKind, Driver } from './driver';
 export { runMigrations, readMigrations, MigrationError, type Migration, type MigrationStatus } from './migrate';
 export { DataDirLockedError, acquireDataDirLock } from './lock';
+export { ExtensionVersionError, PGVECTOR_MIN, versionAtLeast, requirePgvector } from './extensions';
 export { withTransaction, withSettings, withoutNestedLoops, inTransaction, adoptTransaction, isUniqueViolation, type Db, type Tx } from './transaction';
 export { Prisma } from './generated/client';
 export * as sql from './sql';
