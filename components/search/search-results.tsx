@@ -33,7 +33,7 @@ function LegScore({ name, score }: { name: string; score: number | undefined }) 
 }
 
 function Hit({ hit, rank, property, terms, mode }: { hit: SearchHit; rank: number; property: string; terms: string[]; mode: SearchMode }) {
-  const { __id, __label, __proptypes, __score, __scores, ...properties } = hit;
+  const { __id, __label, __proptypes, __createdAt, __updatedAt, __score, __scores, ...properties } = hit;
   // The record's catch-all properties widen __scores in the inferred type; the router's output schema fixes it.
   const legs = __scores as { semantic?: number; keyword?: number } | undefined;
   const full = textOf(properties[property]);

@@ -7,6 +7,7 @@ let engram: Engram;
 let api: ReturnType<typeof httpClient>;
 let project: string;
 const ids: Record<string, string> = {};
+const createdAt: Record<string, string> = {};
 
 const search = async (q: Record<string, unknown>) => {
   const res = await api.rest('POST', '/records/search', { project, body: q });
@@ -27,7 +28,7 @@ beforeAll(async () => {
     { name: 'dee', age: '45', city: 'Trondheim', joined: 'not a date' },
   ];
   const res = await api.rest('POST', '/records/import/json', { project, body: { label: 'P', data: people, options: { returnResult: true } } });
-  for (const r of res.body.data.records) ids[r.name] = r.__id;
+  for (const r of res.body.data.records) [ids[r.name], createdAt[r.name]] = [r.__id, r.__createdAt];
   const companies = await api.rest('POST', '/records/import/json', {
     project,
     body: { label: 'CO', data: [{ name: 'acme', plan: 'pro' }, { name: 'initech', plan: 'free' }], options: { returnResult: true } },
@@ -254,8 +255,8 @@ describe(`the same query drives export, labels and properties (${backendName})`,
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (res.body as string).trim().split('\r\n');
-    expect(lines[0]).toBe('__id,__label,age,city,joined,name,nick,note,nums,score,tags,vip');
-    expect(lines[1]).toBe(`${ids.ann},P,31,Oslo,2025-03-15T10:20:30Z,ann,,100% sure_thing,"[1,5]",7.5,"[""a"",""b""]",true`);
+    expect(lines[0]).toBe('__id,__label,__createdAt,__updatedAt,age,city,joined,name,nick,note,nums,score,tags,vip');
+    expect(lines[1]).toBe(`${ids.ann},P,${createdAt.ann},${createdAt.ann},31,Oslo,2025-03-15T10:20:30Z,ann,,100% sure_thing,"[1,5]",7.5,"[""a"",""b""]",true`);
     expect(lines).toHaveLength(3);
   });
 

@@ -18,7 +18,8 @@ const cell = (v: unknown): string => {
 };
 
 /**
- * The records a query matches as CSV: `__id`, `__label`, then every property seen, in name order.
+ * The records a query matches as CSV: `__id`, `__label`, `__createdAt`, `__updatedAt`, then every
+ * property seen, in name order.
  * Arrays are written as JSON; null and missing are empty cells (the JSON export keeps them apart).
  */
 export async function exportCsv(deps: ProjectDeps, input: unknown): Promise<{ csv: string; rows: number }> {
@@ -28,8 +29,8 @@ export async function exportCsv(deps: ProjectDeps, input: unknown): Promise<{ cs
     recordSql.searchRecords({ projectId: deps.projectId, labels: q.labels, where, order: parseOrder(q.orderBy), skip: q.skip ?? 0, limit: q.limit ?? EXPORT_LIMIT }),
   );
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.data)))].sort();
-  const lines = [['__id', '__label', ...names].map(cell).join(',')];
-  for (const r of rows) lines.push([r.id, r.label, ...names.map((n) => r.data[n])].map(cell).join(','));
+  const lines = [['__id', '__label', '__createdAt', '__updatedAt', ...names].map(cell).join(',')];
+  for (const r of rows) lines.push([r.id, r.label, r.createdAt, r.updatedAt, ...names.map((n) => r.data[n])].map(cell).join(','));
   return { csv: lines.join('\r\n') + '\r\n', rows: rows.length };
 }
 

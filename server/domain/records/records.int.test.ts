@@ -33,8 +33,10 @@ describe(`records: create and get (${backendName})`, () => {
       name: 'string', age: 'number', score: 'number', admin: 'boolean', born: 'datetime', seen: 'datetime',
       nick: 'null', tags: 'string[]', days: 'datetime[]', nums: 'number[]', none: 'array',
     });
-    const { __id, __label, __proptypes, ...props } = rec;
+    const { __id, __label, __proptypes, __createdAt, __updatedAt, ...props } = rec;
     expect(props).toEqual(data);
+    expect(__createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(__updatedAt).toBe(__createdAt);
     const got = await p.call('GET', `/records/${__id}`);
     expect(got.status).toBe(200);
     expect(got.body.data).toEqual(rec);
@@ -154,11 +156,11 @@ describe(`records: upsert, update, set, delete (${backendName})`, () => {
 
   it('PATCH merges, PUT replaces, both refuse nested objects and unknown ids', async () => {
     const p = await project();
-    const { __id } = (await p.call('POST', '/records', { label: 'R', data: { a: 1, b: 'x' } })).body.data;
+    const { __id, __createdAt } = (await p.call('POST', '/records', { label: 'R', data: { a: 1, b: 'x' } })).body.data;
     const patched = await p.call('PATCH', `/records/${__id}`, { data: { b: 2, c: true } });
     expect(patched.body.data).toMatchObject({ a: 1, b: 2, c: true, __proptypes: { a: 'number', b: 'number', c: 'boolean' } });
     const put = await p.call('PUT', `/records/${__id}`, { data: { z: 'only' } });
-    expect(put.body.data).toEqual({ __id, __label: 'R', __proptypes: { z: 'string' }, z: 'only' });
+    expect(put.body.data).toEqual({ __id, __label: 'R', __proptypes: { z: 'string' }, __createdAt, __updatedAt: put.body.data.__updatedAt, z: 'only' });
     const nested = await p.call('PATCH', `/records/${__id}`, { data: { o: { deep: 1 } } });
     expect(nested.status).toBe(400);
     expect(nested.body.error.details.path).toEqual(['data', 'o']);

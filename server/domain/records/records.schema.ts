@@ -78,9 +78,11 @@ export const ZRecordOutput = z
     __id: z.uuid(),
     __label: z.string(),
     __proptypes: z.record(z.string(), ZPropType),
+    __createdAt: z.iso.datetime({ precision: 3 }).describe('when the record was created (ISO-8601, UTC, milliseconds)'),
+    __updatedAt: z.iso.datetime({ precision: 3 }).describe('when its properties last changed; a write that leaves them as they were does not move it'),
   })
   .catchall(z.unknown())
-  .describe('a record: its id, label, property types and properties');
+  .describe('a record: its id, label, property types, system timestamps and properties');
 export type TRecord = z.infer<typeof ZRecordOutput>;
 
 export const ZImportResult = z.object({

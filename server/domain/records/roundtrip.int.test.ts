@@ -76,8 +76,9 @@ describe(`records round-trip property (${backendName})`, () => {
         }
         expect(res.status, JSON.stringify(res.body)).toBe(201);
         const got = await api.rest('GET', `/records/${res.body.data.__id}`, { project });
-        const { __id, __label, __proptypes, ...props } = got.body.data;
+        const { __id, __label, __proptypes, __createdAt, __updatedAt, ...props } = got.body.data;
         expect(props).toEqual(normalize(flatPart(data)));
+        expect([__createdAt, __updatedAt]).toEqual([res.body.data.__createdAt, res.body.data.__createdAt]);
         expect(Object.keys(__proptypes).sort()).toEqual(Object.keys(props).sort());
         expect([__id, __label]).toEqual([res.body.data.__id, 'PROP']);
         const rels = await api.rest('GET', `/records/${__id}/relationships`, { project });
