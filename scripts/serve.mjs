@@ -24,7 +24,29 @@ const app = next({ dev, dir: root, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// Next.js answers some malformed /api URLs itself, before any route runs: a broken percent-encoding with
+// a text/plain 500, a dot segment with a redirect to an HTML page. Every answer under /api is the JSON
+// error shape, so those are refused here.
+function apiPathError(url) {
+  if (!url || !url.startsWith('/api')) return null;
+  const pathname = url.split('?', 1)[0];
+  if (!/^\/api(\/|$)/.test(pathname)) return null;
+  try {
+    decodeURIComponent(pathname);
+  } catch {
+    return 'Malformed percent-encoding in the path';
+  }
+  if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(pathname)) return 'The path must not contain "." or ".." segments';
+  return null;
+}
+
 const server = http.createServer((req, res) => {
+  const bad = apiPathError(req.url);
+  if (bad) {
+    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ error: { code: 'INVALID', message: bad, details: { path: ['url'], expected: 'a well-formed path' } } }));
+    return;
+  }
   handle(req, res).catch((err) => {
     console.error('[engram] request failed', err);
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

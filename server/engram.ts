@@ -1,12 +1,11 @@
 import { readEnv, type Env } from './env';
 import { log } from './log';
-import { openDatabase, StatsKeeper, type Database } from './db';
+import { openDatabase, StatsKeeper, TransactionManager, type Database } from './db';
 import { ensureDefaultProject } from './domain/projects';
 import { loadOrCreateMasterKey, sessionSecretFor, type MasterKey } from './domain/auth';
 import { createEmbedder, createQueryCache, embedderConfigFromEnv, type Embedder, type QueryCache } from './domain/embeddings';
 import { BackfillRunner } from './domain/indexes';
 import { SuggestionAnalyzer } from './domain/suggestions';
-import { TransactionManager } from './domain/transactions';
 
 /**
  * The composition root: one database, the master key and the settings, shared by every request of
@@ -44,6 +43,7 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
     url: env.DATABASE_URL,
     dataDir: opts.inMemory ? null : env.dataDir,
     poolMax: env.ENGRAM_PG_POOL_MAX,
+    connectTimeoutMs: env.ENGRAM_PG_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: env.ENGRAM_STATEMENT_TIMEOUT_MS,
     migrationsDir: opts.migrationsDir,
   });
@@ -75,6 +75,11 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
       maxOpen: db.kind === 'embedded' ? 1 : Math.min(env.ENGRAM_TX_MAX_OPEN, Math.max(1, env.ENGRAM_PG_POOL_MAX - 2)),
       waitMs: env.ENGRAM_TX_WAIT_MS,
       exclusive: db.kind === 'embedded',
+      // Its writes are visible now: indexes it created start backfilling, and suggestions re-analyze.
+      onCommit: (tx) => {
+        backfill.kick();
+        suggestions.touched(tx.projectId);
+      },
     });
     // Embedded only: PostgreSQL's autovacuum keeps planner statistics itself.
     const stats = db.kind === 'embedded' ? new StatsKeeper(db.prisma, () => transactions.size > 0) : null;

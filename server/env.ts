@@ -19,6 +19,7 @@ const ZEnv = z.object({
     .or(z.literal('').transform(() => undefined)),
   ENGRAM_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   ENGRAM_PG_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  ENGRAM_PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   ENGRAM_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   ENGRAM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   ENGRAM_MAX_HOPS: z.coerce.number().int().min(1).max(10).default(5),

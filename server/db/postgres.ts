@@ -2,12 +2,14 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Driver } from './driver';
 
-export type PostgresOptions = { url: string; poolMax: number; statementTimeoutMs: number };
+export type PostgresOptions = { url: string; poolMax: number; statementTimeoutMs: number; connectTimeoutMs: number };
 
 export async function openPostgres(opts: PostgresOptions): Promise<Driver> {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolMax,
+    // A request waiting for a connection (pool exhausted, server unreachable) fails (503) instead of hanging.
+    connectionTimeoutMillis: opts.connectTimeoutMs,
     options: `-c statement_timeout=${Math.trunc(opts.statementTimeoutMs)} -c timezone=UTC -c jit=off`,
   });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.

@@ -11,8 +11,10 @@ export type Db = PrismaClient | Prisma.TransactionClient;
 export type Tx = Prisma.TransactionClient;
 
 // Prisma's transaction clients expose $transaction too (savepoints, which the PGlite adapter lacks), so
-// the open transactions we hand out are remembered instead of sniffed.
-const openTransactions = new WeakSet<object>();
+// the open transactions we hand out are remembered instead of sniffed. The set lives on globalThis: a
+// module-level set would be one per copy of this module, and Next.js may load the server more than once.
+const REGISTRY = Symbol.for('engram.openTransactions');
+const openTransactions = ((globalThis as unknown as Record<symbol, WeakSet<object>>)[REGISTRY] ??= new WeakSet<object>());
 const isRoot = (db: Db): db is PrismaClient => !openTransactions.has(db);
 
 /** Registers a transaction client opened outside withTransaction (cross-call transactions). */

@@ -1,14 +1,10 @@
-import { cookies } from 'next/headers';
-import { SESSION_COOKIE, verifySession } from '@/server/domain/auth';
-import { getEngram } from '@/server/engram';
+import { headers } from 'next/headers';
+import { hasSessionCookie } from './entry';
 
 /**
- * Whether the current request carries a valid console session. For server components: console
- * pages call it so app/ never touches server/domain itself.
+ * Whether the current request carries a valid console session. For server components: console pages
+ * call it so app/ never touches server/domain itself, and the check runs in the booted instance.
  */
 export async function hasConsoleSession(): Promise<boolean> {
-  const value = (await cookies()).get(SESSION_COOKIE)?.value;
-  if (!value) return false;
-  const engram = await getEngram();
-  return verifySession(engram.sessionSecret, value);
+  return hasSessionCookie((await headers()).get('cookie'));
 }

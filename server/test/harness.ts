@@ -55,6 +55,7 @@ export function httpClient(engram: Engram) {
   }
 
   return {
+    send,
     rest: (method: string, path: string, opts?: CallOptions) => send(handlers.rest, method, `/api/v1${path}`, opts),
     trpcQuery: (proc: string, input: unknown, opts?: CallOptions) =>
       send(handlers.trpc, 'GET', `/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify(input))}`, opts),

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
-import { DomainError, type ErrorCode, type ErrorDetails } from '@/server/errors';
+import { DomainError, isDomainError, type ErrorCode, type ErrorDetails } from '@/server/errors';
 import { log } from '@/server/log';
 
 /** The one table from domain error codes to tRPC codes and HTTP statuses. */
@@ -17,46 +17,87 @@ const TABLE: Record<ErrorCode, { trpc: TRPC_ERROR_CODE_KEY; http: number }> = {
 
 export type ErrorBody = { code: ErrorCode | 'INTERNAL'; message: string; details?: ErrorDetails };
 
+const pathOf = (p: PropertyKey[]) => p.map((k) => (typeof k === 'symbol' ? String(k) : k));
+
 export function fromZod(e: ZodError, pathPrefix: (string | number)[] = []): DomainError {
   const first = e.issues[0];
-  const path = [...pathPrefix, ...(first?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p))];
+  const path = [...pathPrefix, ...pathOf(first?.path ?? [])];
   const where = path.length > 0 ? path.join('.') : 'input';
   const details: ErrorDetails = { path, expected: first?.message };
   if (first && 'expected' in first && typeof first.expected === 'string') details.expected = first.expected;
   else if (first && 'format' in first && typeof first.format === 'string') details.expected = first.format;
-  if (e.issues.length > 1) {
-    details.issues = e.issues.map((i) => ({ path: [...pathPrefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message }));
-  }
+  if (e.issues.length > 1) details.issues = e.issues.slice(0, 20).map((i) => ({ path: [...pathPrefix, ...pathOf(i.path)], message: i.message }));
   return new DomainError('INVALID', `Invalid input at ${where}: ${first?.message ?? 'invalid'}`, details);
 }
 
-/** The SQLSTATE of a database error as Prisma's driver adapters report it. */
-function sqlState(e: unknown): string | undefined {
-  const err = e as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null;
-  return err?.meta?.driverAdapterError?.cause?.originalCode;
+type Inner = { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } } };
+
+/** The SQLSTATE and adapter kind of a database error as Prisma's driver adapters report them. */
+function adapterCause(e: unknown): { originalCode?: string; kind?: string } | undefined {
+  return (e as Inner | null)?.meta?.driverAdapterError?.cause;
+}
+
+// The database went away under the request (terminated backend, restart, network, exhausted pool):
+// the request did not happen and may be retried, so it answers 503, not 500.
+const GONE_SQLSTATE = /^(08|57P0[123]|53300)/;
+const GONE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const GONE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const GONE_MESSAGE = /Connection terminated|terminating connection|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNRESET|ECONNREFUSED|server closed the connection|Cannot use a pool after calling end/i;
+
+function isConnectionLoss(e: unknown): boolean {
+  for (let c: unknown = e, i = 0; c && typeof c === 'object' && i < 6; c = (c as Inner).cause, i++) {
+    const x = c as Inner;
+    const cause = adapterCause(c);
+    if (cause?.originalCode && GONE_SQLSTATE.test(cause.originalCode)) return true;
+    if (cause?.kind && GONE_KINDS.has(cause.kind)) return true;
+    if (typeof x.code === 'string' && (GONE_PRISMA.has(x.code) || GONE_SQLSTATE.test(x.code) || x.code === 'ECONNRESET' || x.code === 'ECONNREFUSED')) return true;
+    if (typeof x.message === 'string' && GONE_MESSAGE.test(x.message)) return true;
+  }
+  return false;
+}
+
+/** A DomainError anywhere in a chain of causes (tRPC wraps what procedures and body readers throw). */
+function domainCause(e: unknown): DomainError | null {
+  for (let c: unknown = e, i = 0; c && typeof c === 'object' && i < 6; c = (c as Inner).cause, i++) {
+    if (isDomainError(c)) return c;
+  }
+  return null;
 }
 
 /** Any thrown value → the domain error it stands for (unexpected errors become null). */
 export function toDomainError(e: unknown): DomainError | null {
-  if (e instanceof DomainError) return e;
-  if (e instanceof TRPCError && e.cause && !(e.cause instanceof DomainError) && !(e.cause instanceof ZodError)) {
-    const inner = toDomainError(e.cause);
-    if (inner) return inner;
-  }
-  if (sqlState(e) === '40001' || sqlState(e) === '40P01') {
+  const d = domainCause(e);
+  if (d) return d;
+  const inner = e instanceof TRPCError && e.cause ? e.cause : e;
+  const code = adapterCause(inner)?.originalCode;
+  if (code === '40001' || code === '40P01') {
     return new DomainError('CONFLICT', 'A concurrent transaction changed the same records; retry the transaction', { reason: 'serialization' });
   }
-  if (sqlState(e) === '57014') {
+  if (code === '57014') {
     return new DomainError('LIMIT_EXCEEDED', 'The query ran longer than the statement timeout (ENGRAM_STATEMENT_TIMEOUT_MS); narrow it', { limit: 'statement timeout' });
   }
-  if (e instanceof ZodError) return fromZod(e);
+  if (isConnectionLoss(inner)) {
+    return new DomainError('UNAVAILABLE', 'The database connection was lost; the request did not complete, retry it', { reason: 'connection' });
+  }
+  if ((inner as Inner | null)?.code === 'P2028') {
+    return new DomainError('CONFLICT', 'The transaction is no longer open (it expired or was rolled back)', { reason: 'aborted' });
+  }
+  if (inner instanceof ZodError) return fromZod(inner);
+  if (inner instanceof URIError) return new DomainError('INVALID', 'Malformed percent-encoding in the request', { expected: 'valid percent-encoded UTF-8' });
   if (e instanceof TRPCError) {
-    if (e.cause instanceof DomainError) return e.cause;
-    if (e.cause instanceof ZodError) return fromZod(e.cause);
-    if (e.code === 'PARSE_ERROR') return new DomainError('INVALID', 'Malformed JSON in the request body');
-    if (e.code === 'NOT_FOUND') return new DomainError('NOT_FOUND', e.message);
-    if (e.code === 'BAD_REQUEST') return new DomainError('INVALID', e.message);
-    if (e.code === 'METHOD_NOT_SUPPORTED') return new DomainError('INVALID', e.message);
+    switch (e.code) {
+      case 'PARSE_ERROR':
+        return new DomainError('INVALID', 'Malformed JSON in the request', { expected: 'a JSON document' });
+      case 'NOT_FOUND':
+        return new DomainError('NOT_FOUND', e.message);
+      case 'BAD_REQUEST':
+      case 'METHOD_NOT_SUPPORTED':
+        return new DomainError('INVALID', e.message);
+      case 'UNSUPPORTED_MEDIA_TYPE':
+        return new DomainError('INVALID', 'Unsupported content type: send application/json', { expected: 'content-type: application/json' });
+      case 'PAYLOAD_TOO_LARGE':
+        return new DomainError('LIMIT_EXCEEDED', e.message, undefined, { tooLarge: true });
+    }
   }
   return null;
 }

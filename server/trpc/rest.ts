@@ -1,6 +1,7 @@
 import type { AnyRouter } from '@trpc/server';
 import { DomainError } from '@/server/errors';
 import { log } from '@/server/log';
+import { readBodyText } from '@/server/http/body';
 import { errorBody } from './errors';
 import { collectRoutes, type RestRoute } from './routes';
 import type { Context } from './context';
@@ -22,19 +23,25 @@ export const errorResponse = (e: unknown) => {
   return json(status, { error: body });
 };
 
+/**
+ * The body as JSON whatever its Content-Type says (curl -d sends form encoding; the README's examples
+ * rely on it). Read as it streams in, against the limit.
+ */
 async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  const tooLarge = () =>
-    new DomainError('LIMIT_EXCEEDED', `The request body is larger than the limit of ${maxBytes} bytes`, { limit: maxBytes }, { tooLarge: true });
-  if (declared > maxBytes) throw tooLarge();
-  const buf = await req.arrayBuffer();
-  if (buf.byteLength > maxBytes) throw tooLarge();
-  const text = new TextDecoder().decode(buf).trim();
+  const text = (await readBodyText(req, maxBytes)).trim();
   if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
     throw new DomainError('INVALID', 'Malformed JSON in the request body', { expected: 'a JSON document', got: (e as Error).message });
+  }
+}
+
+function decodePathSegment(raw: string, name: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new DomainError('INVALID', `Malformed percent-encoding in the path parameter ${name}`, { path: [name], expected: 'valid percent-encoded UTF-8', got: raw });
   }
 }
 
@@ -59,7 +66,7 @@ export function createRestHandler(router: AnyRouter, opts: RestOptions) {
       pathMatched = true;
       if (route.openapi.method !== method) continue;
       const params: Record<string, string> = {};
-      route.pathParams.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+      route.pathParams.forEach((name, i) => (params[name] = decodePathSegment(m[i + 1]!, name)));
       return { route, params };
     }
     return pathMatched ? 'method' : null;
@@ -75,6 +82,8 @@ export function createRestHandler(router: AnyRouter, opts: RestOptions) {
       if (found === 'method') return json(405, { error: { code: 'INVALID', message: `Method ${req.method} is not allowed on ${opts.basePath}${path}` } });
       const { route, params } = found;
 
+      // Who is calling is settled before a byte of the body is read.
+      if (route.auth !== 'public') await ctx.authenticate();
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
       const body = hasBody ? await readJsonBody(req, opts.maxBodyBytes) : undefined;
       let input: unknown;

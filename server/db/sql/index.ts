@@ -11,3 +11,5 @@ export * as embeddingSql from './embeddings';
 export type { Similarity, EmbeddingRow, IndexRef } from './embeddings';
 export * as suggestionSql from './suggestions';
 export type { RuleRef, PairScope } from './suggestions';
+export * as savepointSql from './savepoints';
+export * as healthSql from './health';

@@ -3,7 +3,7 @@ import { findProject, DEFAULT_PROJECT, type TProject } from '../projects';
 import type { BaseDeps } from '../deps';
 import { authenticateApiKey, API_KEY_PREFIX, type KeyPrincipal } from './api-keys';
 import { safeEqual } from './secrets';
-import { verifySession } from './session';
+import { signSession, verifySession } from './session';
 import type { TScope } from './auth.schema';
 
 /** Who is calling: the master key (every project), a console session (same rights), or a project key. */
@@ -11,16 +11,22 @@ export type Principal = { kind: 'master' } | { kind: 'session' } | KeyPrincipal;
 /** What a procedure needs: a project scope, or `master` for cross-project administration. */
 export type Requirement = TScope | 'master';
 
-export type AuthDeps = BaseDeps & { masterKey: string; sessionSecret: string };
+export type AuthConfig = { masterKey: string; sessionSecret: string; sessionTtlMs: number };
+/**
+ * `lookup` runs a credential lookup on a database connection (on the embedded database, the one an open
+ * transaction may hold): only API keys need one; the master key and sessions are checked in memory.
+ */
+export type AuthDeps = { masterKey: string; sessionSecret: string; now?: () => Date; lookup: <T>(fn: (db: BaseDeps['db']) => Promise<T>) => Promise<T> };
 export type Credentials = { authorization?: string | null; sessionCookie?: string | null };
 
+/** The Bearer header wins; a session cookie only counts when there is none. */
 export async function authenticate(deps: AuthDeps, creds: Credentials): Promise<Principal> {
   if (creds.authorization) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(creds.authorization);
     if (!m) throw new DomainError('UNAUTHORIZED', 'The Authorization header must be "Bearer <key>"');
     const token = m[1]!;
     if (safeEqual(token, deps.masterKey)) return { kind: 'master' };
-    if (token.startsWith(API_KEY_PREFIX)) return authenticateApiKey(deps, token);
+    if (token.startsWith(API_KEY_PREFIX)) return deps.lookup((db) => authenticateApiKey({ db, now: deps.now }, token));
     throw new DomainError('UNAUTHORIZED', 'Unknown API key');
   }
   if (creds.sessionCookie) {
@@ -57,4 +63,17 @@ export async function resolveProject(deps: BaseDeps, principal: Principal, ref?:
   const project = await findProject(deps, name);
   if (!project) throw new DomainError('NOT_FOUND', `Project "${name}" not found`, { got: name });
   return project;
+}
+
+/** Console login: the master key buys a signed session (the transport sets it as a cookie). */
+export function login(config: AuthConfig, input: { masterKey: string }): { value: string; expiresAt: string; maxAgeSec: number } {
+  if (!safeEqual(input.masterKey.trim(), config.masterKey)) {
+    throw new DomainError('UNAUTHORIZED', 'That is not the master key', { path: ['masterKey'] });
+  }
+  const session = signSession(config.sessionSecret, config.sessionTtlMs);
+  return { value: session.value, expiresAt: session.expiresAt.toISOString(), maxAgeSec: Math.floor(config.sessionTtlMs / 1000) };
+}
+
+export function sessionStatus(config: AuthConfig, cookieValue: string | null): { authenticated: boolean } {
+  return { authenticated: verifySession(config.sessionSecret, cookieValue ?? undefined) };
 }

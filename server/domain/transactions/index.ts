@@ -1,2 +1,2 @@
 export { runBatch, ZBatchInput, ZBatchResult, MAX_BATCH_OPS } from './batch';
-export { TransactionManager, type TxInfo, type TxOwner, type TxOptions } from './manager';
+export { beginTransaction, commitTransaction, getTransaction, listTransactions, rollbackTransaction, ZBeginInput, ZTransaction, ZTransactionFull, ZTransactionId, ZTransactionOutcome, type TransactionDeps } from './transactions';

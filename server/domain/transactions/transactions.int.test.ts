@@ -38,7 +38,12 @@ describe(`transactions across calls (${backendName})`, () => {
     }
     expect((await p.call('POST', `/tx/${tx}/commit`)).body.data).toEqual({ id: tx, status: 'committed' });
     expect((await p.call('GET', `/records/${rec.__id}`)).body.data.n).toBe(1);
-    expect((await p.call('GET', `/tx/${tx}`)).status).toBe(404);
+    // Ended transactions say how they ended; repeating the commit is harmless.
+    const ended = await p.call('GET', `/tx/${tx}`);
+    expect(ended.status).toBe(409);
+    expect(ended.body.error.details.reason).toBe('committed');
+    expect((await p.call('POST', `/tx/${tx}/commit`)).body.data).toEqual({ id: tx, status: 'committed' });
+    expect((await p.call('POST', `/tx/${tx}/rollback`)).status).toBe(409);
   });
 
   it('rollback leaves nothing; an unknown id is 404; another key cannot use it', async () => {
@@ -166,7 +171,9 @@ describe(`transaction administration (${backendName})`, () => {
     const forbidden = await api.rest('GET', '/tx', { token: key.key });
     expect(forbidden.status).toBe(403);
     expect((await p.call('POST', `/tx/${tx}/rollback`)).body.data.status).toBe('rolled back');
-    expect((await api.rest('POST', `/tx/${tx}/commit`, { token: key.key })).status).toBe(404);
+    const late = await api.rest('POST', `/tx/${tx}/commit`, { token: key.key });
+    expect(late.status).toBe(409);
+    expect(late.body.error.details.reason).toBe('rolled back');
     expect((await p.call('POST', '/records/search', { labels: ['X'] })).body.total).toBe(0);
   });
 });

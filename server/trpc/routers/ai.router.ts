@@ -18,7 +18,7 @@ export const aiRouter = router({
       .meta({ openapi: { method: 'POST', path: '/ai/indexes', summary: 'Make a property searchable by meaning (existing records are backfilled)', tags, status: 201 } })
       .input(ZCreateIndexInput)
       .output(ZIndex)
-      .mutation(({ ctx, input }) => createIndex({ ...ctx.deps, embedder: ctx.engram.embedder }, input)),
+      .mutation(({ ctx, input }) => createIndex(ctx.deps, input)),
 
     list: projectProcedure('read')
       .meta({ openapi: { method: 'GET', path: '/ai/indexes', summary: 'Embedding indexes with status and progress', tags, envelope: 'list' } })
@@ -42,7 +42,7 @@ export const aiRouter = router({
       .meta({ openapi: { method: 'POST', path: '/ai/indexes/{id}/retry', summary: 'Resume a failed backfill', tags } })
       .input(ZId)
       .output(ZIndex)
-      .mutation(({ ctx, input }) => retryIndex({ ...ctx.deps, embedder: ctx.engram.embedder }, input.id)),
+      .mutation(({ ctx, input }) => retryIndex(ctx.deps, input.id)),
 
     vectors: projectProcedure('write')
       .meta({ openapi: { method: 'POST', path: '/ai/indexes/{id}/vectors', summary: 'Write vectors to an external index', tags } })

@@ -9,13 +9,13 @@ export const projectsRouter = router({
     .meta({ openapi: { method: 'GET', path: '/projects', summary: 'List projects (master key)', tags: ['projects'], envelope: 'list' } })
     .input(z.object({}).optional())
     .output(z.object({ items: z.array(ZProject), total: z.number().int() }))
-    .query(({ ctx }) => listProjects({ db: ctx.engram.db.prisma })),
+    .query(({ ctx }) => listProjects(ctx.deps)),
 
   create: masterProcedure
     .meta({ openapi: { method: 'POST', path: '/projects', summary: 'Create a project (master key)', tags: ['projects'], status: 201 } })
     .input(ZCreateProjectInput)
     .output(ZProject)
-    .mutation(({ ctx, input }) => createProject({ db: ctx.engram.db.prisma }, input)),
+    .mutation(({ ctx, input }) => createProject(ctx.deps, input)),
 
   current: projectProcedure('read')
     .meta({ openapi: { method: 'GET', path: '/projects/current', summary: 'The project this call acts on, with counts', tags: ['projects'] } })

@@ -36,7 +36,7 @@ export const suggestionsRouter = router({
     .output(ZAnalysis)
     .query(({ ctx }) => getAnalysis(ctx.deps)),
 
-  analyze: projectProcedure('write')
+  analyze: projectProcedure('write', { transactional: false })
     .meta({ openapi: { method: 'POST', path: `${base}/analyze`, summary: 'Look for relationship rules in the data now', tags, status: 202 } })
     .input(ZAnalyzeInput.optional())
     .output(ZAnalysis)

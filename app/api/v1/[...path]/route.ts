@@ -1,8 +1,10 @@
-import { handlers } from '@/server/http/handlers';
+import { route } from '@/server/http/entry';
 
 export const dynamic = 'force-dynamic';
-export const GET = handlers.rest;
-export const POST = handlers.rest;
-export const PUT = handlers.rest;
-export const PATCH = handlers.rest;
-export const DELETE = handlers.rest;
+export const GET = route('rest');
+export const POST = route('rest');
+export const PUT = route('rest');
+export const PATCH = route('rest');
+export const DELETE = route('rest');
+export const HEAD = route('rest');
+export const OPTIONS = route('rest');

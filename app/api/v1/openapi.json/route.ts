@@ -1,4 +1,4 @@
-import { handlers } from '@/server/http/handlers';
+import { route } from '@/server/http/entry';
 
 export const dynamic = 'force-dynamic';
-export const GET = handlers.openapi;
+export const GET = route('openapi');
