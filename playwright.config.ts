@@ -42,6 +42,7 @@ export default defineConfig({
     {
       name: 'api',
       testDir: 'e2e/api',
+      testIgnore: 'serial/**',
       fullyParallel: true,
     },
     {
@@ -51,6 +52,14 @@ export default defineConfig({
         browserName: 'chromium',
         launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
       },
+    },
+    {
+      // Tests that hold a transaction open on purpose: on the embedded database it holds the only
+      // connection, so they run after everything else, one at a time.
+      name: 'api-serial',
+      testDir: 'e2e/api/serial',
+      dependencies: ['api', 'ui'],
+      workers: 1,
     },
   ],
   webServer: {
