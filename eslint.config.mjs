@@ -49,7 +49,7 @@ const config = [
     },
   },
   {
-    files: ['**/*.test.ts', 'e2e/**', 'server/test/**'],
+    files: ['**/*.test.ts', 'e2e/**', 'server/test/**', 'stress/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 ];
