@@ -66,7 +66,7 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
       });
     }
     const embedder = opts.embedder ?? createEmbedder(embedderConfigFromEnv(env));
-    const backfill = new BackfillRunner(db.prisma, () => embedder);
+    const backfill = new BackfillRunner(db.prisma, () => embedder, { exclusive: db.kind === 'embedded' });
     backfill.kick(); // resume indexes a previous process left unfinished
     const transactions = new TransactionManager(db.prisma, {
       defaultTtlMs: env.ENGRAM_TX_DEFAULT_TTL_MS,

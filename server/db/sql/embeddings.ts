@@ -1,4 +1,4 @@
-import { jsonb, join, raw, sql, type Sql } from './compose';
+import { empty, jsonb, join, raw, sql, type Sql } from './compose';
 
 /**
  * SQL for embedding indexes. Each index has a partial HNSW expression index over its own rows; the
@@ -156,13 +156,69 @@ export const annSettings = (efSearch: number, unfiltered: boolean): Record<strin
 /** Room to hash a large candidate set (about a million ids) for one search (see inCandidates). */
 export const SEARCH_WORK_MEM = { work_mem: '64MB' } as const;
 
-/** Records of the index's label whose property holds text and that have no vector yet, oldest first. */
-export const backfillBatch = (projectId: string, indexId: string, label: string, property: string, limit: number): Sql => sql`
+/**
+ * Records of the index's label whose property holds text and that have no vector yet, in id order after
+ * `after` (a pass walks the label once; records it had to leave are found again by the next pass).
+ */
+export const backfillBatch = (projectId: string, indexId: string, label: string, property: string, after: string | null, limit: number): Sql => sql`
   SELECT r.id::text AS id, r.data -> ${property} AS value FROM record r
   WHERE r.project_id = ${projectId}::uuid AND r.label = ${label} AND r.types ->> ${property} IN ('string', 'string[]')
+    ${after === null ? empty : sql`AND r.id > ${after}::uuid`}
     AND NOT EXISTS (SELECT 1 FROM embedding e WHERE e.project_id = r.project_id AND e.index_id = ${indexId}::uuid AND e.record_id = r.id)
   ORDER BY r.id LIMIT ${limit}`;
+
+export type BackfilledRow = { recordId: string; value: unknown; vector: number[]; textHash: string; text: string };
+
+/**
+ * Stores a backfill batch's vectors, but only where they are still right. A write embeds a record's new
+ * text inside its own transaction, while a batch embeds text it read earlier, so:
+ * - the record must still hold the value that was embedded (and still be there: a deleted one is skipped
+ *   instead of failing the foreign key);
+ * - a vector already stored (by a write) is never replaced: ON CONFLICT DO NOTHING;
+ * - a record that an open transaction is writing is skipped (SKIP LOCKED), not waited for: the write
+ *   stores its own vector, and waiting while holding this batch's rows could deadlock with it. The
+ *   share lock makes a write that commits after this statement read the record wait for it, and one
+ *   that committed just before is seen (the row is re-checked), so the value test is never stale;
+ * - only while `owner` holds the index's lease: a worker that lost it writes nothing.
+ * Returns (as its count) the rows stored.
+ */
+export const insertBackfilled = (projectId: string, indexId: string, label: string, property: string, owner: string, rows: BackfilledRow[]): Sql => sql`
+  INSERT INTO embedding (project_id, index_id, record_id, vector, text_hash, lexical)
+  SELECT r.project_id, ix.id, r.id, (e ->> 'vector')::vector, e ->> 'textHash', to_tsvector('english', e ->> 'text')
+  FROM jsonb_array_elements(${jsonb(rows.map((r) => ({ ...r, vector: vectorLiteral(r.vector) })))}) AS e
+  JOIN record r ON r.project_id = ${projectId}::uuid AND r.id = (e ->> 'recordId')::uuid
+  JOIN embedding_index ix ON ix.project_id = r.project_id AND ix.id = ${indexId}::uuid AND ix.lease_owner = ${owner}
+  WHERE r.label = ${label} AND r.types ->> ${property} IN ('string', 'string[]') AND r.data -> ${property} = e -> 'value'
+  FOR KEY SHARE OF ix FOR SHARE OF r SKIP LOCKED
+  ON CONFLICT (project_id, index_id, record_id) DO NOTHING`;
 
 export const backfillTotals = (projectId: string, indexId: string, label: string, property: string): Sql => sql`
   SELECT (SELECT count(*) FROM record r WHERE r.project_id = ${projectId}::uuid AND r.label = ${label} AND r.types ->> ${property} IN ('string', 'string[]'))::int AS total,
          (SELECT count(*) FROM embedding e WHERE e.project_id = ${projectId}::uuid AND e.index_id = ${indexId}::uuid)::int AS indexed`;
+
+/**
+ * Backfill leases. Expiry is computed on the database's clock, so the servers' clocks need not agree.
+ * A worker claims an unfinished managed index that is free, already its own, or whose lease has expired
+ * (its holder died); concurrent claims serialize on the row and exactly one wins.
+ */
+const leaseUntil = (leaseMs: number): Sql => sql`now() + ${Math.round(leaseMs)}::int * interval '1 millisecond'`;
+
+export const claimBackfill = (projectId: string, indexId: string, owner: string, leaseMs: number): Sql => sql`
+  UPDATE embedding_index SET lease_owner = ${owner}, lease_expires_at = ${leaseUntil(leaseMs)}
+  WHERE project_id = ${projectId}::uuid AND id = ${indexId}::uuid AND source = 'managed' AND status IN ('pending', 'indexing')
+    AND (lease_owner IS NULL OR lease_owner = ${owner} OR lease_expires_at < now())
+  RETURNING label, property, model, dimensions`;
+
+export type BackfillState = { total: number; indexed: number; status?: 'indexing' | 'ready' | 'error'; error?: string | null };
+
+/**
+ * Writes a backfill's progress and renews its lease (`leaseMs`) or releases it (null), only while
+ * `owner` still holds it; returns a row when it did.
+ */
+export const updateBackfill = (projectId: string, indexId: string, owner: string, leaseMs: number | null, s: BackfillState): Sql => sql`
+  UPDATE embedding_index SET total = ${s.total}, indexed = ${s.indexed}, updated_at = now(),
+    ${leaseMs === null ? sql`lease_owner = NULL, lease_expires_at = NULL` : sql`lease_expires_at = ${leaseUntil(leaseMs)}`}
+    ${s.status === undefined ? empty : sql`, status = ${s.status}`}
+    ${s.error === undefined ? empty : sql`, error = ${s.error}`}
+  WHERE project_id = ${projectId}::uuid AND id = ${indexId}::uuid AND lease_owner = ${owner}
+  RETURNING id::text AS id`;
