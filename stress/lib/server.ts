@@ -85,8 +85,8 @@ export async function startServer(opts: ServerOptions): Promise<Server> {
   const port = await freePort();
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'engram-stress-'));
   fs.mkdirSync(dataDir, { recursive: true });
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
     NEXT_TELEMETRY_DISABLED: '1',
     PORT: String(port),
     HOSTNAME: '127.0.0.1',
