@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql as S, Prisma, withSettings, withTransaction, type Tx } from '../server/db';
+import { sql as S, withSettings, withTransaction, type Tx } from '../server/db';
 import { BUILTIN_MODEL, createBuiltinEmbedder } from '../server/domain/embeddings';
 import { createIndex, upsertVectors } from '../server/domain/indexes';
 import { createRecord, importJson } from '../server/domain/records';
 import { searchByMeaning } from '../server/domain/search';
 import { aiDeps, analyzeTables, fmt, percentile, timed, type Backend } from './lib';
 import { loadLocomo, turnContent } from './locomo';
+import { sql as sqlText } from '../server/db/sql/compose';
 
 /**
  * Search by meaning at scale (`BENCH_SUITES=search npm run bench`).
@@ -139,7 +140,7 @@ async function annWithEf(deps: Deps, indexId: string, queries: number[][], ef: n
     ms.push(t.ms);
     out.push(t.value.map((h) => h.id));
   }
-  const plan = await withEf((tx) => tx.$queryRaw<Record<string, unknown>[]>(Prisma.sql`EXPLAIN ${sqlOf(queries[0]!)}`));
+  const plan = await withEf((tx) => tx.$queryRaw<Record<string, unknown>[]>(sqlText`EXPLAIN ${sqlOf(queries[0]!)}`));
   const hnsw = plan.some((r) => String(Object.values(r)[0]).includes('embedding_hnsw_'));
   return { out, p: `p50 ${fmt(percentile(ms, 50))} ms, p95 ${fmt(percentile(ms, 95))} ms${hnsw ? '' : ' (the planner chose an exact scan)'}` };
 }
@@ -152,7 +153,7 @@ async function addDocs(deps: Deps, indexId: string, from: number, to: number, te
     const end = Math.min(to, start + 10_000);
     await importJson(deps, { label: 'DOC', data: Array.from({ length: end - start }, (_, k) => ({ n: start + k, bucket: (start + k) % BUCKETS, text: textOf(start + k) })) });
     const rows = await deps.db.$queryRaw<{ id: string; n: number }[]>(
-      Prisma.sql`SELECT id::text AS id, (data->>'n')::int AS n FROM record WHERE project_id = ${deps.projectId}::uuid AND label = 'DOC' AND (data->>'n')::int >= ${start} AND (data->>'n')::int < ${end}`,
+      sqlText`SELECT id::text AS id, (data->>'n')::int AS n FROM record WHERE project_id = ${deps.projectId}::uuid AND label = 'DOC' AND (data->>'n')::int >= ${start} AND (data->>'n')::int < ${end}`,
     );
     for (let i = 0; i < rows.length; i += 1000) {
       await upsertVectors(deps, { id: indexId, items: rows.slice(i, i + 1000).map((r) => ({ recordId: r.id, vector: vectorOf(r.n) })) });
@@ -166,8 +167,8 @@ function long<T>(deps: Deps, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return withTransaction(
     deps.db,
     async (tx) => {
-      await tx.$executeRaw(Prisma.sql`SET LOCAL maintenance_work_mem = '1GB'`);
-      await tx.$executeRaw(Prisma.sql`SET LOCAL statement_timeout = 0`);
+      await tx.$executeRaw(sqlText`SET LOCAL maintenance_work_mem = '1GB'`);
+      await tx.$executeRaw(sqlText`SET LOCAL statement_timeout = 0`);
       return fn(tx);
     },
     { timeoutMs: 3_600_000 },
@@ -182,7 +183,7 @@ function long<T>(deps: Deps, fn: (tx: Tx) => Promise<T>): Promise<T> {
 const fillLexical = (deps: Deps, indexId: string) =>
   timed(() =>
     long(deps, (tx) =>
-      tx.$executeRaw(Prisma.sql`UPDATE embedding e SET lexical = to_tsvector('english', r.data->>'text') FROM record r
+      tx.$executeRaw(sqlText`UPDATE embedding e SET lexical = to_tsvector('english', r.data->>'text') FROM record r
         WHERE e.project_id = ${deps.projectId}::uuid AND e.index_id = ${indexId}::uuid AND e.lexical IS NULL AND r.project_id = e.project_id AND r.id = e.record_id`),
     ),
   );
@@ -190,7 +191,7 @@ const fillLexical = (deps: Deps, indexId: string) =>
 /** Does an unfiltered ANN search (with the engine's settings) use the index's HNSW? */
 async function planOf(deps: Deps, indexId: string, query: number[]): Promise<string> {
   const q = S.embeddingSql.vectorSearch(deps.projectId, { id: indexId, dimensions: 512, similarity: 'cosine' }, query, null, 10, 0, false);
-  const rows = await withSettings(deps.db, S.embeddingSql.annSettings(400, true), (tx) => tx.$queryRaw<Record<string, unknown>[]>(Prisma.sql`EXPLAIN ${q}`));
+  const rows = await withSettings(deps.db, S.embeddingSql.annSettings(400, true), (tx) => tx.$queryRaw<Record<string, unknown>[]>(sqlText`EXPLAIN ${q}`));
   return rows.map((r) => String(Object.values(r)[0])).join('\n').includes('embedding_hnsw_') ? 'HNSW' : 'exact scan (no HNSW)';
 }
 

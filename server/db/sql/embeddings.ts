@@ -222,3 +222,9 @@ export const updateBackfill = (projectId: string, indexId: string, owner: string
     ${s.error === undefined ? empty : sql`, error = ${s.error}`}
   WHERE project_id = ${projectId}::uuid AND id = ${indexId}::uuid AND lease_owner = ${owner}
   RETURNING id::text AS id`;
+
+/** The ids of the records a search filter admits: the candidate set every leg of a filtered search uses. */
+export const searchCandidates = (filter: Sql): Sql => sql`SELECT r.id FROM record r WHERE ${filter}`;
+
+/** How many candidates there are, counting no further than `atMost` (enough to pick exact vs ANN). */
+export const countCandidates = (candidates: Sql, atMost: number): Sql => sql`SELECT count(*)::int AS n FROM (${candidates} LIMIT ${atMost}) c`;

@@ -1,4 +1,5 @@
-export * from './compose';
+// Callers get fragments and combinators; the tag that writes SQL text and `raw` stay in this folder.
+export { and, or, not, jsonb, uuid, uuidList, TRUE, FALSE, type Sql } from './compose';
 export * as recordSql from './records';
 export * as relationshipSql from './relationships';
 export * as schemaSql from './schema';
@@ -13,3 +14,4 @@ export * as suggestionSql from './suggestions';
 export type { RuleRef, PairScope } from './suggestions';
 export * as savepointSql from './savepoints';
 export * as healthSql from './health';
+export * as projectSql from './projects';

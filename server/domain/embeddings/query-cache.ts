@@ -52,7 +52,7 @@ export function createQueryCache(max = QUERY_CACHE_SIZE): QueryCache {
  * Only queries go through here: caching the write path too would let a bulk
  * import evict every hot query, and written texts are already skipped by textHash.
  */
-export async function embedQuery(embedder: Embedder, text: string, opts: EmbedOptions & { cache?: QueryCache } = {}): Promise<number[]> {
+export async function embedQuery(embedder: Embedder, text: string, opts: EmbedOptions & { cache?: Pick<QueryCache, 'get' | 'set'> } = {}): Promise<number[]> {
   const { cache } = opts;
   const key = `${embedder.provider}\u0000${embedder.model}\u0000${embedder.dimensions}\u0000${cutText(text)}`;
   const hit = cache?.get(key);

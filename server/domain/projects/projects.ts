@@ -1,5 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import { isUniqueViolation } from '@/server/db';
+import { isUniqueViolation, sql as S } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { BaseDeps } from '../deps';
 import { isUuid, ZCreateProjectInput, type TProject } from './projects.schema';
@@ -42,6 +42,6 @@ export async function getProject(deps: BaseDeps, ref: string): Promise<TProject>
 
 /** Makes sure the `default` project exists; safe to call from several processes at once. */
 export async function ensureDefaultProject(deps: BaseDeps): Promise<TProject> {
-  await deps.db.$executeRaw`INSERT INTO project (id, name) VALUES (${uuidv7()}::uuid, ${DEFAULT_PROJECT}) ON CONFLICT (name) DO NOTHING`;
+  await deps.db.$executeRaw(S.projectSql.ensureProject(uuidv7(), DEFAULT_PROJECT));
   return getProject(deps, DEFAULT_PROJECT);
 }

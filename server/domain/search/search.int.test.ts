@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Prisma, withTransaction, type Tx } from '@/server/db';
+import { withTransaction, type Tx } from '@/server/db';
 import { searchByMeaning } from '@/server/domain/search';
 import { createFakeEmbedder, type Embedder } from '@/server/domain/embeddings';
 import { whereFor } from '@/server/domain/query';
 import type { Engram } from '@/server/engram';
 import { sql as S } from '@/server/db';
 import { backendName, httpClient, startTestEngram, uniqueName } from '@/server/test/harness';
+import { sql as sqlText, type Sql } from '@/server/db/sql/compose';
 
 /** A fake embedder that counts its calls and can be switched off (provider down). */
 function countingEmbedder() {
@@ -151,10 +152,10 @@ describe(`embedding indexes (${backendName})`, () => {
     await waitReady(p.call, ix.id);
     // No ANALYZE: the rows are newer than the table's statistics, as right after a write.
     const where = whereFor({}, { user: 'u1' }, ['where'])!;
-    const candidates = S.sql`SELECT r.id FROM record r WHERE ${S.compileFilter(p.id, ['MEMORY'], where)}`;
+    const candidates = S.embeddingSql.searchCandidates(S.compileFilter(p.id, ['MEMORY'], where));
     const q = (await engram.embedder.embed(['note']))[0]!;
     const explain = async (sql: S.Sql) =>
-      (await engram.db.prisma.$queryRaw<Record<string, string>[]>(Prisma.sql`EXPLAIN ${sql}`)).map((r) => Object.values(r)[0]).join('\n');
+      (await engram.db.prisma.$queryRaw<Record<string, string>[]>(sqlText`EXPLAIN ${sql}`)).map((r) => Object.values(r)[0]).join('\n');
     const exact = await explain(S.embeddingSql.vectorSearch(p.id, { id: ix.id, dimensions: 64, similarity: 'cosine' }, q, candidates, 10, 0, true));
     expect(exact).toMatch(/Index Cond: .*record_id = r\.id/); // one key lookup per candidate
     const ann = await explain(S.embeddingSql.vectorSearch(p.id, { id: ix.id, dimensions: 64, similarity: 'cosine' }, q, candidates, 10, 0, false));
@@ -169,7 +170,7 @@ describe(`embedding indexes (${backendName})`, () => {
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     await waitReady(p.call, ix.id);
     const settings = (tx: Tx) =>
-      tx.$queryRaw<Record<string, string>[]>(Prisma.sql`SELECT current_setting('enable_sort') AS sort, current_setting('work_mem') AS mem, current_setting('enable_nestloop') AS nestloop`);
+      tx.$queryRaw<Record<string, string>[]>(sqlText`SELECT current_setting('enable_sort') AS sort, current_setting('work_mem') AS mem, current_setting('enable_nestloop') AS nestloop`);
     await withTransaction(engram.db.prisma, async (tx) => {
       const before = await settings(tx);
       for (const where of [undefined, { user: 'u1' }]) {
@@ -188,7 +189,7 @@ describe(`embedding indexes (${backendName})`, () => {
     const sent: string[] = [];
     const db = new Proxy(engram.db.prisma, {
       get(target, prop, receiver) {
-        if (prop === '$queryRaw') return (q: Prisma.Sql) => (sent.push(q.sql), target.$queryRaw(q));
+        if (prop === '$queryRaw') return (q: Sql) => (sent.push(q.sql), target.$queryRaw(q));
         return Reflect.get(target, prop, receiver);
       },
     });
@@ -220,7 +221,7 @@ describe(`embedding indexes (${backendName})`, () => {
     await engram.db.prisma.$executeRaw`ANALYZE embedding`;
     const q = await engram.embedder.embed(['line of text']);
     const sql = S.embeddingSql.vectorSearch(p.id, { id: ix.id, dimensions: 64, similarity: 'cosine' }, q[0]!, null, 10, 0, false);
-    const plan = await engram.db.prisma.$queryRaw<{ 'QUERY PLAN': string }[]>(Prisma.sql`EXPLAIN ${sql}`);
+    const plan = await engram.db.prisma.$queryRaw<{ 'QUERY PLAN': string }[]>(sqlText`EXPLAIN ${sql}`);
     const text = plan.map((r) => Object.values(r)[0]).join('\n');
     expect(text).toContain(`embedding_hnsw_${ix.id.replace(/-/g, '')}`);
   });

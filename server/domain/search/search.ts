@@ -1,7 +1,7 @@
 import { sql as S, withSettings, type Db, type RecordRow, type Similarity } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { embedQuery, type Embedder, type QueryCache } from '../embeddings';
+import { embedQuery, type Embedder } from '../embeddings';
 import { checkVector } from '../indexes';
 import { whereFor } from '../query';
 import { toRecord, type TRecord } from '../records';
@@ -9,7 +9,7 @@ import { DEFAULT_FUSION_WEIGHTS, SEARCH_LIMITS, ZSearchInput } from './search.sc
 
 const { embeddingSql, recordSql } = S;
 
-export type SearchDeps = ProjectDeps & { embedder?: Embedder; queryCache?: QueryCache };
+export type SearchDeps = ProjectDeps & { embedder?: Embedder };
 export type Hit = TRecord & { __score: number; __scores?: { semantic?: number; keyword?: number } };
 type Scored = { id: string; score: number };
 
@@ -44,7 +44,7 @@ export async function searchByMeaning(deps: SearchDeps, input: unknown): Promise
   }
 
   const where = whereFor(deps, q.where);
-  const candidates = where ? S.sql`SELECT r.id FROM record r WHERE ${S.compileFilter(deps.projectId, q.labels, where)}` : null;
+  const candidates = where ? S.embeddingSql.searchCandidates(S.compileFilter(deps.projectId, q.labels, where)) : null;
   const want = mode === 'hybrid' ? Math.max(SEARCH_LIMITS.candidatesPerLeg, (limit + skip) * 2) : limit + skip;
 
   // A filter leaving few records: the vector leg measures them all, the keyword leg reads them all.
@@ -105,7 +105,7 @@ async function queryVectorOf(deps: SearchDeps, ix: IndexRow, text: string | unde
 }
 
 async function countCandidates(db: Db, candidates: S.Sql, below: number): Promise<number> {
-  const [row] = await db.$queryRaw<{ n: number }[]>(S.sql`SELECT count(*)::int AS n FROM (${candidates} LIMIT ${below + 1}) c`);
+  const [row] = await db.$queryRaw<{ n: number }[]>(S.embeddingSql.countCandidates(candidates, below + 1));
   return row?.n ?? 0;
 }
 

@@ -1,19 +1,12 @@
 import type { Db } from '@/server/db';
 import { log } from '@/server/log';
+import type { SuggestionsPort } from '../deps';
 import { analyzeProject } from './analyze';
 
 export type AnalysisTrigger = 'manual' | 'writes';
 
 /** What request handlers see of the analyzer (ProjectDeps.suggestions). */
-export type SuggestionsHandle = {
-  /** A write to the project committed: analyze after the debounce. */
-  touched: (projectId: string) => void;
-  /**
-   * Analyze now, or join the analysis already running: `started` resolves once its progress row says
-   * running, `finished` when it has ended (either way; the row holds the outcome).
-   */
-  run: (projectId: string, trigger: AnalysisTrigger) => Run;
-};
+export type SuggestionsHandle = SuggestionsPort;
 
 export type Run = { started: Promise<void>; finished: Promise<void> };
 

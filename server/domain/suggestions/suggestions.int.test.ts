@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Prisma, sql as S, withSettings } from '@/server/db';
+import { sql as S, withSettings } from '@/server/db';
 import type { Engram } from '@/server/engram';
 import { backendName, httpClient, startTestEngram, uniqueName } from '@/server/test/harness';
+import { sql as sqlText } from '@/server/db/sql/compose';
 
 let engram: Engram;
 let api: ReturnType<typeof httpClient>;
@@ -101,7 +102,7 @@ describe(`relationship suggestions (${backendName})`, () => {
     // Counting and removing a rule's edges can use the partial index on rule-made edges.
     const projectId = (await p.call('GET', '/projects/current')).body.data.project.id as string;
     for (const q of [S.suggestionSql.countRuleEdges(projectId, [s.id]), S.suggestionSql.deleteRuleEdges(projectId, s.id)]) {
-      const plan = await withSettings(engram.db.prisma, { enable_seqscan: 'off' }, (tx) => tx.$queryRaw<Record<string, string>[]>(Prisma.sql`EXPLAIN ${q}`));
+      const plan = await withSettings(engram.db.prisma, { enable_seqscan: 'off' }, (tx) => tx.$queryRaw<Record<string, string>[]>(sqlText`EXPLAIN ${q}`));
       expect(plan.map((r) => Object.values(r)[0]).join('\n')).toContain('relationship_origin_idx');
     }
 
