@@ -1,5 +1,6 @@
 import { and, join, raw, sql, TRUE, type Sql } from './compose';
-import { compileCond, propertyOrder, type Cond, type Scope } from './where';
+import { isoTime, sysColumn, type SysColumn } from './timestamps';
+import { compileCond, propertyOrder, type Cond, type Field, type Scope } from './where';
 
 /**
  * SELECT / GROUP BY over the records a filter matches. Every output row is built as one jsonb object
@@ -11,14 +12,18 @@ import { compileCond, propertyOrder, type Cond, type Scope } from './where';
  *            (root, related) pairs of that alias — separate, so two aliases never multiply each other
  *   final    g LEFT JOIN each a<n> on the keys, ordered and paged after aggregation
  */
-export type FieldRef = { source: string; prop: string | null }; // source 'root' or an alias; prop null = the whole record
+/**
+ * source 'root' or an alias. prop null and no sys: the whole record; sys alone: that system timestamp;
+ * prop and sys: the property for a record that has it, else the timestamp (see Field in where.ts).
+ */
+export type FieldRef = { source: string; prop: string | null; sys?: SysColumn };
 export type Unit = 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
 export type Expr =
   | { kind: 'field'; ref: FieldRef }
   | { kind: 'bucket'; ref: FieldRef; unit: Unit }
   | { kind: 'count'; source: string }
   | { kind: 'agg'; fn: 'sum' | 'avg' | 'min' | 'max'; ref: FieldRef }
-  | { kind: 'collect'; ref: FieldRef; unique: boolean; orderBy?: { prop: string; dir: 'asc' | 'desc' }; limit?: number; where?: Cond }
+  | { kind: 'collect'; ref: FieldRef; unique: boolean; orderBy?: Field & { dir: 'asc' | 'desc' }; limit?: number; where?: Cond }
   | { kind: 'arith'; op: '+' | '-' | '*' | '/'; args: (Expr | number)[] };
 
 export type AliasPairs = { alias: string; label: string; types?: string[]; direction: 'out' | 'in' | 'any'; minHops: number; maxHops: number; where?: Cond };
@@ -41,13 +46,24 @@ const ARITH: Record<'+' | '-' | '*' | '/', Sql> = { '+': raw('+'), '-': raw('-')
 export const isAggregate = (e: Expr | number): boolean =>
   typeof e !== 'number' && (e.kind === 'count' || e.kind === 'agg' || e.kind === 'collect' || (e.kind === 'arith' && e.args.some(isAggregate)));
 
-/** A record as the API shows it: { __id, __label, __proptypes, ...properties }. */
-const recordJson = (a: Sql) => sql`(jsonb_build_object('__id', ${a}.id::text, '__label', ${a}.label, '__proptypes', ${a}.types) || ${a}.data)`;
-const value = (a: Sql, prop: string | null) => (prop === null ? recordJson(a) : sql`${a}.data -> ${prop}`);
-const typedNum = (a: Sql, p: string) => sql`(CASE WHEN ${a}.types ->> ${p} = 'number' THEN (${a}.data ->> ${p})::numeric END)`;
-const typedTime = (a: Sql, p: string) => sql`(CASE WHEN ${a}.types ->> ${p} = 'datetime' THEN (${a}.data ->> ${p})::timestamptz END)`;
-const typedText = (a: Sql, p: string) => sql`(CASE WHEN ${a}.types ->> ${p} = 'string' THEN ${a}.data ->> ${p} END) COLLATE "C"`;
-const isoTime = (t: Sql) => sql`to_char(${t} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** A record as the API shows it: { __id, __label, __proptypes, __createdAt, __updatedAt, ...properties }. */
+const recordJson = (a: Sql) =>
+  sql`(jsonb_build_object('__id', ${a}.id::text, '__label', ${a}.label, '__proptypes', ${a}.types, '__createdAt', ${isoTime(sql`${a}.created_at`)}, '__updatedAt', ${isoTime(sql`${a}.updated_at`)}) || ${a}.data)`;
+const isWhole = (f: FieldRef) => f.prop === null && f.sys === undefined;
+/** The property's JSON, or the timestamp's ISO text; a fallback field is the property when the record has it. */
+function value(a: Sql, f: FieldRef): Sql {
+  if (isWhole(f)) return recordJson(a);
+  const stamp = f.sys ? sql`to_jsonb(${isoTime(sysColumn(a, f.sys))})` : null;
+  if (f.prop === null) return stamp!;
+  return stamp ? sql`(CASE WHEN ${a}.types ? ${f.prop} THEN ${a}.data -> ${f.prop} ELSE ${stamp} END)` : sql`${a}.data -> ${f.prop}`;
+}
+const typedNum = (a: Sql, f: FieldRef) => (f.prop === null ? sql`NULL::numeric` : sql`(CASE WHEN ${a}.types ->> ${f.prop} = 'number' THEN (${a}.data ->> ${f.prop})::numeric END)`);
+function typedTime(a: Sql, f: FieldRef): Sql {
+  if (f.prop === null) return f.sys ? sysColumn(a, f.sys) : sql`NULL::timestamptz`;
+  const fallback = f.sys ? sql` WHEN NOT (${a}.types ? ${f.prop}) THEN ${sysColumn(a, f.sys)}` : sql``;
+  return sql`(CASE WHEN ${a}.types ->> ${f.prop} = 'datetime' THEN (${a}.data ->> ${f.prop})::timestamptz${fallback} END)`;
+}
+const typedText = (a: Sql, f: FieldRef) => (f.prop === null ? sql`NULL::text` : sql`(CASE WHEN ${a}.types ->> ${f.prop} = 'string' THEN ${a}.data ->> ${f.prop} END) COLLATE "C"`);
 
 /** Related record pairs (root_id, rel_id) of an alias: the records its where-block speaks of. */
 function pairs(p: AliasPairs, scope: Scope): Sql {
@@ -93,9 +109,9 @@ export function compileSelect(spec: SelectSpec, scope: Scope): { rows: Sql; tota
   function plain(e: Expr, rec: Sql): Sql {
     switch (e.kind) {
       case 'field':
-        return value(rec, e.ref.prop);
+        return value(rec, e.ref);
       case 'bucket': {
-        const t = typedTime(rec, e.ref.prop ?? '');
+        const t = typedTime(rec, e.ref);
         return sql`to_jsonb(${isoTime(sql`date_trunc(${UNITS[e.unit]}, ${t}, 'UTC')`)})`;
       }
       case 'arith':
@@ -117,18 +133,21 @@ export function compileSelect(spec: SelectSpec, scope: Scope): { rows: Sql; tota
         body = source === 'root' ? sql`to_jsonb(count(*))` : sql`to_jsonb(count(DISTINCT a.id))`;
         break;
       case 'agg': {
-        const p = e.ref.prop ?? '';
-        if (e.fn === 'sum' || e.fn === 'avg') body = sql`to_jsonb(${raw(e.fn)}(${typedNum(rec, p)}))`;
+        const f = e.ref;
+        if (e.fn === 'sum' || e.fn === 'avg') body = sql`to_jsonb(${raw(e.fn)}(${typedNum(rec, f)}))`;
         else {
           const fn = raw(e.fn);
-          body = sql`COALESCE(to_jsonb(${fn}(${typedNum(rec, p)})), to_jsonb(${isoTime(sql`${fn}(${typedTime(rec, p)})`)}), to_jsonb(${fn}(${typedText(rec, p)})))`;
+          body = sql`COALESCE(to_jsonb(${fn}(${typedNum(rec, f)})), to_jsonb(${isoTime(sql`${fn}(${typedTime(rec, f)})`)}), to_jsonb(${fn}(${typedText(rec, f)})))`;
         }
         break;
       }
       case 'collect': {
-        const item = value(rec, e.ref.prop);
-        const filter = e.where ? sql`FILTER (WHERE ${compileCond(e.where, scope, source === 'root' ? 'r' : 'a')}${e.ref.prop !== null ? sql` AND ${rec}.types ? ${e.ref.prop}` : sql``})` : e.ref.prop !== null ? sql`FILTER (WHERE ${rec}.types ? ${e.ref.prop})` : sql``;
-        const order = e.orderBy ? sql`ORDER BY ${join(propertyOrder(rec, e.orderBy.prop, e.orderBy.dir === 'asc' ? sql`ASC` : sql`DESC`), ', ')}, ${rec}.id` : sql`ORDER BY ${rec}.id`;
+        const item = value(rec, e.ref);
+        // A property is collected from the records that have it; a timestamp (or a fallback field) every record has.
+        const has = e.ref.prop !== null && e.ref.sys === undefined ? sql`${rec}.types ? ${e.ref.prop}` : null;
+        const conds = [...(e.where ? [compileCond(e.where, scope, source === 'root' ? 'r' : 'a')] : []), ...(has ? [has] : [])];
+        const filter = conds.length > 0 ? sql`FILTER (WHERE ${join(conds, ' AND ')})` : sql``;
+        const order = e.orderBy ? sql`ORDER BY ${join(propertyOrder(rec, e.orderBy, e.orderBy.dir === 'asc' ? sql`ASC` : sql`DESC`), ', ')}, ${rec}.id` : sql`ORDER BY ${rec}.id`;
         const agg = e.unique ? sql`array_agg(DISTINCT ${item}) ${filter}` : sql`array_agg(${item} ${order}) ${filter}`;
         const limited = e.limit ? sql`(${agg})[1:${e.limit}]` : agg;
         body = sql`COALESCE(to_jsonb(${limited}), '[]'::jsonb)`;

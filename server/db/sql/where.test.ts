@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSelect, parseWhereWithAliases, whereFor } from '@/server/domain/query';
-import { compileFilter, newScope } from './where';
+import { parseOrder, parseSelect, parseWhereWithAliases, whereFor } from '@/server/domain/query';
+import { compileFilter, compileOrder, newScope } from './where';
 import { compileSelect } from './select';
 
 /** Golden tests: the exact SQL and bind parameters the compiler emits (kysely's habit). */
@@ -45,6 +45,39 @@ describe('where compiler (golden)', () => {
         'UNION ALL SELECT target_id AS a_id, source_id AS b_id, type FROM relationship WHERE project_id = $6::uuid) e ON e.b_id = w.id WHERE w.depth < $7 ) SELECT id FROM walk WHERE depth >= $8))',
     );
     expect(values).toEqual([P, 'M', P, 'ACCOUNT', P, P, 2, 1]);
+  });
+
+  it('__createdAt is the system column, compared as an instant with a bound operand', () => {
+    expect(filter({ __createdAt: { $gte: '2026-01-01', $in: ['2026-02-03T04:05:06.789Z'] }, __updatedAt: { $year: 2026 } })).toEqual({
+      text:
+        "(r.project_id = $1::uuid AND r.label = $2 AND ((r.created_at >= $3::timestamptz AND r.created_at IN ($4::timestamptz)) AND floor(EXTRACT(YEAR FROM r.updated_at AT TIME ZONE 'UTC')) = $5))",
+      values: [P, 'M', '2026-01-01', '2026-02-03T04:05:06.789Z', 2026],
+    });
+  });
+
+  it('createdAt: the property predicate for a record that has one, else the system column (names and values bound)', () => {
+    expect(filter({ createdAt: '2026-01-01' })).toEqual({
+      text: '(r.project_id = $1::uuid AND r.label = $2 AND (CASE WHEN r.types ? $3 THEN (r.data @> $4::jsonb OR r.data @> $5::jsonb) ELSE r.created_at = $6::timestamptz END))',
+      values: [P, 'M', 'createdAt', '{"createdAt":"2026-01-01"}', '{"createdAt":["2026-01-01"]}', '2026-01-01'],
+    });
+    // An operand no timestamp can equal keeps the property's test and is false for the timestamp.
+    expect(filter({ updatedAt: { $gt: 5 } }).text).toBe(
+      '(r.project_id = $1::uuid AND r.label = $2 AND (CASE WHEN r.types ? $3 THEN (CASE WHEN r.types ->> $4 IN ($5) THEN (r.data ->> $6)::numeric > $7::numeric ' +
+        'WHEN r.types ->> $8 IN ($9) THEN EXISTS (SELECT 1 FROM jsonb_array_elements_text(r.data -> $10) AS x(v) WHERE x.v::numeric > $11::numeric) ELSE FALSE END) ELSE FALSE END))',
+    );
+    // Other properties keep their GIN-served equality, untouched.
+    expect(filter({ created: '2026-01-01' }).text).toBe('(r.project_id = $1::uuid AND r.label = $2 AND (r.data @> $3::jsonb OR r.data @> $4::jsonb))');
+  });
+
+  it('orders by the system column, and by createdAt with the timestamp among the datetimes of a record without it', () => {
+    const o = compileOrder(parseOrder({ createdAt: 'desc', __updatedAt: 'asc' }));
+    expect(norm(o.text)).toBe(
+      "CASE WHEN r.types ->> $1 = 'number' THEN (r.data ->> $2)::numeric END DESC NULLS LAST, " +
+        "CASE WHEN r.types ->> $3 = 'datetime' THEN (r.data ->> $4)::timestamptz WHEN NOT (r.types ? $5) THEN r.created_at END DESC NULLS LAST, " +
+        "CASE WHEN r.types ->> $6 = 'boolean' THEN (r.data ->> $7)::boolean END DESC NULLS LAST, CASE WHEN r.types ->> $8 = 'string' THEN (r.data ->> $9) END COLLATE \"C\" DESC NULLS LAST, " +
+        'r.updated_at ASC, r.id ASC',
+    );
+    expect(o.values).toEqual(Array(9).fill('createdAt'));
   });
 
   it('logic: $not, $nor and $xor', () => {

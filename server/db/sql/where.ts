@@ -1,4 +1,5 @@
 import { and, join, jsonb, not, or, raw, sql, uuidList, FALSE, TRUE, type Sql } from './compose';
+import { isoTime, sysColumn, type SysColumn } from './timestamps';
 
 /**
  * The compiled form of a SearchQuery filter. server/domain/query parses and validates user JSON into
@@ -26,7 +27,20 @@ export type Cond =
   | { kind: 'exists'; prop: string }
   | { kind: 'type'; prop: string; type: string }
   | { kind: 'part'; prop: string; part: DatePart; op: CmpOp | 'eq'; value: number }
-  | { kind: 'related'; label: string; types?: string[]; direction: Direction; minHops: number; maxHops: number; where?: Cond; alias?: string };
+  | { kind: 'related'; label: string; types?: string[]; direction: Direction; minHops: number; maxHops: number; where?: Cond; alias?: string }
+  // A system timestamp (never missing): compared as an instant with a datetime operand, as ISO-8601 text, or by a date part.
+  | { kind: 'sysCmp'; col: SysColumn; op: CmpOp | 'eq'; value: string }
+  | { kind: 'sysIn'; col: SysColumn; values: string[] }
+  | { kind: 'sysText'; col: SysColumn; op: TextOp; value: string }
+  | { kind: 'sysPart'; col: SysColumn; part: DatePart; op: CmpOp | 'eq'; value: number }
+  // `then` for a record that has the property (even null), `else` for one that has not.
+  | { kind: 'ifProp'; prop: string; then: Cond; else: Cond };
+
+/**
+ * What a name reads: a property, a system timestamp, or with both, the property for a record that has
+ * it and the timestamp for one that has not (`createdAt`, which data as written may also hold).
+ */
+export type Field = { prop: string; sys?: SysColumn } | { prop?: undefined; sys: SysColumn };
 
 const CMP: Record<CmpOp | 'eq', Sql> = { gt: raw('>'), gte: raw('>='), lt: raw('<'), lte: raw('<='), eq: raw('=') };
 const CAST: Record<ValueKind, Sql> = { number: raw('numeric'), datetime: raw('timestamptz'), string: raw('text'), boolean: raw('boolean') };
@@ -63,6 +77,7 @@ function typed(a: Sql, prop: string, types: string[], test: (v: Sql) => Sql): Sq
 
 /** A value for LIKE / ILIKE that matches itself literally. */
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const likePattern = (op: TextOp, value: string) => (op === 'contains' ? `%${escapeLike(value)}%` : op === 'startsWith' ? `${escapeLike(value)}%` : `%${escapeLike(value)}`);
 
 function related(c: Extract<Cond, { kind: 'related' }>, ctx: Ctx): Sql {
   const { scope } = ctx;
@@ -128,7 +143,7 @@ function compile(c: Cond, ctx: Ctx): Sql {
       return typed(a, c.prop, [c.as], (v) => sql`${lhs(v)} ${CMP[c.op]} ${rhs}`);
     }
     case 'text': {
-      const pattern = c.op === 'contains' ? `%${escapeLike(c.value)}%` : c.op === 'startsWith' ? `${escapeLike(c.value)}%` : `%${escapeLike(c.value)}`;
+      const pattern = likePattern(c.op, c.value);
       return typed(a, c.prop, ['string', 'datetime'], (v) => sql`${v} ILIKE ${pattern}`);
     }
     case 'exists':
@@ -140,6 +155,16 @@ function compile(c: Cond, ctx: Ctx): Sql {
     }
     case 'related':
       return related(c, ctx);
+    case 'sysCmp':
+      return sql`${sysColumn(a, c.col)} ${CMP[c.op]} ${c.value}::timestamptz`;
+    case 'sysIn':
+      return c.values.length === 0 ? FALSE : sql`${sysColumn(a, c.col)} IN (${join(c.values.map((v) => sql`${v}::timestamptz`))})`;
+    case 'sysText':
+      return sql`${isoTime(sysColumn(a, c.col))} ILIKE ${likePattern(c.op, c.value)}`;
+    case 'sysPart':
+      return sql`floor(EXTRACT(${PART[c.part]} FROM ${sysColumn(a, c.col)} AT TIME ZONE 'UTC')) ${CMP[c.op]} ${c.value}`;
+    case 'ifProp':
+      return sql`(CASE WHEN ${a}.types ? ${c.prop} THEN ${compile(c.then, ctx)} ELSE ${compile(c.else, ctx)} END)`;
   }
 }
 
@@ -156,7 +181,7 @@ export function compileFilter(projectId: string, labels: string[] | undefined, c
   return and(parts);
 }
 
-export type OrderTerm = { prop: string; dir: 'asc' | 'desc' } | { id: true; dir: 'asc' | 'desc' };
+export type OrderTerm = (Field & { dir: 'asc' | 'desc' }) | { id: true; dir: 'asc' | 'desc' };
 
 /**
  * Typed order on a property, nulls (and missing) last: numbers, then datetimes, then booleans, then
@@ -173,16 +198,23 @@ export function compileOrder(terms: OrderTerm[], alias = 'r'): Sql {
       parts.push(sql`${a}.id ${dir}`);
       continue;
     }
-    parts.push(...propertyOrder(a, t.prop, dir));
+    parts.push(...propertyOrder(a, t, dir));
   }
   if (!idGiven) parts.push(terms.length === 0 ? sql`${a}.id DESC` : sql`${a}.id ASC`);
   return join(parts, ', ');
 }
 
-export function propertyOrder(a: Sql, p: string, dir: Sql): Sql[] {
+/**
+ * The sort keys of a field. A system timestamp is one datetime key. A property that falls back to one
+ * sorts the timestamp of a record without the property among the datetimes.
+ */
+export function propertyOrder(a: Sql, f: Field, dir: Sql): Sql[] {
+  if (f.prop === undefined) return [sql`${sysColumn(a, f.sys)} ${dir}`];
+  const p = f.prop;
+  const fallback = f.sys ? sql` WHEN NOT (${a}.types ? ${p}) THEN ${sysColumn(a, f.sys)}` : sql``;
   return [
     sql`CASE WHEN ${a}.types ->> ${p} = 'number' THEN (${a}.data ->> ${p})::numeric END ${dir} NULLS LAST`,
-    sql`CASE WHEN ${a}.types ->> ${p} = 'datetime' THEN (${a}.data ->> ${p})::timestamptz END ${dir} NULLS LAST`,
+    sql`CASE WHEN ${a}.types ->> ${p} = 'datetime' THEN (${a}.data ->> ${p})::timestamptz${fallback} END ${dir} NULLS LAST`,
     sql`CASE WHEN ${a}.types ->> ${p} = 'boolean' THEN (${a}.data ->> ${p})::boolean END ${dir} NULLS LAST`,
     sql`CASE WHEN ${a}.types ->> ${p} = 'string' THEN (${a}.data ->> ${p}) END COLLATE "C" ${dir} NULLS LAST`,
   ];

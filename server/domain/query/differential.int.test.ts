@@ -9,6 +9,9 @@ import { Dataset, typeOf, type RefEdge, type RefQuery, type RefRecord, type RefV
  * property operators and related-records blocks; labels; typed orderBy; skip/limit), evaluated by the
  * SQL engine and by the in-memory reference evaluator of ./reference.ts, give the same ids in the same
  * order and the same total. Every generated query is valid, so the engine must also answer 200.
+ * System timestamps take part: records are written in several imports and some are rewritten (changed
+ * or not), and queries filter and order by `__createdAt` / `__updatedAt` and by `createdAt` (a property
+ * some records have) / `updatedAt` (none has), which fall back to the timestamps.
  *
  * DIFF_RUNS (default 60) and DIFF_SEED (default: random, printed) tune and replay a run; a failure is
  * reported as found and minimised (DIFF_MINIMISE: the number of re-seeded attempts, 0 for none).
@@ -25,7 +28,9 @@ afterAll(() => engram?.close());
 // Data: values drawn from small pools so that equalities, ties and cross-type cases are common.
 
 const LABELS = ['A', 'B', 'C'] as const;
-const PROPS = ['n', 's', 'd', 'b', 'tags', 'opt'] as const;
+const PROPS = ['n', 's', 'd', 'b', 'tags', 'opt', 'createdAt'] as const;
+/** Keys of conditions and orderBy beyond the properties: the system timestamps, and updatedAt, which no record has as a property. */
+const STAMP_KEYS = ['__createdAt', '__updatedAt', 'updatedAt'] as const;
 const EDGE_TYPES = ['X', 'Y'] as const;
 
 const NUMS = [-1, 0, 0.1, 1, 2, 2.5, 3, 10, 1e21];
@@ -69,27 +74,40 @@ const propValue: Record<(typeof PROPS)[number], fc.Arbitrary<RefValue>> = {
   b: lean(bool),
   tags: fc.oneof({ arbitrary: array, weight: 4 }, { arbitrary: scalar, weight: 1 }),
   opt: fc.oneof(scalar, array),
+  createdAt: lean(dt),
 };
-// Each property is present three times out of four.
+// Each property is present three times out of four; createdAt half of the time (else it is the record's timestamp).
 const recordData: fc.Arbitrary<Record<string, RefValue>> = fc
-  .record(Object.fromEntries(PROPS.map((p) => [p, fc.option(propValue[p], { freq: 4, nil: undefined })])))
+  .record(Object.fromEntries(PROPS.map((p) => [p, fc.option(propValue[p], { freq: p === 'createdAt' ? 2 : 4, nil: undefined })])))
   .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Record<string, RefValue>);
 
-type GenRecord = { label: string; data: Record<string, RefValue> };
+/**
+ * `batch`: which import writes the record (0-2, a millisecond or more apart, so timestamps differ between
+ * batches and tie within one); `rewrite`: afterwards, set to other properties and back ('change', so
+ * updatedAt moves), set to the same ones ('same', so it does not), or left alone.
+ */
+type GenRecord = { label: string; data: Record<string, RefValue>; batch: number; rewrite: 'none' | 'same' | 'change' };
 type GenEdge = { from: number; to: number; type: string };
+const genRecord = fc.record({
+  label: fc.constantFrom(...LABELS),
+  data: recordData,
+  batch: fc.nat({ max: 2 }),
+  rewrite: fc.constantFrom('none', 'none', 'same', 'change'),
+});
 const dataset = fc
   .record({
-    records: fc.array(fc.record({ label: fc.constantFrom(...LABELS), data: recordData }), { minLength: 5, maxLength: 25, size: 'max' }),
+    records: fc.array(genRecord, { minLength: 5, maxLength: 25, size: 'max' }),
     edges: fc.array(fc.record({ from: fc.nat(), to: fc.nat(), type: fc.constantFrom(...EDGE_TYPES) }), { minLength: 3, maxLength: 30, size: 'max' }),
   })
   .map(({ records, edges }) => ({ records: records as GenRecord[], edges: edges.map((e) => ({ ...e, from: e.from % records.length, to: e.to % records.length })) as GenEdge[] }));
 
 // ---------------------------------------------------------------------------------------------
 // Queries: the documented grammar, depth ≤ 3. `@id:k` stands for the k-th record's id (or an unknown
-// id when there is no such record) and `@alias` for a fresh alias; both are filled in after seeding.
+// id when there is no such record), `@ts:k:c|u:variant` for a spelling of its createdAt / updatedAt,
+// `@part:k:c|u:$year…` for a date part of it, and `@alias` for a fresh alias; all are filled in after seeding.
 
 type Json = unknown;
-type Prop = (typeof PROPS)[number];
+type Prop = (typeof PROPS)[number] | (typeof STAMP_KEYS)[number];
 const anyScalar: fc.Arbitrary<Json> = fc.oneof(num, str, dt, bool, fc.constant(null));
 const textOperand = fc.constantFrom('a', 'A', 'B', 'ab', 'x%', '%y', '%', '_', 'x_y', '\\', 'c\\', 'c\\d', '', '2024', 't00', '01z', '+01:00', '.5', '😀');
 const TYPES = ['string', 'number', 'boolean', 'datetime', 'null', 'string[]', 'number[]', 'boolean[]', 'datetime[]', 'array', 'vector'];
@@ -113,8 +131,10 @@ const relation: fc.Arbitrary<Json> = fc.oneof(
 );
 const orderBy = fc.oneof(
   fc.constantFrom('asc', 'desc'),
-  fc.array(fc.tuple(fc.constantFrom(...PROPS), fc.constantFrom('asc', 'desc')), { minLength: 1, maxLength: 2 }).map((e) => Object.fromEntries(e)),
+  fc.array(fc.tuple(fc.constantFrom(...PROPS, ...STAMP_KEYS), fc.constantFrom('asc', 'desc')), { minLength: 1, maxLength: 2 }).map((e) => Object.fromEntries(e)),
 );
+/** The spellings of a timestamp an operand may take (see resolve). */
+const STAMP_VARIANTS = ['iso', 'iso', 'iso', 'offset', 'next', 'prev', 'seconds', 'day'] as const;
 /** One item three times out of four, else two. */
 const oneOrTwo = <T>(a: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.tuple(a), weight: 3 }, { arbitrary: fc.tuple(a, a), weight: 1 }) as fc.Arbitrary<T[]>;
 /** `a` in `present` cases out of ten, otherwise absent. */
@@ -125,36 +145,57 @@ const sometimes = <T>(a: fc.Arbitrary<T>, present: number) => fc.oneof({ arbitra
  * array elements), so that conditions select some records rather than none, and sometimes any value.
  */
 function queriesFor(data: { records: GenRecord[] }): fc.Arbitrary<RefQuery> {
-  const seen = (p: Prop) => [...new Set(data.records.flatMap((r) => (p in r.data ? [r.data[p]].flat() : [])))];
+  const seen = (p: Prop) => [...new Set(data.records.flatMap((r) => (p in r.data ? [r.data[p as keyof typeof r.data]].flat() : [])))];
+  const recordIndex = fc.oneof({ arbitrary: fc.nat({ max: data.records.length - 1 }), weight: 9 }, { arbitrary: fc.constant(-1), weight: 1 });
+  const whichStamp = (p: Prop) => (p === '__updatedAt' || p === 'updatedAt' ? fc.constant('u') : p === '__createdAt' ? fc.constant('c') : fc.constantFrom('c', 'u'));
+  /** A datetime near some record's timestamp: the same instant spelled several ways, or a millisecond off. */
+  const stamp = (p: Prop): fc.Arbitrary<Json> =>
+    fc.tuple(recordIndex, whichStamp(p), fc.constantFrom(...STAMP_VARIANTS)).map(([k, w, v]) => `@ts:${k}:${w}:${v}`);
+  const reserved = (p: Prop) => p === '__createdAt' || p === '__updatedAt';
+  const timestamped = (p: Prop) => reserved(p) || p === 'createdAt' || p === 'updatedAt';
   const operand = (p: Prop, nullable = true): fc.Arbitrary<Json> => {
+    // A reserved name takes datetimes only (anything else is INVALID, see timestamps.int.test.ts).
+    if (reserved(p)) return fc.oneof({ arbitrary: stamp(p), weight: 4 }, { arbitrary: dt, weight: 1 });
     const general = nullable ? anyScalar : fc.oneof(num, str, dt, bool);
     const own = seen(p).filter((v) => nullable || v !== null);
-    return own.length === 0 ? general : fc.oneof({ arbitrary: fc.constantFrom(...own), weight: 3 }, { arbitrary: general, weight: 1 });
+    const mine = own.length === 0 ? general : fc.oneof({ arbitrary: fc.constantFrom(...own), weight: 3 }, { arbitrary: general, weight: 1 });
+    return timestamped(p) ? fc.oneof({ arbitrary: mine, weight: 1 }, { arbitrary: stamp(p), weight: 1 }) : mine;
   };
-  const cmpOperand = (p: Prop) => fc.oneof({ arbitrary: operand(p, false), weight: 6 }, { arbitrary: fc.constantFrom('2024-01-01T00:00Z', '2024-06', '2024-02-30', 'b', 'a%'), weight: 1 });
+  const cmpOperand = (p: Prop) =>
+    reserved(p) ? operand(p) : fc.oneof({ arbitrary: operand(p, false), weight: 6 }, { arbitrary: fc.constantFrom('2024-01-01T00:00Z', '2024-06', '2024-02-30', 'b', 'a%'), weight: 1 });
+  const stampText = (p: Prop) => fc.tuple(recordIndex, whichStamp(p), fc.constantFrom('head', 'tail')).map(([k, w, v]) => `@ts:${k}:${w}:${v}`);
+  const stampPart = (p: Prop) =>
+    fc.constantFrom(...Object.keys(PART_VALUES)).chain((part) => {
+      const v = fc.oneof(fc.constantFrom(...PART_VALUES[part]!), fc.tuple(recordIndex, whichStamp(p)).map(([k, w]) => `@part:${k}:${w}:${part}`));
+      const cmp = fc.array(fc.tuple(fc.constantFrom('$eq', '$ne', '$gt', '$gte', '$lt', '$lte'), v), { minLength: 1, maxLength: 2 }).map((e) => Object.fromEntries(e));
+      return fc.tuple(fc.constant(part), fc.oneof(v, cmp));
+    });
 
   /** Any operator may meet any property; each is likelier on the properties whose type it reads. */
   const operatorEntry = (p: Prop): fc.Arbitrary<[string, Json]> => {
-    const texty = ['s', 'd', 'tags', 'opt'].includes(p);
-    const datey = ['d', 'tags', 'opt'].includes(p);
+    const texty = ['s', 'd', 'tags', 'opt'].includes(p) || timestamped(p);
+    const datey = ['d', 'tags', 'opt'].includes(p) || timestamped(p);
+    const text = timestamped(p) ? fc.oneof(textOperand, stampText(p)) : textOperand;
     return fc.oneof(
       { arbitrary: fc.tuple(fc.constantFrom('$eq', '$ne'), operand(p)), weight: 4 },
       { arbitrary: fc.tuple(fc.constantFrom('$in', '$nin'), fc.array(operand(p), { maxLength: 4 })), weight: 4 },
-      { arbitrary: fc.tuple(fc.constantFrom('$gt', '$gte', '$lt', '$lte'), cmpOperand(p)), weight: 6 },
-      { arbitrary: fc.tuple(fc.constantFrom('$contains', '$startsWith', '$endsWith'), textOperand), weight: texty ? 5 : 1 },
+      { arbitrary: fc.tuple(fc.constantFrom('$gt', '$gte', '$lt', '$lte'), cmpOperand(p)), weight: timestamped(p) ? 12 : 6 },
+      { arbitrary: fc.tuple(fc.constantFrom('$contains', '$startsWith', '$endsWith'), text), weight: texty ? 5 : 1 },
       { arbitrary: fc.tuple(fc.constant('$exists'), bool), weight: 2 },
       { arbitrary: fc.tuple(fc.constant('$type'), fc.constantFrom(...TYPES)), weight: 2 },
-      { arbitrary: partOp, weight: datey ? 5 : 1 },
+      { arbitrary: timestamped(p) ? stampPart(p) : partOp, weight: datey ? 5 : 1 },
     );
   };
   /** [property, condition]: a scalar (equality) or an object of operators. */
+  // About two conditions in three are on a timestamp (a reserved name, or a fallback name).
   const propEntry: fc.Arbitrary<[string, Json]> = fc.oneof(
-    ...PROPS.map((p) =>
-      fc.tuple(
+    ...[...PROPS, ...STAMP_KEYS].map((p) => ({
+      arbitrary: fc.tuple(
         fc.constant(p),
         fc.oneof({ arbitrary: operand(p), weight: 1 }, { arbitrary: oneOrTwo(operatorEntry(p)).map((e) => Object.fromEntries(e)), weight: 3 }),
       ),
-    ),
+      weight: timestamped(p) ? 3 : 1,
+    })),
   );
 
   const idRef = fc.oneof({ arbitrary: fc.nat({ max: data.records.length - 1 }), weight: 9 }, { arbitrary: fc.constant(-1), weight: 1 }).map((k) => `@id:${k}`);
@@ -221,20 +262,65 @@ const scenario = dataset.chain((data) => fc.tuple(fc.constant(data), fc.array(qu
 // ---------------------------------------------------------------------------------------------
 
 const UNKNOWN_ID = '00000000-0000-7000-8000-000000000000';
+/** The timestamp of `@ts:-1:…`, which names no record. */
+const UNKNOWN_STAMP = '2024-01-01T00:00:00.000Z';
 
-/** Replaces `@id:k` and `@alias` placeholders. */
-function resolve(q: Json, ids: string[], alias = { n: 0 }): Json {
+/** A spelling of the instant `iso` (or of one a millisecond away), or a piece of its text. */
+function spell(iso: string, variant: string): string {
+  const t = Date.parse(iso);
+  switch (variant) {
+    case 'offset': // the same instant at +05:30
+      return `${new Date(t + 330 * 60_000).toISOString().slice(0, 23)}+05:30`;
+    case 'next':
+      return new Date(t + 1).toISOString();
+    case 'prev':
+      return new Date(t - 1).toISOString();
+    case 'seconds':
+      return `${iso.slice(0, 19)}Z`;
+    case 'day':
+      return iso.slice(0, 10);
+    case 'head':
+      return iso.slice(0, 16);
+    case 'tail':
+      return iso.slice(-5);
+    default:
+      return iso;
+  }
+}
+const PART_OF: Record<string, (d: Date) => number> = {
+  $year: (d) => d.getUTCFullYear(),
+  $month: (d) => d.getUTCMonth() + 1,
+  $day: (d) => d.getUTCDate(),
+  $hour: (d) => d.getUTCHours(),
+  $minute: (d) => d.getUTCMinutes(),
+  $second: (d) => d.getUTCSeconds(),
+};
+
+/** Replaces `@id:k`, `@ts:k:…`, `@part:k:…` and `@alias` placeholders. */
+function resolve(q: Json, records: RefRecord[], alias = { n: 0 }): Json {
   if (typeof q === 'string') {
-    if (q.startsWith('@id:')) return ids[Number(q.slice(4))] ?? UNKNOWN_ID; // @id:-1 is unknown
+    const m = /^@(id|ts|part):(-?\d+)(?::(c|u):(.+))?$/.exec(q);
+    if (m) {
+      const rec = records[Number(m[2])]; // k = -1 names no record
+      if (m[1] === 'id') return rec?.id ?? UNKNOWN_ID;
+      const iso = rec ? (m[3] === 'c' ? rec.createdAt : rec.updatedAt) : UNKNOWN_STAMP;
+      return m[1] === 'ts' ? spell(iso, m[4]!) : PART_OF[m[4]!]!(new Date(iso));
+    }
     if (q === '@alias') return `$a${++alias.n}`;
     return q;
   }
-  if (Array.isArray(q)) return q.map((x) => resolve(x, ids, alias));
-  if (typeof q === 'object' && q !== null) return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, resolve(v, ids, alias)]));
+  if (Array.isArray(q)) return q.map((x) => resolve(x, records, alias));
+  if (typeof q === 'object' && q !== null) return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, resolve(v, records, alias)]));
   return q;
 }
 
 type Seeded = { project: string; records: RefRecord[]; edges: RefEdge[] };
+
+/** Waits until the clock has passed `iso` by a millisecond or more, so the next write gets a later timestamp. */
+async function after(iso: string) {
+  const t = Date.parse(iso);
+  while (Date.now() <= t + 1) await new Promise((r) => setTimeout(r, 1));
+}
 const call = (project: string, method: string, path: string, body?: unknown) => api.rest(method, path, { project, body });
 
 async function seed(data: { records: GenRecord[]; edges: GenEdge[] }): Promise<Seeded> {
@@ -242,21 +328,40 @@ async function seed(data: { records: GenRecord[]; edges: GenEdge[] }): Promise<S
   const created = await api.rest('POST', '/projects', { body: { name: project } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const ids: string[] = new Array(data.records.length);
-  for (const label of LABELS) {
-    const idx = data.records.flatMap((r, i) => (r.label === label ? [i] : []));
-    if (idx.length === 0) continue;
-    const res = await call(project, 'POST', '/records/import/json', { label, data: idx.map((i) => data.records[i]!.data), options: { returnResult: true } });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const recs = res.body.data.records as { __id: string; __proptypes: Record<string, string> }[];
-    expect(recs).toHaveLength(idx.length);
-    recs.forEach((r, j) => {
-      const i = idx[j]!;
-      ids[i] = r.__id;
-      // The reference's typing must agree with the engine's, or every later comparison is moot.
-      const types = Object.fromEntries(Object.entries(data.records[i]!.data).map(([k, v]) => [k, typeOf(v)]));
-      expect(r.__proptypes, JSON.stringify(data.records[i]!.data)).toEqual(types);
-    });
+  let last = '';
+  // One import per (batch, label); a rewritten record ('change') is imported with other properties first.
+  for (const batch of [0, 1, 2]) {
+    if (last) await after(last);
+    for (const label of LABELS) {
+      const idx = data.records.flatMap((r, i) => (r.label === label && r.batch === batch ? [i] : []));
+      if (idx.length === 0) continue;
+      const docs = idx.map((i) => (data.records[i]!.rewrite === 'change' ? { ...data.records[i]!.data, was: 'other' } : data.records[i]!.data));
+      const res = await call(project, 'POST', '/records/import/json', { label, data: docs, options: { returnResult: true } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const recs = res.body.data.records as { __id: string; __createdAt: string }[];
+      expect(recs).toHaveLength(idx.length);
+      recs.forEach((r, j) => (ids[idx[j]!] = r.__id));
+      last = recs[0]!.__createdAt;
+    }
   }
+  await after(last);
+  for (const [i, r] of data.records.entries()) {
+    if (r.rewrite === 'none') continue;
+    const res = await call(project, 'PUT', `/records/${ids[i]}`, { data: r.data });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+  const stored = await call(project, 'POST', '/records/search', { limit: 1000 });
+  const byId = new Map((stored.body.data as { __id: string; __proptypes: Record<string, string>; __createdAt: string; __updatedAt: string }[]).map((r) => [r.__id, r]));
+  const records: RefRecord[] = data.records.map((r, i) => {
+    const got = byId.get(ids[i]!)!;
+    // The reference's typing must agree with the engine's, or every later comparison is moot.
+    const types = Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, typeOf(v)]));
+    expect(got.__proptypes, JSON.stringify(r.data)).toEqual(types);
+    // A rewrite to other properties moves updatedAt; one to the same properties leaves it.
+    if (r.rewrite === 'change') expect(Date.parse(got.__updatedAt)).toBeGreaterThan(Date.parse(got.__createdAt));
+    else expect(got.__updatedAt).toBe(got.__createdAt);
+    return { id: ids[i]!, label: r.label, data: r.data, createdAt: got.__createdAt, updatedAt: got.__updatedAt };
+  });
   // Edges, one call per (record, type): written from their sources ('out') or from their targets
   // ('in'), whichever takes fewer calls.
   const group = (by: 'from' | 'to') => {
@@ -275,7 +380,6 @@ async function seed(data: { records: GenRecord[]; edges: GenEdge[] }): Promise<S
     const res = await call(project, 'POST', `/relationships/${b.poster}`, { targetIds: [...b.targets], type: b.type, direction });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
-  const records = data.records.map((r, i) => ({ id: ids[i]!, label: r.label, data: r.data }));
   const edges = data.edges.map((e) => ({ source: ids[e.from]!, target: ids[e.to]!, type: e.type }));
   return { project, records, edges };
 }
@@ -287,7 +391,7 @@ function report(s: Seeded, q: Json, expected: Answer, got: Answer | string) {
   const unname = (q: Json): Json => JSON.parse(JSON.stringify(q), (_k, v) => (typeof v === 'string' && name.has(v) ? name.get(v) : v));
   return [
     'records:',
-    ...s.records.map((r, i) => `  r${i} ${r.label} ${JSON.stringify(r.data)}`),
+    ...s.records.map((r, i) => `  r${i} ${r.label} ${JSON.stringify(r.data)} created ${r.createdAt} updated ${r.updatedAt}`),
     `edges: ${s.edges.map((e) => `${name.get(e.source)}-${e.type}->${name.get(e.target)}`).join(' ')}`,
     `query: ${JSON.stringify(unname(q))}`,
     `expected: [${show(expected.ids)}] total ${expected.total}`,
@@ -299,7 +403,7 @@ type Answer = { ids: string[]; total: number };
 type Data = { records: GenRecord[]; edges: GenEdge[] };
 /** Runs one query on both sides: the reference's answer, and a description of any disagreement. */
 async function compare(s: Seeded, generated: Json): Promise<{ expected: Answer; disagreement?: string }> {
-  const q = resolve(generated, s.records.map((r) => r.id)) as RefQuery;
+  const q = resolve(generated, s.records) as RefQuery;
   const expected = new Dataset(s.records, s.edges).search(q);
   const res = await call(s.project, 'POST', '/records/search', q);
   if (res.status !== 200) return { expected, disagreement: `the engine refused a valid query (${res.status} ${JSON.stringify(res.body)})\n${report(s, q, expected, `status ${res.status}`)}` };
@@ -327,9 +431,10 @@ async function minimise(data: Data, query: Json): Promise<string | undefined> {
   if (!best) return undefined;
   const renumber = (q: Json, removed: number): Json =>
     JSON.parse(JSON.stringify(q), (_k, v) => {
-      if (typeof v !== 'string' || !v.startsWith('@id:')) return v;
-      const k = Number(v.slice(4));
-      return k === removed ? '@id:-1' : k > removed ? `@id:${k - 1}` : v;
+      const m = typeof v === 'string' ? /^@(id|ts|part):(-?\d+)(.*)$/.exec(v) : null;
+      if (!m) return v;
+      const k = Number(m[2]);
+      return `@${m[1]}:${k === removed ? -1 : k > removed ? k - 1 : k}${m[3]}`;
     });
   let progress = true;
   while (progress && budget > 0) {

@@ -18,6 +18,9 @@ const valid: unknown[] = [
   { ACCOUNT: { $relation: 'OWNS', REGION: { $relation: { hops: 2 }, name: { $startsWith: 'n' } } } },
   { CHILD: {} },
   { tags: { $type: 'string[]' }, n: { $nin: [1, 2] }, x: { $ne: null } },
+  { __createdAt: { $gte: '2026-01-01', $lt: '2026-02-01T00:00:00.000Z' }, __updatedAt: { $in: ['2026-01-05'], $year: 2026, $exists: true } },
+  { __createdAt: '2026-01-01T10:00:00+02:00', createdAt: { $gt: 3 }, updatedAt: 'as written' },
+  { ACCOUNT: { __updatedAt: { $month: { $gte: 3 } }, createdAt: { $type: 'datetime' } } },
 ];
 const invalid: unknown[] = [
   { a: { $regex: 'x' } },
@@ -28,6 +31,11 @@ const invalid: unknown[] = [
   { a: { $exists: 'yes' } },
   { a: { $type: 'object' } },
   { $id: 'not-a-uuid' },
+  { __createdAt: 5 },
+  { __createdAt: { $gt: 'yesterday' } },
+  { __updatedAt: { $in: ['2026-01-01', null] } },
+  { __createdAt: { $relation: 'X' } },
+  { A: { __createdAt: null } },
 ];
 
 describe('query language schema and parser agree', () => {
@@ -46,6 +54,8 @@ describe('query language schema and parser agree', () => {
     const { aliases } = parseWhereWithAliases({ ORDER: { $alias: '$o' } }, ['where'], { maxHops: 5 });
     const select = {
       day: { $timeBucket: { field: '$record.createdAt', unit: 'day' } },
+      first: { $min: '$record.__createdAt' },
+      recent: { $collect: { field: '$o.__updatedAt', orderBy: { __createdAt: 'desc' }, limit: 3 } },
       n: { $count: '*' },
       spent: { $sum: '$o.total' },
       per: { $divide: [{ $sum: '$o.total' }, { $count: '$o' }] },

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isDatetimeString } from '../datetime';
+import { SYSTEM_FIELDS } from './fields';
 import { QUERY_LIMITS } from './query.schema';
 
 /**
@@ -41,6 +43,14 @@ export const ZFieldOperators = z
   .partial()
   .strict()
   .describe('operators on one property; several are ANDed');
+
+const ZDatetime = z.string().refine(isDatetimeString, 'an ISO-8601 datetime').describe('an ISO-8601 datetime or date');
+const ZDatetimeList = z.array(ZDatetime).max(QUERY_LIMITS.maxIn);
+/** `__createdAt` / `__updatedAt`: the operators of a datetime property, with datetime operands. */
+const ZTimestampCondition = z.union([
+  ZDatetime,
+  ZFieldOperators.extend({ $eq: ZDatetime, $ne: ZDatetime, $gt: ZDatetime, $gte: ZDatetime, $lt: ZDatetime, $lte: ZDatetime, $in: ZDatetimeList, $nin: ZDatetimeList }).partial().strict(),
+]);
 
 export const ZRelation = z
   .union([
@@ -92,6 +102,8 @@ function checkKeys(where: Record<string, unknown>, ctx: z.RefinementCtx, related
       if (!ZWhere.safeParse(value).success) fail('$not takes a filter');
     } else if (key.startsWith('$')) {
       if (!(z.array(ZWhere).safeParse(value).success || ZWhere.safeParse(value).success)) fail(`${key} takes a list of filters`);
+    } else if (Object.hasOwn(SYSTEM_FIELDS, key)) {
+      if (!ZTimestampCondition.safeParse(value).success) fail(`${key} is a system timestamp: a datetime, or operators with datetime operands`);
     } else if (!(ZScalar.safeParse(value).success || ZFieldOperators.safeParse(value).success || ZRelatedBlock.safeParse(value).success)) {
       fail('a property condition (a value or operators) or a related block');
     }
@@ -105,7 +117,7 @@ export const ZWhere: z.ZodType<WhereShape> = z
       .superRefine((w, ctx) => checkKeys(w, ctx, false)),
   )
   .describe(
-    'A filter. Keys are property names (a value for equality, or operators), $and/$or/$nor/$xor (lists), $not, $id, or a label opening a block about related records ($relation, $alias and that record\'s own conditions).',
+    'A filter. Keys are property names (a value for equality, or operators), $and/$or/$nor/$xor (lists), $not, $id, __createdAt/__updatedAt (the system timestamps), or a label opening a block about related records ($relation, $alias and that record\'s own conditions).',
   );
 
 export const ZRelatedBlock: z.ZodType<WhereShape> = z
@@ -116,7 +128,10 @@ export const ZRelatedBlock: z.ZodType<WhereShape> = z
   )
   .describe('records linked to one with this label that meets these conditions ($relation: how; $alias: a name for select)');
 
-const ZField = z.string().regex(/^\$[A-Za-z_][A-Za-z0-9_]*(\..+)?$/).describe('"$record.<property>", "$<alias>.<property>", or "$record"/"$<alias>" for whole records');
+const ZField = z
+  .string()
+  .regex(/^\$[A-Za-z_][A-Za-z0-9_]*(\..+)?$/)
+  .describe('"$record.<property>", "$<alias>.<property>" (also .__createdAt / .__updatedAt), or "$record"/"$<alias>" for whole records');
 type SelectExprShape = unknown;
 export const ZSelectExpr: z.ZodType<SelectExprShape> = z.lazy(() =>
   z.union([

@@ -1,6 +1,7 @@
 import { DomainError } from '@/server/errors';
 import type { CmpOp, Cond, DatePart, Direction, OrderTerm, Scalar, TextOp, ValueKind } from '@/server/db';
 import { isDatetimeString } from '../datetime';
+import { fallbackColumnOf, fieldOf, systemColumnOf, type SysColumn } from './fields';
 import { QUERY_LIMITS, type TSearchQuery } from './query.schema';
 
 /**
@@ -80,8 +81,29 @@ class WhereParser {
         return this.id(value, path);
     }
     if (key.startsWith('$')) throw invalid(path, `Unknown operator ${key}`, `${LOGIC_OPS.join(', ')}, $id, a property name or a label`, key);
+    const sys = systemColumnOf(key);
+    if (sys) return this.timestamp(key, sys, value, path);
     if (isRelationBlock(value)) return this.related(key, value, path, depth);
-    return this.property(key, value, path);
+    const cond = this.property(key, value, path);
+    const fallback = fallbackColumnOf(key);
+    // The record's own property when it has one (even null), else the timestamp: data as written is never shadowed.
+    return fallback ? { kind: 'ifProp', prop: key, then: cond, else: onTimestamp(cond, fallback) } : cond;
+  }
+
+  /** `__createdAt` / `__updatedAt`: the same operators as on a datetime property, with datetime operands only. */
+  private timestamp(key: string, col: SysColumn, value: unknown, path: Path): Cond {
+    if (isRelationBlock(value)) throw invalid(path, `${key} is a system timestamp: give a datetime or operators`, 'a datetime condition', describe(value));
+    const datetime = (v: unknown, at: Path) => {
+      if (typeof v !== 'string' || !isDatetimeString(v)) throw invalid(at, `${key} compares with an ISO-8601 datetime`, 'a datetime string', typeof v === 'string' ? v : describe(v));
+    };
+    if (isScalar(value)) datetime(value, path);
+    else if (isObject(value)) {
+      for (const [op, operand] of Object.entries(value)) {
+        if (['$eq', '$ne', '$gt', '$gte', '$lt', '$lte'].includes(op)) datetime(operand, [...path, op]);
+        else if ((op === '$in' || op === '$nin') && Array.isArray(operand)) operand.forEach((v, i) => datetime(v, [...path, op, i]));
+      }
+    }
+    return onTimestamp(this.property(key, value, path), col);
   }
 
   private id(value: unknown, path: Path): Cond {
@@ -238,6 +260,42 @@ class WhereParser {
   }
 }
 
+const ALWAYS: Cond = { kind: 'and', items: [] };
+const NEVER: Cond = { kind: 'or', items: [] };
+
+/**
+ * A property condition, read against a system timestamp instead: the timestamp is a datetime that is
+ * never missing, so it equals and compares with datetime operands (as instants), matches text as its
+ * ISO-8601 form, exists, and has the type datetime.
+ */
+function onTimestamp(c: Cond, col: SysColumn): Cond {
+  switch (c.kind) {
+    case 'and':
+    case 'or':
+    case 'nor':
+    case 'xor':
+      return { kind: c.kind, items: c.items.map((i) => onTimestamp(i, col)) };
+    case 'not':
+      return { kind: 'not', item: onTimestamp(c.item, col) };
+    case 'eq':
+      return typeof c.value === 'string' && isDatetimeString(c.value) ? { kind: 'sysCmp', col, op: 'eq', value: c.value } : NEVER;
+    case 'in':
+      return { kind: 'sysIn', col, values: c.values.filter((v): v is string => typeof v === 'string' && isDatetimeString(v)) };
+    case 'cmp':
+      return c.as === 'datetime' ? { kind: 'sysCmp', col, op: c.op, value: String(c.value) } : NEVER;
+    case 'text':
+      return { kind: 'sysText', col, op: c.op, value: c.value };
+    case 'exists':
+      return ALWAYS;
+    case 'type':
+      return c.type === 'datetime' ? ALWAYS : NEVER;
+    case 'part':
+      return { kind: 'sysPart', col, part: c.part, op: c.op, value: c.value };
+    default:
+      throw new Error(`a property condition has no ${c.kind}`);
+  }
+}
+
 export type ParsedWhere = { cond: Cond | undefined; aliases: Aliases };
 
 /** Parses a user `where`; `cond` is undefined for no filter. The hop limit is the caller's to give (see whereFor). */
@@ -258,10 +316,12 @@ export function parseWhereWithAliases(where: unknown, path: Path, opts: ParseOpt
 export function parseOrder(orderBy: TSearchQuery['orderBy']): OrderTerm[] {
   if (orderBy === undefined) return [];
   if (typeof orderBy === 'string') return [{ id: true, dir: orderBy }];
-  return Object.entries(orderBy).map(([key, dir]) => {
+  return Object.entries(orderBy).map(([key, dir]): OrderTerm => {
     if (key === '$id' || key === '__id') return { id: true as const, dir };
-    if (key.startsWith('$') || key.startsWith('__')) throw invalid(['orderBy', key], 'Order by a property name or $id', 'property name', key);
-    return { prop: key, dir };
+    if (!systemColumnOf(key) && (key.startsWith('$') || key.startsWith('__'))) {
+      throw invalid(['orderBy', key], 'Order by a property name, $id, __createdAt or __updatedAt', 'property name', key);
+    }
+    return { ...fieldOf(key), dir };
   });
 }
 

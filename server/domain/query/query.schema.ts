@@ -12,7 +12,7 @@ export const ZSortDir = z.enum(['asc', 'desc']);
 export const ZWhere = z.record(z.string(), z.unknown()).meta({ 'x-engram-language': 'Where' }).describe('a filter (see the Where schema)');
 export const ZOrderBy = z
   .union([ZSortDir, z.record(z.string(), ZSortDir)])
-  .describe('"asc"/"desc" on the record id (time order), or { property: "asc" | "desc" }; nulls and missing last');
+  .describe('"asc"/"desc" on the record id (time order), or { property: "asc" | "desc" } (also __createdAt, __updatedAt); nulls and missing last');
 
 export const ZQueryLabels = z.array(z.string().min(1).max(128)).max(QUERY_LIMITS.maxLabels);
 

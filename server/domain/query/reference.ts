@@ -7,13 +7,16 @@
  *
  * Covered: flat records (no nested objects), the where grammar ($and $or $nor $xor $not $id, property
  * operators, related-records blocks with $relation type/direction/hops and $alias), typed orderBy
- * (numbers, datetimes, booleans, strings, then nulls/missing/other; ties by id ascending), paging.
+ * (numbers, datetimes, booleans, strings, then nulls/missing/other; ties by id ascending), paging, and
+ * the system timestamps: `__createdAt` / `__updatedAt` always, `createdAt` / `updatedAt` for a record
+ * without such a property (docs/query-language.md, "System timestamps").
  * Not covered: select, groupBy, aggregation, vectors.
  */
 
 export type RefScalar = string | number | boolean | null;
 export type RefValue = RefScalar | string[] | number[] | boolean[] | [];
-export type RefRecord = { id: string; label: string; data: Record<string, RefValue> };
+/** `createdAt` / `updatedAt`: the record's system timestamps as the engine returned them (ISO-8601). */
+export type RefRecord = { id: string; label: string; data: Record<string, RefValue>; createdAt: string; updatedAt: string };
 export type RefEdge = { source: string; target: string; type: string };
 export type RefWhere = Record<string, unknown>;
 export type RefQuery = {
@@ -207,6 +210,77 @@ function operator(rec: RefRecord, prop: string, op: string, operand: unknown): b
 }
 
 // ---------------------------------------------------------------------------------------------
+// System timestamps
+
+const RESERVED: Record<string, 'createdAt' | 'updatedAt'> = { __createdAt: 'createdAt', __updatedAt: 'updatedAt' };
+const FALLBACK: Record<string, 'createdAt' | 'updatedAt'> = { createdAt: 'createdAt', updatedAt: 'updatedAt' };
+
+/** The timestamp a key reads on this record: always for a reserved name, for a fallback name only when the record lacks the property. */
+function stampOf(rec: RefRecord, key: string): string | undefined {
+  if (Object.hasOwn(RESERVED, key)) return rec[RESERVED[key]!];
+  if (Object.hasOwn(FALLBACK, key) && !(key in rec.data)) return rec[FALLBACK[key]!];
+  return undefined;
+}
+
+/** A timestamp is a datetime that is never missing: instants compare, its text is the ISO-8601 form, its type is datetime. */
+function stampOperator(iso: string, op: string, operand: unknown): boolean {
+  const t = parseDatetime(iso);
+  if (t === undefined) throw new RefError(`not a timestamp: ${iso}`);
+  const same = (v: unknown) => typeof v === 'string' && parseDatetime(v) === t;
+  switch (op) {
+    case '$eq':
+    case '$ne':
+      if (!isScalar(operand)) throw new RefError(`${op} takes a scalar`);
+      return op === '$eq' ? same(operand) : !same(operand);
+    case '$in':
+    case '$nin': {
+      if (!Array.isArray(operand) || !operand.every(isScalar)) throw new RefError(`${op} takes an array of scalars`);
+      const hit = operand.some(same);
+      return op === '$in' ? hit : !hit;
+    }
+    case '$gt':
+    case '$gte':
+    case '$lt':
+    case '$lte': {
+      if (!['number', 'string', 'boolean'].includes(typeof operand)) throw new RefError(`${op} takes a number, string or boolean`);
+      const other = typeof operand === 'string' ? parseDatetime(operand) : undefined;
+      return other !== undefined && cmpHolds(op, sign(t, other));
+    }
+    case '$contains':
+    case '$startsWith':
+    case '$endsWith': {
+      if (typeof operand !== 'string') throw new RefError(`${op} takes a string`);
+      const [hay, needle] = [iso.toLowerCase(), operand.toLowerCase()];
+      return op === '$contains' ? hay.includes(needle) : op === '$startsWith' ? hay.startsWith(needle) : hay.endsWith(needle);
+    }
+    case '$exists':
+      if (typeof operand !== 'boolean') throw new RefError('$exists takes a boolean');
+      return operand;
+    case '$type':
+      return operand === 'datetime';
+  }
+  if (op in PARTS) {
+    const x = PARTS[op]!(new Date(t));
+    if (typeof operand === 'number') return x === operand;
+    if (!isObject(operand) || Object.keys(operand).length === 0) throw new RefError(`${op} takes a number or a comparison object`);
+    return Object.entries(operand).every(([cmp, n]) => {
+      if (typeof n !== 'number') throw new RefError(`${op}.${cmp} takes a number`);
+      if (cmp === '$eq') return x === n;
+      if (cmp === '$ne') return x !== n;
+      if (CMP_OPS.includes(cmp)) return cmpHolds(cmp as Cmp, sign(x, n));
+      throw new RefError(`unknown comparison ${cmp}`);
+    });
+  }
+  throw new RefError(`unknown operator ${op}`);
+}
+
+function stampMatches(iso: string, value: unknown): boolean {
+  if (isScalar(value)) return stampOperator(iso, '$eq', value);
+  if (!isObject(value)) throw new RefError('bad condition on a timestamp');
+  return Object.entries(value).every(([op, operand]) => stampOperator(iso, op, operand));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Related records
 
 /** A label key opens a block when its value is an object that is not purely operators. */
@@ -302,7 +376,10 @@ export class Dataset {
         return this.id(rec, value);
     }
     if (key.startsWith('$')) throw new RefError(`unknown key ${key}`);
+    if (Object.hasOwn(RESERVED, key) && isBlock(value)) throw new RefError(`${key} is a timestamp, not a label`);
     if (isBlock(value)) return this.related(rec, key, value);
+    const stamp = stampOf(rec, key);
+    if (stamp !== undefined) return stampMatches(stamp, value);
     if (isScalar(value)) return eq(rec, key, value);
     if (!isObject(value)) throw new RefError(`bad condition on ${key}`);
     return Object.entries(value).every(([op, operand]) => operator(rec, key, op, operand));
@@ -369,6 +446,8 @@ export class Dataset {
 /** Typed order: numbers, then datetimes, then booleans, then strings; anything else (missing, null, arrays) last. */
 type SortKey = { group: 0; v: number } | { group: 1; v: number } | { group: 2; v: number } | { group: 3; v: string } | { group: 4 };
 function sortKey(rec: RefRecord, prop: string): SortKey {
+  const stamp = stampOf(rec, prop);
+  if (stamp !== undefined) return { group: 1, v: parseDatetime(stamp)! };
   if (!(prop in rec.data)) return { group: 4 };
   const v = rec.data[prop]!;
   switch (typeOf(v)) {

@@ -1,11 +1,13 @@
 import { DomainError } from '@/server/errors';
 import type { AliasPairs, Expr, FieldRef, Unit } from '@/server/db';
+import { fieldOf } from './fields';
 import { parseWhere, type Aliases } from './parse';
 
 /**
  * Parses `select`, `groupBy` and the select-mode `orderBy` into what server/db/sql/select.ts compiles.
  * Field references are "$record.<property>", "$<alias>.<property>", or "$record" / "$<alias>" for whole
- * records (in $collect and $count).
+ * records (in $collect and $count). `__createdAt` / `__updatedAt` as the property are the system
+ * timestamps, and `createdAt` / `updatedAt` fall back to them (see fields.ts).
  */
 export const SELECT_LIMITS = { maxKeys: 50, maxGroupBy: 10, maxCollect: 1_000, maxArithArgs: 10 } as const;
 const UNITS: Unit[] = ['hour', 'day', 'week', 'month', 'quarter', 'year'];
@@ -38,14 +40,15 @@ class SelectParser {
     const prop = dot < 0 ? null : v.slice(dot + 1);
     if (prop === '') throw invalid(path, 'A property name is missing after the dot', '"$record.name"', v);
     if (prop === null && !opts.whole) throw invalid(path, 'Name a property: "$record.<property>"', '"$record.name"', v);
-    if (source === '$record') return { source: 'root', prop };
+    const field = prop === null ? { prop: null } : { prop: null, ...fieldOf(prop) };
+    if (source === '$record') return { source: 'root', ...field };
     if (!opts.aliasOk) throw invalid(path, 'Plain fields come from $record; related records ($alias) appear inside aggregates', '"$record.<property>"', v);
     const alias = this.aliases.get(source);
     if (!alias) throw invalid(path, `Unknown alias ${source}: declare it with "$alias" in a related block of where`, 'a declared alias', v);
     if (!alias.topLevel) throw invalid(path, `The alias ${source} is inside another related block; aggregate over aliases of blocks directly in where`, 'a top-level alias', v);
     const c = alias.cond;
     this.used.set(source, { alias: source, label: c.label, types: c.types, direction: c.direction, minHops: c.minHops, maxHops: c.maxHops, where: c.where });
-    return { source, prop };
+    return { source, ...field };
   }
 
   expr(v: unknown, path: Path): Expr {
@@ -75,12 +78,12 @@ class SelectParser {
         if (typeof o.limit !== 'number' || !Number.isInteger(o.limit) || o.limit < 1 || o.limit > SELECT_LIMITS.maxCollect) throw invalid([...at, 'limit'], `limit is 1..${SELECT_LIMITS.maxCollect}`, 'integer', o.limit);
         limit = o.limit;
       }
-      let orderBy: { prop: string; dir: 'asc' | 'desc' } | undefined;
+      let orderBy: Extract<Expr, { kind: 'collect' }>['orderBy'];
       if (o.orderBy !== undefined) {
         if (!isObject(o.orderBy) || Object.keys(o.orderBy).length !== 1) throw invalid([...at, 'orderBy'], 'orderBy is { property: "asc" | "desc" }', 'object', o.orderBy);
         const [prop, dir] = Object.entries(o.orderBy)[0]!;
         if (dir !== 'asc' && dir !== 'desc') throw invalid([...at, 'orderBy', prop], 'asc or desc', '"asc" | "desc"', dir);
-        orderBy = { prop, dir };
+        orderBy = { ...fieldOf(prop), dir };
       }
       if (o.unique && (orderBy || limit)) throw invalid([...at, 'unique'], 'unique values cannot also be ordered or limited', 'unique alone', true);
       const where = o.where === undefined ? undefined : parseWhere(o.where, [...at, 'where'], { maxHops: this.maxHops });
