@@ -1,7 +1,7 @@
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
-// The layering rules of STYLE.md, enforced rather than remembered.
+// The layering rules of docs/architecture.md, enforced rather than remembered.
 const DB = ['@/server/db', '@/server/db/*', '**/server/db', '**/server/db/*'];
 const DOMAIN = ['@/server/domain', '@/server/domain/*', '**/server/domain', '**/server/domain/**'];
 
