@@ -17,6 +17,7 @@ let engram: Engram;
 let deps: ProjectDeps;
 
 const NOTES = 4_000;
+const EVENTS = 4_000;
 
 beforeAll(async () => {
   engram = await startTestEngram();
@@ -26,6 +27,10 @@ beforeAll(async () => {
   const notes = Array.from({ length: NOTES }, (_, i) => ({ owner: `o${i % 800}`, topic: `t${i % 7}`, n: i, tags: [`g${i % 50}`], text: `note ${i}` }));
   await importJson(deps, { label: 'NOTE', data: notes });
   await importJson(deps, { label: 'PERSON', data: Array.from({ length: 300 }, (_, i) => ({ owner: `o${i}`, name: `p${i}` })) });
+  await importJson(deps, { label: 'EVENT', data: Array.from({ length: EVENTS }, (_, i) => ({ seq: i })) });
+  // One import stamps every record with one instant; written over days, records have timestamps of their own.
+  await engram.db.prisma.$executeRaw`UPDATE record SET created_at = created_at + (data ->> 'seq')::int * interval '1 minute', updated_at = updated_at + ((data ->> 'seq')::int * 7919 % ${EVENTS}) * interval '1 minute'
+    WHERE project_id = ${deps.projectId}::uuid AND label = 'EVENT'`;
   await engram.db.prisma.$executeRaw(analyzeTables());
 }, 120_000);
 afterAll(() => engram?.close());
@@ -82,5 +87,24 @@ describe(`equality filters use record_data_idx (${backendName})`, () => {
     const res = await queryRecords(deps, { labels: ['NOTE'], where: { owner: 'o123' } });
     expect(res.total).toBe(NOTES / 800);
     expect(res.items.every((r) => (r as { owner?: string }).owner === 'o123')).toBe(true);
+  });
+});
+
+describe(`a page sorted by a system timestamp reads it from an index (${backendName})`, () => {
+  it.each([
+    [{ __createdAt: 'desc' }, 'record_created_idx'],
+    [{ __createdAt: 'asc' }, 'record_created_idx'],
+    [{ __updatedAt: 'desc' }, 'record_updated_idx'],
+  ] as const)('orderBy %j uses %s', async (orderBy, index) => {
+    const [page] = await compiled({ labels: ['EVENT'], orderBy, limit: 50 });
+    const p = await plan(page!);
+    const why = `${backendName}: ${p.scans.join(', ')}\n${page!.sql}`;
+    expect(p.scans, why).toContain(`Index Scan on ${index}`);
+    expect(p.seqScans, why).not.toContain('record');
+  });
+
+  it('and returns the page in that order', async () => {
+    const res = await queryRecords(deps, { labels: ['EVENT'], orderBy: { __createdAt: 'desc' }, limit: 3 });
+    expect(res.items.map((r) => (r as { seq: number }).seq)).toEqual([EVENTS - 1, EVENTS - 2, EVENTS - 3]);
   });
 });
