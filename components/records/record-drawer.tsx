@@ -11,6 +11,7 @@ import { Loading } from '@/components/ui/loading';
 import { PropValue, TypeBadge } from './prop-value';
 import { RecordEditor } from './record-editor';
 import { RecordRelationships } from './record-relationships';
+import { RecordTimestamps } from './timestamps';
 import { propertiesOf, type RecordItem } from './types';
 import { useRefreshData } from './use-refresh-data';
 
@@ -108,6 +109,7 @@ function DrawerBody({ id, headingId, onOpen, onClose }: { id: string; headingId:
               Delete…
             </button>
           </div>
+          <RecordTimestamps record={r} />
           <section aria-labelledby="drawer-props-heading" className="drawer-section">
             <h3 id="drawer-props-heading">Properties</h3>
             {editing ? <RecordEditor record={r} onDone={() => setEditing(false)} /> : <PropertiesTable record={r} />}

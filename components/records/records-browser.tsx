@@ -11,6 +11,7 @@ import type { SearchQuery } from './query-export';
 import { parseQ, QueryPanel } from './query-panel';
 import { RecordDrawer } from './record-drawer';
 import { RecordsTable } from './records-table';
+import { sortName } from './timestamps';
 import type { FindInput } from './types';
 import { useRecordsView } from './use-records-view';
 
@@ -97,7 +98,7 @@ export function RecordsBrowser() {
                 <p className="muted">
                   {view.sort ? (
                     <>
-                      Sorted by <strong>{view.sort}</strong> ({view.dir === 'asc' ? 'ascending' : 'descending'}, missing last).{' '}
+                      Sorted by <strong>{sortName(view.sort)}</strong> ({view.dir === 'asc' ? 'ascending' : 'descending'}, missing last).{' '}
                       <button type="button" className="link-button" onClick={() => navigate({ sort: null, dir: 'desc', skip: 0 })}>
                         Newest first
                       </button>

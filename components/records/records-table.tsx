@@ -1,6 +1,7 @@
 'use client';
 
 import { PropValue, TypeBadge } from './prop-value';
+import { Timestamp, TIMESTAMP_COLUMNS } from './timestamps';
 import { shortId, type PropType, type RecordItem } from './types';
 
 /** Beyond this many properties the table would only scroll sideways; the drawer shows them all. */
@@ -27,11 +28,11 @@ export function columnsOf(items: RecordItem[]): Column[] {
     });
 }
 
-function SortButton({ name, sort, dir, onSort }: { name: string; sort: string | null; dir: 'asc' | 'desc'; onSort: (prop: string) => void }) {
+function SortButton({ name, label = name, sort, dir, onSort }: { name: string; label?: string; sort: string | null; dir: 'asc' | 'desc'; onSort: (prop: string) => void }) {
   const active = sort === name;
   return (
-    <button type="button" className="sort-button" onClick={() => onSort(name)} title={`Sort by ${name}`}>
-      {name}
+    <button type="button" className="sort-button" onClick={() => onSort(name)} title={`Sort by ${label}`}>
+      {label}
       <span aria-hidden="true" className="sort-mark">
         {active ? (dir === 'asc' ? '▲' : '▼') : ''}
       </span>
@@ -68,6 +69,11 @@ export function RecordsTable({
             <tr>
               <th scope="col">Record</th>
               {showLabel ? <th scope="col">Label</th> : null}
+              {TIMESTAMP_COLUMNS.map((c) => (
+                <th scope="col" key={c.key} aria-sort={ariaSort(c.key)}>
+                  <SortButton name={c.key} label={c.label} sort={sort} dir={dir} onSort={onSort} />
+                </th>
+              ))}
               {columns.map((c) => (
                 <th scope="col" key={c.name} aria-sort={ariaSort(c.name)} className={c.numeric ? 'num' : undefined}>
                   <SortButton name={c.name} sort={sort} dir={dir} onSort={onSort} />
@@ -103,6 +109,11 @@ export function RecordsTable({
                     <span className="label-tag">{r.__label}</span>
                   </td>
                 ) : null}
+                {TIMESTAMP_COLUMNS.map((c) => (
+                  <td key={c.key} className="timestamp-cell">
+                    <Timestamp iso={r[c.key]} />
+                  </td>
+                ))}
                 {columns.map((c) => (
                   <td key={c.name} className={c.numeric ? 'num' : undefined}>
                     <PropValue value={r[c.name]} type={r.__proptypes[c.name]} maxLength={60} />

@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTRPC, type RouterOutputs } from '@/components/providers/trpc';
+import { TIMESTAMP_COLUMNS } from './timestamps';
 
 type SchemaLabel = RouterOutputs['schema']['get']['labels'][number];
 export type PropHint = { name: string; types: string[]; samples: string[] };
@@ -22,6 +23,7 @@ export type SchemaHints = {
 };
 
 const uniq = (xs: string[]) => [...new Set(xs)];
+const TIMESTAMP_HINTS: PropHint[] = TIMESTAMP_COLUMNS.map((c) => ({ name: c.key, types: ['datetime'], samples: [] }));
 
 export function useSchemaHints(label: string | null): SchemaHints {
   const trpc = useTRPC();
@@ -48,7 +50,8 @@ export function useSchemaHints(label: string | null): SchemaHints {
           merged.set(p.name, h);
         }
       }
-      return [...merged.values()].sort((a, b) => a.name.localeCompare(b.name));
+      // Every record has its system timestamps, whatever the schema says.
+      return [...[...merged.values()].sort((a, b) => a.name.localeCompare(b.name)), ...TIMESTAMP_HINTS];
     };
     const propTypes = (prop: string, scope: string | null) => props(scope).find((p) => p.name === prop)?.types;
     const relatedLabels = (from: string | null) => {

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { PropValue } from '@/components/records/prop-value';
+import { Timestamp } from '@/components/records/timestamps';
 import { recordHref } from '@/components/records/use-records-view';
 import { Highlighted, queryTerms } from './highlight';
 import type { SearchHit, SearchMode } from './search-params';
@@ -72,6 +73,18 @@ function Hit({ hit, rank, property, terms, mode }: { hit: SearchHit; rank: numbe
             <dt>label</dt>
             <dd>
               <span className="label-tag">{__label}</span>
+            </dd>
+          </div>
+          <div>
+            <dt>created</dt>
+            <dd>
+              <Timestamp iso={__createdAt} />
+            </dd>
+          </div>
+          <div>
+            <dt>updated</dt>
+            <dd>
+              <Timestamp iso={__updatedAt} />
             </dd>
           </div>
           {others.slice(0, MAX_PROPS).map(([name, value]) => (
