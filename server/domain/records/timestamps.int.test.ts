@@ -152,6 +152,22 @@ describe(`system timestamps on writes (${backendName})`, () => {
     expect(await p.get(rec.__id)).toEqual(changed);
   });
 
+  it('neighbors and semantic search return records with their timestamps', async () => {
+    const p = await project();
+    expect((await p.call('POST', '/ai/indexes', { label: 'NOTE', propertyName: 'text' })).status).toBe(201);
+    await engram.backfill.idle();
+    const a = (await p.call('POST', '/records', { label: 'NOTE', data: { text: 'green tea in the morning' } })).body.data as Rec;
+    await after(a.__createdAt);
+    const b = (await p.call('POST', '/records', { label: 'NOTE', data: { text: 'coffee after lunch' } })).body.data as Rec;
+    await p.call('POST', `/relationships/${a.__id}`, { targetIds: [b.__id], type: 'NEXT' });
+    const stamps = (r: Rec) => [r.__id, r.__createdAt, r.__updatedAt];
+    const near = (await p.call('GET', `/records/${a.__id}/neighbors`)).body.data.nodes as Rec[];
+    expect(near.map(stamps).sort()).toEqual([a, b].map(stamps).sort());
+    const hits = await p.call('POST', '/ai/search', { labels: ['NOTE'], propertyName: 'text', query: 'green tea', mode: 'semantic' });
+    expect(hits.status, JSON.stringify(hits.body)).toBe(200);
+    expect((hits.body.data as Rec[]).map(stamps).sort()).toEqual([a, b].map(stamps).sort());
+  });
+
   it('approving a rule, and a later write linked by it, leave the linked records’ timestamps alone', async () => {
     const p = await project();
     await p.call('POST', '/records/import/json', { label: 'CUSTOMER', data: Array.from({ length: 40 }, (_, i) => ({ id: i + 1, name: `customer ${i + 1}` })) });
