@@ -32,18 +32,54 @@ export const updateRecordsData = (projectId: string, rows: { id: string; data: u
   WHERE r.project_id = ${projectId}::uuid AND r.id = (e.value ->> 'id')::uuid
     AND (r.data IS DISTINCT FROM e.value -> 'data' OR r.types IS DISTINCT FROM e.value -> 'types')`;
 
-/** Records of a label whose properties equal the given values (mergeBy), locked for the upsert. */
-export const selectByMergeKeys = (projectId: string, label: string, keys: Record<string, unknown>): Sql => {
-  const conds = Object.entries(keys).map(([k, v]) => sql`r.data -> ${k} = ${jsonb(v)}`);
+/** A record a mergeBy lookup found: `i` is the index of the key values (in the list passed) it matched. */
+export type MergeMatch = { i: number; id: string; label: string; data: Record<string, unknown>; types: Record<string, string> };
+
+/**
+ * Records of a label whose `names` properties equal those of one of `keys` (mergeBy), locked for the
+ * upsert. The key values travel as one jsonb array, whatever their number (a bind parameter per value
+ * would pass PostgreSQL's 65,535 in a large import).
+ *
+ * Each key is looked up by containment `data @> key` through record_data_idx (GIN, jsonb_path_ops), and
+ * nothing else may serve it: right after an import the planner has no statistics for the new rows,
+ * estimates the label at one row and, offered record_label_idx, reads the whole label once per key
+ * (PGlite: 1,000 keys against 10,000 records took 9 s; 60 ms through the GIN index). Even with
+ * statistics, a plain join never used the GIN index. So the lateral subquery (never flattened: it locks
+ * rows) makes the keys the outer side, and the project and label are compared in a form no index
+ * matches. Containment also matches an array holding the value, so equality is checked after it.
+ */
+export const selectMergeMatches = (projectId: string, label: string, names: string[], keys: Record<string, unknown>[]): Sql => {
+  const equal = names.map((n) => sql`(r.data -> ${n}) = (k.doc -> ${n})`);
   return sql`
-    SELECT ${COLUMNS} FROM record r
-    WHERE r.project_id = ${projectId}::uuid AND r.label = ${label} AND ${join(conds, ' AND ')}
-    ORDER BY r.id LIMIT 2 FOR UPDATE`;
+    SELECT (k.ord - 1)::int AS i, m.id, m.label, m.data, m.types
+    FROM jsonb_array_elements(${jsonb(keys)}) WITH ORDINALITY AS k(doc, ord)
+    CROSS JOIN LATERAL (
+      SELECT r.id::text AS id, r.label, r.data, r.types FROM record r
+      WHERE r.data @> k.doc AND r.project_id::text = ${projectId}::text AND r.label || '' = ${label}::text AND ${join(equal, ' AND ')}
+      FOR UPDATE
+    ) m`;
 };
 
-/** Serializes upserts of the same key within a project (two creators would otherwise both insert). */
-export const lockMergeKey = (projectId: string, label: string, keys: Record<string, unknown>): Sql =>
-  sql`SELECT pg_advisory_xact_lock(hashtextextended(${JSON.stringify([projectId, label, keys])}, 0))::text AS locked`;
+/**
+ * Serializes upserts of the same key within a project (two creators would otherwise both insert).
+ * A few keys (`keys` given): a shared lock per label and an exclusive lock per key, so upserts of other
+ * keys run side by side. Many keys (`keys` null): one exclusive lock per label instead, since a lock per
+ * key of a 50,000-record import overflows PostgreSQL's shared lock table (max_locks_per_transaction).
+ * The two kinds meet on the label lock. Locks are taken in one order (label locks, then keys, by hash),
+ * so concurrent writes never wait on each other in a cycle.
+ */
+export const lockMergeKeys = (projectId: string, labels: string[], keys: { label: string; values: Record<string, unknown> }[] | null): Sql => {
+  const locks = [
+    ...labels.map((l) => ({ rank: 0, shared: keys !== null, text: JSON.stringify(['mergeBy', projectId, l]) })),
+    ...(keys ?? []).map((k) => ({ rank: 1, shared: false, text: JSON.stringify([projectId, k.label, k.values]) })),
+  ];
+  // Volatile functions in the select list run after the sort, so the locks are taken in ORDER BY order.
+  return sql`
+    SELECT CASE WHEN e.shared THEN pg_advisory_xact_lock_shared(e.k)::text ELSE pg_advisory_xact_lock(e.k)::text END AS locked
+    FROM (SELECT (x ->> 'rank')::int AS rank, (x ->> 'shared')::boolean AS shared, hashtextextended(x ->> 'text', 0) AS k
+          FROM jsonb_array_elements(${jsonb(locks)}) AS x) e
+    ORDER BY e.rank, e.k`;
+};
 
 export const deleteRecordsById = (projectId: string, ids: string[]): Sql => sql`
   DELETE FROM record r WHERE r.project_id = ${projectId}::uuid AND r.id IN (${uuidList(ids)})`;

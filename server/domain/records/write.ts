@@ -30,49 +30,72 @@ export const rowsById = async (db: Db, projectId: string, ids: string[]): Promis
   return out;
 };
 
-type Upsert = { planned: PlannedRecord; existing: RecordRow };
+type Existing = Pick<RecordRow, 'id' | 'label' | 'data' | 'types'>;
+type Upsert = { planned: PlannedRecord; existing: Existing };
+
+/** Up to this many keys, a mergeBy write locks each key (see recordSql.lockMergeKeys); more lock the label. */
+const MERGE_KEY_LOCKS = 256;
+/** Key values per lookup statement. */
+const MERGE_LOOKUP_CHUNK = 1_000;
 
 /**
  * mergeBy: each top-level record either merges into the one existing record of its label with the same
  * key values, or is created. Documents of one batch that share a key merge into each other first.
- * An advisory lock per key makes concurrent upserts of the same key take turns.
+ * Advisory locks make concurrent upserts of the same key take turns; the existing records are then
+ * found a chunk of keys per statement through the GIN index on record.data.
  */
 async function resolveUpserts(tx: Tx, projectId: string, plan: WritePlan, options: TWriteOptions) {
   const mergeBy = options.mergeBy!;
   const rewrite = options.mergeStrategy === 'rewrite';
   const redirect = new Map<string, string>(); // planned id -> id it merged into
   const updates = new Map<string, Upsert>();
-  const firstOfKey = new Map<string, PlannedRecord>();
+  const firstOfKey = new Map<string, { rec: PlannedRecord; values: Record<string, unknown> }>();
+  const duplicateOf = new Map<string, string>(); // planned id -> the first planned record with its key
   const dropped = new Set<string>();
 
   for (const rec of plan.records) {
     if (!rec.top) continue;
-    const keys: Record<string, unknown> = {};
+    const values: Record<string, unknown> = {};
     for (const k of mergeBy) {
       if (!(k in rec.data)) {
         throw new DomainError('INVALID', `Record ${rec.root} has no value for the mergeBy property "${k}"`, { path: ['data', rec.root, k], expected: 'a value for every mergeBy property' });
       }
-      keys[k] = rec.data[k];
+      values[k] = rec.data[k];
     }
-    const keyText = `${rec.label}\u0000${JSON.stringify(keys)}`;
+    const keyText = JSON.stringify([rec.label, values]);
     const earlier = firstOfKey.get(keyText);
     if (earlier) {
-      merge(earlier, rec, rewrite);
-      redirect.set(rec.id, redirect.get(earlier.id) ?? earlier.id);
+      merge(earlier.rec, rec, rewrite);
+      duplicateOf.set(rec.id, earlier.rec.id);
       dropped.add(rec.id);
       continue;
     }
-    firstOfKey.set(keyText, rec);
-    await tx.$queryRaw(recordSql.lockMergeKey(projectId, rec.label, keys));
-    const found = await tx.$queryRaw<RecordRow[]>(recordSql.selectByMergeKeys(projectId, rec.label, keys));
-    if (found.length > 1) {
-      throw new DomainError('CONFLICT', `More than one ${rec.label} record matches the mergeBy values ${JSON.stringify(keys)}`, { path: ['options', 'mergeBy'], got: keys });
-    }
-    if (found[0]) {
-      updates.set(rec.id, { planned: rec, existing: found[0] });
-      redirect.set(rec.id, found[0].id);
+    firstOfKey.set(keyText, { rec, values });
+  }
+
+  const firsts = [...firstOfKey.values()];
+  const labels = [...new Set(firsts.map((f) => f.rec.label))];
+  const keys = firsts.length <= MERGE_KEY_LOCKS ? firsts.map((f) => ({ label: f.rec.label, values: f.values })) : null;
+  await tx.$queryRaw(recordSql.lockMergeKeys(projectId, labels, keys));
+
+  for (const label of labels) {
+    const ofLabel = firsts.filter((f) => f.rec.label === label);
+    for (let at = 0; at < ofLabel.length; at += MERGE_LOOKUP_CHUNK) {
+      const chunk = ofLabel.slice(at, at + MERGE_LOOKUP_CHUNK);
+      const found = await tx.$queryRaw<S.recordSql.MergeMatch[]>(recordSql.selectMergeMatches(projectId, label, mergeBy, chunk.map((f) => f.values)));
+      const byKey = new Map<number, Existing[]>();
+      for (const m of found) byKey.set(m.i, [...(byKey.get(m.i) ?? []), m]);
+      for (const [i, matches] of byKey) {
+        const { rec, values } = chunk[i]!;
+        if (matches.length > 1) {
+          throw new DomainError('CONFLICT', `More than one ${label} record matches the mergeBy values ${JSON.stringify(values)}`, { path: ['options', 'mergeBy'], got: values });
+        }
+        updates.set(rec.id, { planned: rec, existing: matches[0]! });
+        redirect.set(rec.id, matches[0]!.id);
+      }
     }
   }
+  for (const [id, first] of duplicateOf) redirect.set(id, redirect.get(first) ?? first);
   return { redirect, updates, dropped };
 }
 
