@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engram } from '@/server/engram';
 import { backendName, httpClient, startTestEngram, uniqueName } from '@/server/test/harness';
-import { Dataset, typeOf, type RefEdge, type RefQuery, type RefRecord, type RefValue } from './reference';
+import { Dataset, typeOf, type RefEdge, type RefQuery, type RefRecord, type RefValue } from '@/server/test/query-reference';
 
 /**
  * Differential property: random flat records, random edges and random SearchQueries (where with logic,

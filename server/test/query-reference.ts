@@ -3,7 +3,7 @@
  * `skip` / `limit` semantics, written from the documented semantics (issue 4, DESIGN.md §4) and
  * independently of the SQL compiler: it shares no code with server/db or the parser, so the
  * differential test (differential.int.test.ts) compares two implementations, not one twice.
- * Only tests may import this file.
+ * It lives in server/test, outside the production tree; only tests import it.
  *
  * Covered: flat records (no nested objects), the where grammar ($and $or $nor $xor $not $id, property
  * operators, related-records blocks with $relation type/direction/hops and $alias), typed orderBy
