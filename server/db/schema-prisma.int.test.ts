@@ -54,7 +54,7 @@ const PG_TYPES: Record<string, string[]> = {
 };
 
 // Tables the migrations make that Prisma does not map: the code reaches them through server/db/sql.
-const UNMAPPED_TABLES = new Set(['_engram_migrations', 'embedding', 'schema_stat', 'schema_delta', 'schema_rel_stat', 'schema_rel_delta']);
+const UNMAPPED_TABLES = new Set(['_engram_migrations', 'embedding', 'schema_stat', 'schema_delta', 'schema_rel_stat', 'schema_rel_delta', 'rule_epoch']);
 
 let engram: Engram;
 beforeAll(async () => {

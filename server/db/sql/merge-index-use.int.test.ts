@@ -50,7 +50,7 @@ async function statementsOf(write: (deps: ProjectDeps) => Promise<unknown>): Pro
 }
 
 /** The statements that find (and lock) the records an upsert merges into. */
-const lookups = (sent: Sql[]) => sent.filter((q) => /FROM[\s\S]*\brecord r\b[\s\S]*FOR UPDATE/.test(q.sql));
+const lookups = (sent: Sql[]) => sent.filter((q) => /FROM[\s\S]*\brecord r\b[\s\S]*FOR (NO KEY )?UPDATE/.test(q.sql));
 
 async function expectGin(sent: Sql[]) {
   const found = lookups(sent);

@@ -20,10 +20,15 @@ export const selectRecordsById = (projectId: string, ids: string[]): Sql => sql`
   SELECT ${COLUMNS} FROM record r
   WHERE r.project_id = ${projectId}::uuid AND r.id IN (${uuidList(ids)})`;
 
-/** Row-locks the records so a merge (read, combine, write) cannot lose a concurrent update. */
+/**
+ * Row-locks the records so a merge (read, combine, write) cannot lose a concurrent update. NO KEY
+ * UPDATE, the lock the UPDATE itself takes: FOR UPDATE would also block the foreign-key checks of edges
+ * other transactions insert to these records (an approval waiting on it while the write waits on the
+ * approval's rule lock is a deadlock).
+ */
 export const selectRecordsForUpdate = (projectId: string, ids: string[]): Sql => sql`
   SELECT ${COLUMNS} FROM record r
-  WHERE r.project_id = ${projectId}::uuid AND r.id IN (${uuidList(ids)}) FOR UPDATE`;
+  WHERE r.project_id = ${projectId}::uuid AND r.id IN (${uuidList(ids)}) FOR NO KEY UPDATE`;
 
 /** A row whose properties come out unchanged is left alone: updated_at (and version) move only on a change. */
 export const updateRecordsData = (projectId: string, rows: { id: string; data: unknown; types: unknown }[]): Sql => sql`
@@ -37,8 +42,8 @@ export type MergeMatch = { i: number; id: string; label: string; data: Record<st
 
 /**
  * Records of a label whose `names` properties equal those of one of `keys` (mergeBy), locked for the
- * upsert. The key values travel as one jsonb array, whatever their number (a bind parameter per value
- * would pass PostgreSQL's 65,535 in a large import).
+ * upsert (NO KEY UPDATE, see selectRecordsForUpdate). The key values travel as one jsonb array,
+ * whatever their number (a bind parameter per value would pass PostgreSQL's 65,535 in a large import).
  *
  * Each key is looked up by containment `data @> key` through record_data_idx (GIN, jsonb_path_ops), and
  * nothing else may serve it: right after an import the planner has no statistics for the new rows,
@@ -56,7 +61,7 @@ export const selectMergeMatches = (projectId: string, label: string, names: stri
     CROSS JOIN LATERAL (
       SELECT r.id::text AS id, r.label, r.data, r.types FROM record r
       WHERE r.data @> k.doc AND r.project_id::text = ${projectId}::text AND r.label || '' = ${label}::text AND ${join(equal, ' AND ')}
-      FOR UPDATE
+      FOR NO KEY UPDATE
     ) m`;
 };
 

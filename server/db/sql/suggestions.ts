@@ -137,9 +137,10 @@ export const samplePairs = (projectId: string, rule: RuleRef, limit: number): Sq
   JOIN record a ON a.project_id = ${projectId}::uuid AND a.id = m.source_id
   ORDER BY m.source_id DESC LIMIT ${limit}`;
 
-/** The rule's edges (all, or those from/to the given records). */
+/** The rule's edges (all, or those from/to the given records; the ids travel as one jsonb parameter, however many). */
 export const deleteRuleEdges = (projectId: string, ruleId: string, touching?: string[]): Sql => {
-  const only = touching?.length ? sql`AND (rel.source_id IN (${uuidList(touching)}) OR rel.target_id IN (${uuidList(touching)}))` : sql``;
+  const ids = sql`(SELECT jsonb_array_elements_text(${jsonb(touching ?? [])})::uuid)`;
+  const only = touching?.length ? sql`AND (rel.source_id IN ${ids} OR rel.target_id IN ${ids})` : sql``;
   return sql`DELETE FROM relationship rel WHERE rel.project_id = ${projectId}::uuid AND ${RULE_EDGE} AND rel.origin = ${originOf(ruleId)} ${only}`;
 };
 
@@ -154,6 +155,53 @@ export const approvedRulesFor = (projectId: string, labels: string[]): Sql => sq
   SELECT s.id::text AS id, s.source_label AS "sourceLabel", s.source_key AS "sourceKey", s.target_label AS "targetLabel", s.target_key AS "targetKey", s.type
   FROM suggestion s
   WHERE s.project_id = ${projectId}::uuid AND s.status = 'approved' AND (s.source_label IN (${join(labels)}) OR s.target_label IN (${join(labels)}))`;
+
+/*
+ * Rules and writes take turns. A write applies the approved rules of the labels it wrote, in its own
+ * transaction; approval creates the edges of the records that exist. Without turns, a write that
+ * commits while an approval runs is linked by neither: it read the rules before the approval committed
+ * and the approval's snapshot lacks its records (a withdrawal likewise misses the edges such a write
+ * adds). So each label has an advisory lock: a write holds it shared from before it reads the rules
+ * until it commits, and approval and withdrawal hold it exclusively for both labels of the rule before
+ * they touch edges. An approval therefore waits for the writes in flight and then, in a later statement
+ * (a fresh read-committed snapshot), sees their records; a write that comes later waits for the
+ * approval and then reads the approved rule. Approval and withdrawal must run read committed (not in
+ * a POST /tx transaction, whose old snapshot would not see those records). Repeatable-read writers,
+ * whose snapshot may predate the approval, probe rule_epoch (migration 0008) and fail with 40001.
+ * Locks are taken sorted, in one statement, so writers and approvals never wait in a cycle. The key
+ * is a pair (namespace, hash of project and label): a hash collision only makes two labels take turns.
+ */
+const RULE_LOCKS = 724_002; // the namespace of these advisory locks (the other advisory locks use one bigint key)
+
+const ruleLockKey = (projectId: string, label: string): string => JSON.stringify([projectId, label]);
+
+/** Shared (writes) or exclusive (approve, withdraw) locks on the labels; returns the transaction's isolation level. */
+export const lockRuleLabels = (projectId: string, labels: string[], mode: 'shared' | 'exclusive'): Sql => {
+  const keys = sql`(SELECT hashtext(x) AS k FROM jsonb_array_elements_text(${jsonb([...new Set(labels)].map((l) => ruleLockKey(projectId, l)))}) AS x) l`;
+  const lock = mode === 'shared' ? sql`pg_advisory_xact_lock_shared(${RULE_LOCKS}::int, l.k)` : sql`pg_advisory_xact_lock(${RULE_LOCKS}::int, l.k)`;
+  // Volatile functions in the select list run after the sort, so the locks are taken in ORDER BY order.
+  return sql`SELECT ${lock}::text AS locked, current_setting('transaction_isolation') AS isolation FROM ${keys} ORDER BY l.k`;
+};
+
+/** How many transactions wait for a label's rule lock (pg_locks shows an int pair as classid, objid); tests wait on it. */
+export const ruleLockWaiters = (projectId: string, label: string): Sql => sql`
+  SELECT count(*)::int AS n FROM pg_locks l
+  WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objsubid = 2
+    AND l.classid = ${RULE_LOCKS}::int::oid AND l.objid = hashtext(${ruleLockKey(projectId, label)})::oid`;
+
+/** A label's place in the order rule locks are taken (their key). */
+export const ruleLockOrder = (projectId: string, label: string): Sql => sql`SELECT hashtext(${ruleLockKey(projectId, label)}) AS k`;
+
+export const transactionIsolation = (): Sql => sql`SELECT current_setting('transaction_isolation') AS isolation`;
+
+/** Probe of a repeatable-read writer: 40001 when a rule was approved or withdrawn after its snapshot (migration 0008). */
+export const probeRuleEpoch = (projectId: string): Sql => sql`
+  INSERT INTO rule_epoch (project_id) VALUES (${projectId}::uuid) ON CONFLICT (project_id) DO NOTHING`;
+
+/** Approval and withdrawal: the project's rules changed. */
+export const bumpRuleEpoch = (projectId: string): Sql => sql`
+  INSERT INTO rule_epoch (project_id) VALUES (${projectId}::uuid)
+  ON CONFLICT (project_id) DO UPDATE SET version = rule_epoch.version + 1`;
 
 /** Serializes decisions on one rule (approve, reject, delete). */
 export const lockSuggestion = (projectId: string, id: string): Sql => sql`

@@ -17,10 +17,16 @@ function keyChanged(w: Written, key: string): boolean {
  * rule with either end on their labels, inside the write's transaction, so a record is linked when the
  * write returns. An updated record whose key changed first loses the rule's edges, so the edge moves
  * instead of a second one appearing; an update that leaves the key alone leaves its edges alone.
+ *
+ * The labels' rule locks are held (shared) from before the rules are read until the write commits, so
+ * an approval or withdrawal of a rule on them waits for this write, or this write for it (see
+ * sql/suggestions.ts); a repeatable-read transaction whose snapshot predates such a change fails 40001.
  */
 export async function linkByRules(tx: Db, projectId: string, written: Written[]): Promise<number> {
   if (written.length === 0) return 0;
   const labels = [...new Set(written.map((w) => w.label))];
+  const [lock] = await tx.$queryRaw<{ isolation: string }[]>(suggestionSql.lockRuleLabels(projectId, labels, 'shared'));
+  if (lock?.isolation === 'repeatable read' || lock?.isolation === 'serializable') await tx.$executeRaw(suggestionSql.probeRuleEpoch(projectId));
   const rules = await tx.$queryRaw<RuleRef[]>(suggestionSql.approvedRulesFor(projectId, labels));
   let linked = 0;
   for (const rule of rules) {

@@ -1,4 +1,4 @@
-import { sql as S, withoutNestedLoops, withTransaction, type Db, type RuleRef } from '@/server/db';
+import { sql as S, withoutNestedLoops, withSettings, withTransaction, type Db, type RuleRef } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import { ZApproveInput, ZDeleteSuggestionInput, ZListSuggestionsInput, ZSuggestionId, type TEvidence, type TSuggestion } from './suggestions.schema';
@@ -54,6 +54,41 @@ async function rowOf(db: Db, projectId: string, id: string, lock = false): Promi
   return r;
 }
 
+/**
+ * Approval and withdrawal must see every record committed until they hold the rule's label locks, which
+ * a repeatable-read snapshot (a POST /tx transaction) taken earlier does not.
+ */
+async function requireReadCommitted(tx: Db, doing: string): Promise<void> {
+  const [t] = await tx.$queryRaw<{ isolation: string }[]>(suggestionSql.transactionIsolation());
+  if (t?.isolation === 'repeatable read' || t?.isolation === 'serializable') {
+    throw new DomainError('INVALID', `${doing} a relationship rule cannot be part of a transaction opened with /tx: send it without a transaction id`, {
+      path: ['transactionId'],
+      expected: 'no transaction',
+      got: t.isolation,
+    });
+  }
+}
+
+/** How long approval and withdrawal wait for open writes of the rule's labels before giving up. */
+const RULE_LOCK_WAIT_MS = 10_000;
+
+/** Exclusive locks on both labels of the rule: waits for the writes of those labels in flight (see sql/suggestions.ts). */
+async function lockRuleLabels(tx: Db, projectId: string, r: Row): Promise<void> {
+  try {
+    await withSettings(tx, { lock_timeout: `${RULE_LOCK_WAIT_MS}ms` }, (t) => t.$queryRaw(suggestionSql.lockRuleLabels(projectId, [r.sourceLabel, r.targetLabel], 'exclusive')));
+  } catch (e) {
+    if (sqlState(e) !== '55P03') throw e;
+    throw new DomainError('UNAVAILABLE', `Writes of ${r.sourceLabel} or ${r.targetLabel} records have been open for ${RULE_LOCK_WAIT_MS / 1000} s (a transaction not committed yet); retry once they finish`, {
+      waitedMs: RULE_LOCK_WAIT_MS,
+      labels: [r.sourceLabel, r.targetLabel],
+    });
+  }
+}
+
+/** The SQLSTATE of a database error as Prisma's driver adapters report it. */
+const sqlState = (e: unknown): string | undefined =>
+  (e as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null)?.meta?.driverAdapterError?.cause?.originalCode;
+
 /** Suggestions of one status (default `suggested`), most confident first. */
 export async function listSuggestions(deps: ProjectDeps, input: unknown): Promise<{ items: TSuggestion[]; total: number }> {
   const q = ZListSuggestionsInput.parse(input ?? {});
@@ -90,23 +125,28 @@ export async function previewSuggestion(deps: ProjectDeps, input: unknown) {
 
 /**
  * Approves a rule: every matching pair becomes an edge in one transaction, and the rule stays active
- * for later writes. Approving an approved rule again creates only edges that are missing (none, unless
- * someone removed some); asking for another type then is a CONFLICT (withdraw the rule first).
+ * for later writes. It first waits for the writes of the rule's labels in flight, so their records are
+ * linked too (sql/suggestions.ts). Approving an approved rule again creates only edges that are missing
+ * (none, unless someone removed some); asking for another type then is a CONFLICT (withdraw the rule first).
  */
 export async function approveSuggestion(deps: ProjectDeps, input: unknown): Promise<{ suggestion: TSuggestion; created: number }> {
   const q = ZApproveInput.parse(input);
   return withTransaction(deps.db, async (tx) => {
+    await requireReadCommitted(tx, 'Approving');
     const r = await rowOf(tx, deps.projectId, q.id, true);
     if (r.status === 'approved' && q.type !== undefined && q.type !== r.type) {
       throw new DomainError('CONFLICT', `The rule is approved with type ${r.type}; withdraw it (DELETE) before approving it with another type`, { path: ['type'], got: q.type, expected: r.type });
     }
     const type = q.type ?? r.type;
-    const created = await withoutNestedLoops(tx, (t) => t.$executeRaw(suggestionSql.insertRuleEdges(deps.projectId, { ...ruleOf(r), type }, null)));
+    await lockRuleLabels(tx, deps.projectId, r);
     const decidedAt = r.status === 'approved' ? r.decidedAt : new Date();
     const row = await tx.suggestion.update({
       where: { projectId_id: { projectId: deps.projectId, id: r.id } },
       data: { status: 'approved', type, decidedAt, updatedAt: new Date() },
     });
+    // A statement after the lock: its snapshot holds every record the writes we waited for committed.
+    const created = await withoutNestedLoops(tx, (t) => t.$executeRaw(suggestionSql.insertRuleEdges(deps.projectId, { ...ruleOf(r), type }, null)));
+    await tx.$executeRaw(suggestionSql.bumpRuleEpoch(deps.projectId));
     return { suggestion: await oneSuggestion(tx, deps.projectId, row), created };
   });
 }
@@ -123,15 +163,19 @@ export async function rejectSuggestion(deps: ProjectDeps, input: unknown): Promi
 }
 
 /**
- * Withdraws a rule of any status: it stops applying to writes and, when asked, its edges go too. A
- * withdrawn rule may be suggested again by a later analysis (reject it to prevent that).
+ * Withdraws a rule of any status: it stops applying to writes and, when asked, its edges go too (also
+ * those of writes in flight, which it waits for, as approval does). A withdrawn rule may be suggested
+ * again by a later analysis (reject it to prevent that).
  */
 export async function deleteSuggestion(deps: ProjectDeps, input: unknown): Promise<{ deleted: boolean; edgesDeleted: number }> {
   const q = ZDeleteSuggestionInput.parse(input);
   return withTransaction(deps.db, async (tx) => {
-    await rowOf(tx, deps.projectId, q.id, true);
+    await requireReadCommitted(tx, 'Withdrawing');
+    const r = await rowOf(tx, deps.projectId, q.id, true);
+    await lockRuleLabels(tx, deps.projectId, r);
     const edgesDeleted = q.deleteEdges ? await tx.$executeRaw(suggestionSql.deleteRuleEdges(deps.projectId, q.id)) : 0;
     await tx.suggestion.delete({ where: { projectId_id: { projectId: deps.projectId, id: q.id } } });
+    await tx.$executeRaw(suggestionSql.bumpRuleEpoch(deps.projectId));
     return { deleted: true, edgesDeleted };
   });
 }
