@@ -69,9 +69,21 @@ export function toDomainError(e: unknown): DomainError | null {
   const d = domainCause(e);
   if (d) return d;
   const inner = e instanceof TRPCError && e.cause ? e.cause : e;
-  const code = adapterCause(inner)?.originalCode;
+  const prismaCode = (inner as Inner | null)?.code;
+  const code = adapterCause(inner)?.originalCode ?? (prismaCode === 'P2003' ? '23503' : prismaCode === 'P2002' ? '23505' : undefined);
   if (code === '40001' || code === '40P01') {
     return new DomainError('CONFLICT', 'A concurrent transaction changed the same records; retry the transaction', { reason: 'serialization' });
+  }
+  if (code === '23503') {
+    // A row this write refers to was deleted by a transaction that committed in the meantime.
+    return new DomainError('CONFLICT', 'A record this write refers to was deleted concurrently; retry the request', { reason: 'concurrent-delete' });
+  }
+  if (code === '23505') {
+    return new DomainError('CONFLICT', 'A concurrent write created the same key; retry the request', { reason: 'concurrent-write' });
+  }
+  if (code?.startsWith('22')) {
+    // Data exceptions: a value the database cannot store or compare (the input checks catch most before SQL).
+    return new DomainError('INVALID', 'A value in the request cannot be stored or compared by the database', { reason: 'data', sqlState: code });
   }
   if (code === '57014') {
     return new DomainError('LIMIT_EXCEEDED', 'The query ran longer than the statement timeout (ENGRAM_STATEMENT_TIMEOUT_MS); narrow it', { limit: 'statement timeout' });
