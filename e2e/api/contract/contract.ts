@@ -83,6 +83,25 @@ class Contract {
     return { mediaType, validate };
   }
 
+  /** The documented request body's validator (undefined when the operation documents none). */
+  request(op: Operation): ValidateFunction | undefined {
+    const [method, path] = split(op);
+    if (!this.operation(op).requestBody?.content['application/json']) return undefined;
+    const key = `${op} request`;
+    let validate = this.validators.get(key);
+    if (!validate) {
+      const ref = pointer(['paths', path, method.toLowerCase(), 'requestBody', 'content', 'application/json', 'schema']);
+      validate = this.ajv.compile({ $ref: `${DOC_ID}#/${ref}` });
+      this.validators.set(key, validate);
+    }
+    return validate;
+  }
+
+  envelopeKeys(op: Operation, status: number): string[] {
+    const schema = this.operation(op).responses[String(status)]?.content?.['application/json']?.schema as { properties?: Record<string, unknown> } | undefined;
+    return Object.keys(schema?.properties ?? {}).sort();
+  }
+
   component(name: string): ValidateFunction {
     const key = `#/components/schemas/${name}`;
     let validate = this.validators.get(key);
@@ -153,6 +172,8 @@ export type CallOptions = {
   body?: unknown;
   raw?: string;
   headers?: Record<string, string>;
+  /** Give up after this many ms (Playwright's default is the test's own timeout). */
+  timeout?: number;
 };
 
 function urlOf(op: Operation, opts: CallOptions): string {
@@ -192,6 +213,7 @@ async function send(request: APIRequestContext, op: Operation, opts: CallOptions
     data: opts.raw ?? opts.body,
     failOnStatusCode: false,
     maxRedirects: 0,
+    ...(opts.timeout ? { timeout: opts.timeout } : {}),
   });
 }
 
@@ -202,6 +224,10 @@ export function client(request: APIRequestContext, project: Project, headers: Re
     request,
     async ok(op, opts = {}) {
       const c = await contract();
+      // What the server accepts must be what the document says it accepts.
+      const input = c.request(op);
+      if (input && opts.body !== undefined) c.check(`${op} request body`, input, opts.body);
+      else if (opts.body !== undefined) expect(c.operation(op).requestBody, `${op} documents a request body`).toBeDefined();
       const res = await send(request, op, opts, headers);
       const status = c.successStatus(op);
       await expectStatus(res, status);
@@ -209,6 +235,8 @@ export function client(request: APIRequestContext, project: Project, headers: Re
       expect(res.headers()['content-type'], `${op} answers ${mediaType}`).toContain(mediaType);
       const body = mediaType === 'application/json' ? await res.json() : await res.text();
       c.check(`${op} ${status}`, validate, body);
+      // The envelope is open in the document ({ data } or { data, total }); hold the wire to exactly it.
+      if (mediaType === 'application/json') expect(Object.keys(body).sort(), `${op}: the envelope`).toEqual(c.envelopeKeys(op, status));
       return body;
     },
     async fails(op, status, code, opts = {}) {

@@ -54,6 +54,7 @@ test.describe('contract: keys', () => {
     expect(list.data[0]).toMatchObject({ id: write.id, scope: 'write', revokedAt: null });
     expect(list.data[0]).not.toHaveProperty('key');
     await c.with(bearer(write.key)).fails('GET /keys', 403, 'FORBIDDEN');
+    await c.with({}).fails('GET /keys', 401, 'UNAUTHORIZED');
   });
 
   test('DELETE /keys/{id} revokes (the key then answers 401); an unknown id is 404, a malformed one 400 at path id', async ({ request }) => {

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { asMaster, bearer, createKey, uniqueName } from '../../helpers/api';
+import { E2E_DATABASE_KIND } from '../../helpers/env';
 import { expectPath, freshProject, NO_SUCH_ID, type Client } from '../contract/contract';
 
 /**
@@ -105,5 +106,24 @@ test.describe('contract: transactions', () => {
     expect((await c.ok('POST /records/search', { body: { labels: ['R'] } })).total).toBe(0);
     await c.fails('POST /tx/{id}/rollback', 404, 'NOT_FOUND', { params: { id: NO_SUCH_ID } });
     expectPath(await c.fails('POST /tx/{id}/rollback', 400, 'INVALID', { params: { id: 'nope' } }), ['id']);
+  });
+
+  test('PostgreSQL: two open transactions writing the same record: the later write is 409 serialization, its transaction still ends cleanly', async ({ request }) => {
+    test.skip(E2E_DATABASE_KIND !== 'postgres', 'embedded: one transaction at a time');
+    const c = await freshProject(request, 'c-tx-serial');
+    const rec = (await c.ok('POST /records', { body: { label: 'S', data: { n: 0 } } })).data;
+    const first = await begin(c);
+    const second = await begin(c);
+    try {
+      // The second reads first, so its snapshot predates the first's commit (repeatable read).
+      expect((await c.inTx(second).ok('GET /records/{id}', { params: { id: rec.__id } })).data.n).toBe(0);
+      await c.inTx(first).ok('PATCH /records/{id}', { params: { id: rec.__id }, body: { data: { n: 1 } } });
+      await c.ok('POST /tx/{id}/commit', { params: { id: first } });
+      const lost = await c.inTx(second).fails('PATCH /records/{id}', 409, 'CONFLICT', { params: { id: rec.__id }, body: { data: { n: 2 } } });
+      expect(lost.details?.reason).toBe('serialization');
+    } finally {
+      await c.ok('POST /tx/{id}/rollback', { params: { id: second } });
+    }
+    expect((await c.ok('GET /records/{id}', { params: { id: rec.__id } })).data.n).toBe(1);
   });
 });

@@ -51,7 +51,8 @@ test.describe('REST: one transaction across calls (x-transaction-id)', () => {
     const id = await begin(c);
     try {
       await writeEverything(c.inTx(id), w);
-      if (postgres) expectSnapshot(await snapshot(c), BEFORE, 'outside, while open');
+      // Without the search: it waits behind the index DDL of this transaction (the last test of this file).
+      if (postgres) expectSnapshot(await snapshot(c, { meaning: false }), { ...BEFORE, tea: [] }, 'outside, while open');
       expect((await c.ok('POST /tx/{id}/commit', { params: { id } })).data).toEqual({ id, status: 'committed' });
     } finally {
       await request.post(`${REST}/tx/${id}/rollback`, { headers: c.headers });
@@ -158,5 +159,39 @@ test.describe('REST: one transaction across calls (x-transaction-id)', () => {
       await c.ok('POST /tx/{id}/rollback', { params: { id } });
     }
     expect((await c.ok('POST /records/search', { body: {} })).total).toBe(0);
+  });
+
+  test('PostgreSQL: an index created or deleted inside an open transaction does not stop other projects searching and writing', async ({ request }) => {
+    test.skip(!postgres, 'embedded: every request outside an open transaction waits for it by design');
+    const a = await freshProject(request, 'c-txr-ddl-a');
+    const b = await freshProject(request, 'c-txr-ddl-b');
+    const doomed = (await a.ok('POST /ai/indexes', { body: { label: 'V', propertyName: 'e', external: true, dimensions: 2 } })).data.id as string;
+    await b.ok('POST /ai/indexes', { body: { label: 'V', propertyName: 'e', external: true, dimensions: 2 } });
+    await b.ok('POST /records', { body: { label: 'V', data: { n: 1 }, vectors: [{ propertyName: 'e', vector: [1, 0] }] } });
+    const search = { body: { labels: ['V'], propertyName: 'e', queryVector: [1, 0], mode: 'semantic' }, timeout: 3_000 };
+
+    const waited: string[] = [];
+    const outside = (what: string, call: () => Promise<unknown>) => call().catch((e: Error) => waited.push(`${what}: ${e.message.split('\n')[0]}`));
+
+    // DROP INDEX of the vector index takes an ACCESS EXCLUSIVE lock on the shared embedding table until
+    // the transaction ends: project b's search by meaning must not wait for project a's transaction.
+    let id = await begin(a, 20_000);
+    try {
+      await a.inTx(id).ok('DELETE /ai/indexes/{id}', { params: { id: doomed } });
+      await outside("b's search while a's transaction deleted an index", () => b.ok('POST /ai/search', search));
+    } finally {
+      await a.ok('POST /tx/{id}/rollback', { params: { id } });
+    }
+    // CREATE INDEX takes a SHARE lock on it: project b's writes that embed must not wait either.
+    id = await begin(a, 20_000);
+    try {
+      await a.inTx(id).ok('POST /ai/indexes', { body: { label: 'W', propertyName: 'e', external: true, dimensions: 3 } });
+      await outside("b's write with a vector while a's transaction created an index", () =>
+        b.ok('POST /records', { body: { label: 'V', data: { n: 2 }, vectors: [{ propertyName: 'e', vector: [0, 1] }] }, timeout: 3_000 }),
+      );
+    } finally {
+      await a.ok('POST /tx/{id}/rollback', { params: { id } });
+    }
+    expect(waited).toEqual([]);
   });
 });
