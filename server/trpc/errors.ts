@@ -19,14 +19,17 @@ export type ErrorBody = { code: ErrorCode | 'INTERNAL'; message: string; details
 
 const pathOf = (p: PropertyKey[]) => p.map((k) => (typeof k === 'symbol' ? String(k) : k));
 
+/** zod puts an unknown key's issue at the object holding it; the offending path is the key itself. */
+const issuePath = (i: ZodError['issues'][number]) => pathOf(i.code === 'unrecognized_keys' && i.keys[0] !== undefined ? [...i.path, i.keys[0]] : i.path);
+
 export function fromZod(e: ZodError, pathPrefix: (string | number)[] = []): DomainError {
   const first = e.issues[0];
-  const path = [...pathPrefix, ...pathOf(first?.path ?? [])];
+  const path = [...pathPrefix, ...(first ? issuePath(first) : [])];
   const where = path.length > 0 ? path.join('.') : 'input';
   const details: ErrorDetails = { path, expected: first?.message };
   if (first && 'expected' in first && typeof first.expected === 'string') details.expected = first.expected;
   else if (first && 'format' in first && typeof first.format === 'string') details.expected = first.format;
-  if (e.issues.length > 1) details.issues = e.issues.slice(0, 20).map((i) => ({ path: [...pathPrefix, ...pathOf(i.path)], message: i.message }));
+  if (e.issues.length > 1) details.issues = e.issues.slice(0, 20).map((i) => ({ path: [...pathPrefix, ...issuePath(i)], message: i.message }));
   return new DomainError('INVALID', `Invalid input at ${where}: ${first?.message ?? 'invalid'}`, details);
 }
 

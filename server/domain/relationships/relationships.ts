@@ -4,16 +4,23 @@ import type { ProjectDeps } from '../deps';
 import { whereFor, type TFilterQuery } from '../query';
 import { inferType, toRecord, type TRecord } from '../records';
 import type { RecordRow } from '@/server/db';
-import { DEFAULT_RELATIONSHIP_TYPE, ZAttachInput, ZDetachInput, ZNeighborsInput, ZRelationshipSearchInput, type TEdge } from './relationships.schema';
+import { DEFAULT_RELATIONSHIP_TYPE, ZAttachInput, ZDetachInput, ZNeighborsInput, ZRelationshipSearchInput, type TAttachInput, type TEdge } from './relationships.schema';
 
 const { relationshipSql, recordSql } = S;
 const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
-async function labelsOf(deps: ProjectDeps, ids: string[]): Promise<Map<string, string>> {
-  const rows = await deps.db.$queryRaw<{ id: string; label: string }[]>(relationshipSql.selectLabels(deps.projectId, ids));
+/** The labels of the ends of an attach; NOT_FOUND at the input path of the first end that does not exist. */
+async function labelsOf(deps: ProjectDeps, input: TAttachInput): Promise<Map<string, string>> {
+  const source = input.sourceId.toLowerCase();
+  const targets = asList(input.targetIds).map((t) => t.toLowerCase());
+  const rows = await deps.db.$queryRaw<{ id: string; label: string }[]>(relationshipSql.selectLabels(deps.projectId, [...new Set([source, ...targets])]));
   const labels = new Map(rows.map((r) => [r.id, r.label]));
-  const missing = ids.find((id) => !labels.has(id));
-  if (missing) throw new DomainError('NOT_FOUND', `Record ${missing} not found`, { got: missing });
+  if (!labels.has(source)) throw new DomainError('NOT_FOUND', `Record ${input.sourceId} not found`, { path: ['sourceId'], got: input.sourceId });
+  const i = targets.findIndex((id) => !labels.has(id));
+  if (i >= 0) {
+    const got = asList(input.targetIds)[i]!;
+    throw new DomainError('NOT_FOUND', `Record ${got} not found`, { path: Array.isArray(input.targetIds) ? ['targetIds', i] : ['targetIds'], got });
+  }
   return labels;
 }
 
@@ -31,7 +38,7 @@ export async function attachRelationships(deps: ProjectDeps, input: unknown): Pr
   const properties = q.properties ?? {};
   for (const [k, v] of Object.entries(properties)) inferType(v, ['properties', k]);
   return withTransaction(deps.db, async (tx) => {
-    const labels = await labelsOf({ ...deps, db: tx }, [q.sourceId.toLowerCase(), ...targets]);
+    const labels = await labelsOf({ ...deps, db: tx }, q);
     const src = q.sourceId.toLowerCase();
     const edges: NewEdge[] = targets.map((t) => {
       const [from, to] = q.direction === 'in' ? [t, src] : [src, t];

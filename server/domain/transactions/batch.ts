@@ -41,7 +41,8 @@ export async function runBatch(deps: ProjectDeps, input: unknown): Promise<z.inf
       const id = (ref: Ref, field: string): string => {
         if (typeof ref === 'string') return ref;
         const earlier = ref.$op < i ? created[ref.$op] : undefined;
-        if (!earlier) throw new DomainError('INVALID', `{ "$op": ${ref.$op} } must name an earlier create or upsert of this batch`, { path: ['ops', i, field], got: ref.$op });
+        // The path is the op's own: failedOp puts ['ops', i] in front.
+        if (!earlier) throw new DomainError('INVALID', `{ "$op": ${ref.$op} } must name an earlier create or upsert of this batch`, { path: [field], got: ref.$op });
         return earlier;
       };
       const ids = (refs: Ref | Ref[], field: string) => (Array.isArray(refs) ? refs : [refs]).map((r) => id(r, field));
