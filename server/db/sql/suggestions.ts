@@ -206,3 +206,45 @@ export const bumpRuleEpoch = (projectId: string): Sql => sql`
 /** Serializes decisions on one rule (approve, reject, delete). */
 export const lockSuggestion = (projectId: string, id: string): Sql => sql`
   SELECT 1 AS locked FROM suggestion WHERE project_id = ${projectId}::uuid AND id = ${id}::uuid FOR UPDATE`;
+
+/**
+ * Analysis passes across servers (migration 0009). `requestAnalysis` records a request: the moment the
+ * pass must start after, on the database's clock — `agoMs` before now, for the last write a server saw
+ * (measured on its own clock as a duration, so servers' clocks never need to agree). When the project
+ * was never analyzed it creates the row, claimed by the requester. `claimAnalysis` takes the pass
+ * unless another server holds a live lease; progress renews the lease; `finishAnalysis` releases it.
+ */
+export const ANALYSIS_LEASE_SECONDS = 60;
+
+export const requestAnalysis = (projectId: string, owner: string, trigger: string, agoMs: number): Sql => sql`
+  WITH req AS (SELECT now() - make_interval(secs => ${Math.max(0, agoMs) / 1000}) AS at)
+  INSERT INTO suggestion_analysis (project_id, status, trigger, lease_owner, lease_expires_at, requested_at, started_at)
+  SELECT ${projectId}::uuid, 'running', ${trigger}, ${owner}, now() + make_interval(secs => ${ANALYSIS_LEASE_SECONDS}), req.at, now() FROM req
+  ON CONFLICT (project_id) DO UPDATE SET requested_at = GREATEST(suggestion_analysis.requested_at, EXCLUDED.requested_at)
+  RETURNING (xmax = 0) AS claimed, (SELECT at FROM req) AS "requestedAt"`;
+
+export const claimAnalysis = (projectId: string, owner: string, trigger: string): Sql => sql`
+  UPDATE suggestion_analysis
+     SET status = 'running', trigger = ${trigger}, done = 0, total = 0, found = 0, error = NULL,
+         started_at = now(), finished_at = NULL,
+         lease_owner = ${owner}, lease_expires_at = now() + make_interval(secs => ${ANALYSIS_LEASE_SECONDS})
+   WHERE project_id = ${projectId}::uuid
+     AND (status <> 'running' OR lease_owner IS NULL OR lease_owner = ${owner} OR lease_expires_at < now())
+  RETURNING started_at AS "startedAt"`;
+
+export const analysisProgress = (projectId: string, owner: string, done: number, total: number): Sql => sql`
+  UPDATE suggestion_analysis
+     SET done = ${done}, total = ${total}, lease_expires_at = now() + make_interval(secs => ${ANALYSIS_LEASE_SECONDS})
+   WHERE project_id = ${projectId}::uuid AND lease_owner = ${owner}
+  RETURNING 1 AS held`;
+
+export const finishAnalysis = (projectId: string, owner: string, outcome: { found: number } | { error: string }): Sql => sql`
+  UPDATE suggestion_analysis
+     SET status = ${'error' in outcome ? 'error' : 'done'}, found = ${'found' in outcome ? outcome.found : 0},
+         error = ${'error' in outcome ? outcome.error : null}, finished_at = now(), lease_owner = NULL, lease_expires_at = NULL
+   WHERE project_id = ${projectId}::uuid AND lease_owner = ${owner}`;
+
+/** Where a project's analysis stands, for a caller waiting on a pass that another server runs. */
+export const analysisState = (projectId: string): Sql => sql`
+  SELECT status, started_at AS "startedAt", lease_owner AS "owner", (lease_expires_at IS NOT NULL AND lease_expires_at < now()) AS abandoned
+    FROM suggestion_analysis WHERE project_id = ${projectId}::uuid`;
