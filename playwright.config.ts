@@ -78,6 +78,9 @@ export default defineConfig({
       HOSTNAME: E2E_HOST,
       ENGRAM_MASTER_KEY: E2E_MASTER_KEY,
       ENGRAM_DATA_DIR: process.env.E2E_DATA_DIR,
+      // Suggestions are analyzed on demand only: a background pass 10 s after a spec's writes would
+      // re-rank the rules a page is showing mid-test. Integration tests and the stress suite cover it.
+      ENGRAM_SUGGEST_DEBOUNCE_MS: '0',
       NEXT_TELEMETRY_DISABLED: '1',
       // Playwright passes its own environment on; an empty DATABASE_URL keeps a caller's (for example
       // the integration tier's) from switching the server to PostgreSQL unasked.
