@@ -1,7 +1,7 @@
 import { client } from './lib/client';
 import { ok } from './lib/ops';
 import type { Scenario } from './lib/scenario';
-import { onFreshStorage, serverLog } from './lib/storage';
+import { errorLines, onFreshStorage, serverLog } from './lib/storage';
 import { Workload, type Mix } from './lib/workload';
 
 /**
@@ -44,6 +44,7 @@ export const load: Scenario = (backend, opts) =>
     const failures = [...w.unexpectedErrors(expected), ...w.violations, ...verdict.failures];
     if (!ok(health)) failures.push(`health after the load answered ${health.status} ${health.text}`);
     if (exit !== 0) failures.push(`graceful stop exited ${exit}`);
+    if (failures.length) failures.push(...errorLines(3, server));
     return {
       figures: {
         clients: CLIENTS,

@@ -12,6 +12,8 @@ import { adminQuery, createDatabase, startServer, type BackendName, type Server 
  */
 export type Storage = {
   backend: BackendName;
+  /** Embedded: the data folder every server of this storage opens. */
+  dataDir: string;
   /** PostgreSQL: the scenario's database (name for pg_stat_activity, url for direct SQL). */
   database: { name: string; url: string } | null;
   /** Starts a server on this storage. `name` labels its PostgreSQL connections (application_name). */
@@ -25,19 +27,21 @@ export type Storage = {
 const live = new Set<Server>();
 process.once('exit', () => live.forEach((s) => s.child.kill('SIGKILL')));
 
-export async function openStorage(backend: BackendName): Promise<Storage> {
+/** `env`: settings for every server started on this storage (a start's own env adds to them). */
+export async function openStorage(backend: BackendName, env: Record<string, string> = {}): Promise<Storage> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `engram-stress-${backend}-`));
   const database = backend === 'postgres' ? await createDatabase() : null;
   const servers: Server[] = [];
   return {
     backend,
+    dataDir,
     database: database && { name: database.name, url: database.url },
     start: async (opts = {}) => {
       const url = database ? new URL(database.url) : null;
       if (url && opts.name) url.searchParams.set('application_name', opts.name);
       // PostgreSQL servers keep nothing in their folder but the master key: one folder each.
       const dir = database ? fs.mkdtempSync(path.join(dataDir, 'server-')) : dataDir;
-      const server = await startServer({ backend, dataDir: dir, databaseUrl: url?.toString(), env: opts.env });
+      const server = await startServer({ backend, dataDir: dir, databaseUrl: url?.toString(), env: { ...env, ...opts.env } });
       servers.push(server);
       live.add(server);
       void server.exited.then(() => live.delete(server));
@@ -72,9 +76,14 @@ export async function postgresReachable(timeoutMs = 5_000): Promise<{ ok: true }
  * Runs a scenario body on fresh storage, timing it and disposing of the storage however it ends. The
  * body returns figures and failures; the result is what `npm run test:stress` prints.
  */
-export async function onFreshStorage(scenario: string, backend: BackendName, body: (storage: Storage) => Promise<Omit<ScenarioResult, 'scenario' | 'backend' | 'seconds'>>): Promise<ScenarioResult> {
+export async function onFreshStorage(
+  scenario: string,
+  backend: BackendName,
+  body: (storage: Storage) => Promise<Omit<ScenarioResult, 'scenario' | 'backend' | 'seconds'>>,
+  env: Record<string, string> = {},
+): Promise<ScenarioResult> {
   const t0 = performance.now();
-  const storage = await openStorage(backend);
+  const storage = await openStorage(backend, env);
   try {
     const r = await body(storage);
     return { scenario, backend, seconds: (performance.now() - t0) / 1000, ...r };
@@ -93,4 +102,10 @@ export function serverLog(...servers: Server[]): string {
     }
   }
   return [...counts].map(([k, n]) => `${k} ×${n}`).join('; ') || 'no warnings';
+}
+
+/** The server's first error log lines in full (an internal error's stack), for a failure's report. */
+export function errorLines(max: number, ...servers: Server[]): string[] {
+  const lines = servers.flatMap((s) => s.output().split('\n').filter((l) => l.startsWith('[engram] error')));
+  return lines.slice(0, max).map((l) => `server log: ${l.slice(0, 2000)}`);
 }
