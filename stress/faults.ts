@@ -43,12 +43,12 @@ export const crash: Scenario = (backend, opts) =>
     // a. kill -9 during an import, once its transaction is writing. An import that committed before the
     // kill (it answered, or all of it is there) did not test the cut: it is tried again.
     let cutMidway = false;
-    for (let attempt = 1; attempt <= 3 && !cutMidway; attempt++) {
-      const batch = `import-b${attempt}`;
-      const cut = await killDuringImport(storage, server, api, w.ledger, batch, size, attempt + 1);
-      ({ server, api } = await restart(storage, server, backend, figures, failures, `restart after the import kill (attempt ${attempt})`));
+    for (let round = 1; round <= 3 && !cutMidway; round++) {
+      const batch = `import-b${round}`;
+      const cut = await killDuringImport(storage, server, api, w.ledger, batch, size, round + 1);
+      ({ server, api } = await restart(storage, server, backend, figures, failures, `restart after the import kill (attempt ${round})`));
       const present = await count(api, { batch });
-      figures[`import kill ${attempt}`] = `${cut.how}; ${present} of ${size} present after restart`;
+      figures[`import kill ${round}`] = `${cut.how}; ${present} of ${size} present after restart`;
       if (present !== 0 && present !== size) failures.push(`${batch}: ${present} of ${size} records after a kill -9 during the import (all or nothing)`);
       cutMidway = cut.killedFirst && present === 0;
     }
