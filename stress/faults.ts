@@ -124,7 +124,7 @@ export const terminate: Scenario = (backend, opts) =>
         '409 aborted (transaction lost its connection)': w.errors.get('409 CONFLICT/aborted'),
         '500 answers': w.errors.total((k) => k.startsWith('500')),
         'health 200 again after (ms)': Math.round(recoveredMs),
-        'writes after recovery': `${after.tally.count((s) => s >= 200 && s < 300)} of ${after.tally.count()} ok`,
+        'requests after recovery': `${after.tally.count((s) => s >= 200 && s < 300)} of ${after.tally.count()} ok`,
         ...verdict.figures,
         'server log': serverLog(server),
       },
