@@ -3,8 +3,8 @@ import type { Storage } from './storage';
 /**
  * Watching several servers on one PostgreSQL database from outside. Row triggers, installed by the
  * scenario in a schema of its own, log every embedding row written, every change of an index's lease
- * holder, status or progress, and every start and end of a suggestion analysis (an end by one server
- * may leave the status as another's end set it, so finished_at is watched too), each with the
+ * holder, status or progress, and every start and end of a suggestion analysis (each server's, though
+ * they all write the project's one progress row), each with the
  * application_name of the connection that did it (storage.start({ name }) sets one per server). The
  * servers' code is untouched; the triggers only append to stress_audit.event.
  */
@@ -35,8 +35,10 @@ END $$;
 CREATE TRIGGER stress_audit_index AFTER UPDATE ON public.embedding_index FOR EACH ROW EXECUTE FUNCTION stress_audit.on_index();
 CREATE FUNCTION stress_audit.on_analysis() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status OR NEW.started_at IS DISTINCT FROM OLD.started_at
-     OR NEW.finished_at IS DISTINCT FROM OLD.finished_at THEN
+  -- A start writes running with no progress yet (progress always has total >= 1): logged even when it
+  -- leaves the row as another server's start had just set it.
+  IF NEW.status = 'running' AND NEW.total = 0 AND NEW.finished_at IS NULL
+     OR NEW.status IN ('done', 'error') AND (TG_OP = 'INSERT' OR OLD.status = 'running' OR NEW.finished_at IS DISTINCT FROM OLD.finished_at) THEN
     INSERT INTO stress_audit.event (kind, ref, detail)
     VALUES ('analysis', NEW.project_id::text, jsonb_build_object('status', NEW.status, 'trigger', NEW.trigger, 'startedAt', NEW.started_at));
   END IF;
