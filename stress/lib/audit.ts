@@ -35,9 +35,9 @@ END $$;
 CREATE TRIGGER stress_audit_index AFTER UPDATE ON public.embedding_index FOR EACH ROW EXECUTE FUNCTION stress_audit.on_index();
 CREATE FUNCTION stress_audit.on_analysis() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- A start writes running with no progress yet (progress always has total >= 1): logged even when it
-  -- leaves the row as another server's start had just set it.
-  IF NEW.status = 'running' AND NEW.total = 0 AND NEW.finished_at IS NULL
+  -- A pass starts when the row is created running or its started_at moves (a request that only dates
+  -- itself, requested_at, is not a start); it ends when running turns done or error.
+  IF NEW.status = 'running' AND (TG_OP = 'INSERT' OR NEW.started_at IS DISTINCT FROM OLD.started_at)
      OR NEW.status IN ('done', 'error') AND (TG_OP = 'INSERT' OR OLD.status = 'running' OR NEW.finished_at IS DISTINCT FROM OLD.finished_at) THEN
     INSERT INTO stress_audit.event (kind, ref, detail)
     VALUES ('analysis', NEW.project_id::text, jsonb_build_object('status', NEW.status, 'trigger', NEW.trigger, 'startedAt', NEW.started_at));
