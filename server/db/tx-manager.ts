@@ -147,7 +147,8 @@ export class TransactionManager {
         return 'failed' as const;
       });
     const tx = await opened.catch((e: unknown) => {
-      throw new DomainError('UNAVAILABLE', 'Could not open a transaction: the database has no free connection', { reason: e instanceof Error ? e.message : String(e) });
+      log.warn('could not open a transaction', { id, error: e instanceof Error ? e.message : String(e) });
+      throw new DomainError('UNAVAILABLE', 'Could not open a transaction: no database connection was available; retry', { reason: 'connection' });
     });
     const now = Date.now();
     const entry: Open = {

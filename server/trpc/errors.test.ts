@@ -21,6 +21,7 @@ describe('the error table', () => {
       [adapterError('57P01'), 'UNAVAILABLE', 503, 'connection'],
       [adapterError('08006'), 'UNAVAILABLE', 503, 'connection'],
       [adapterError('53300', 'TooManyConnections'), 'UNAVAILABLE', 503, 'connection'],
+      [adapterError('53200'), 'UNAVAILABLE', 503, 'connection'],
       [new Error('Connection terminated unexpectedly'), 'UNAVAILABLE', 503, 'connection'],
       [new Error('timeout exceeded when trying to connect'), 'UNAVAILABLE', 503, 'connection'],
       [Object.assign(new Error('pool'), { code: 'P2024' }), 'UNAVAILABLE', 503, 'connection'],

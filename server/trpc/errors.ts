@@ -40,9 +40,11 @@ function adapterCause(e: unknown): { originalCode?: string; kind?: string } | un
   return (e as Inner | null)?.meta?.driverAdapterError?.cause;
 }
 
-// The database went away under the request (terminated backend, restart, network, exhausted pool):
+// The database went away under the request (terminated backend, restart, network, exhausted pool or
+// shared memory):
 // the request did not happen and may be retried, so it answers 503, not 500.
-const GONE_SQLSTATE = /^(08|57P0[123]|53300)/;
+// 53xxx: insufficient resources (disk, memory, connections, lock table).
+const GONE_SQLSTATE = /^(08|57P0[123]|53)/;
 const GONE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 const GONE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 const GONE_MESSAGE = /Connection terminated|terminating connection|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNRESET|ECONNREFUSED|server closed the connection|Cannot use a pool after calling end/i;
