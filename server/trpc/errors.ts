@@ -94,7 +94,7 @@ export function toDomainError(e: unknown): DomainError | null {
     return new DomainError('LIMIT_EXCEEDED', 'The query ran longer than the statement timeout (ENGRAM_STATEMENT_TIMEOUT_MS); narrow it', { limit: 'statement timeout' });
   }
   if (isConnectionLoss(inner)) {
-    return new DomainError('UNAVAILABLE', 'The database connection was lost; the request did not complete, retry it', { reason: 'connection' });
+    return new DomainError('UNAVAILABLE', 'The database could not serve the request (its connection was lost or it ran out of resources); the request did not complete, retry it', { reason: 'connection' });
   }
   if ((inner as Inner | null)?.code === 'P2028') {
     return new DomainError('CONFLICT', 'The transaction is no longer open (it expired or was rolled back)', { reason: 'aborted' });
