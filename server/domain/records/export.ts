@@ -1,6 +1,6 @@
 import { sql as S, type RecordRow } from '@/server/db';
 import type { ProjectDeps } from '../deps';
-import { parseOrder, whereFor, ZSearchQuery } from '../query';
+import { parseOrder, whereFor, ZSearchQuery, type TFilterQuery } from '../query';
 import { z } from 'zod';
 
 const { recordSql } = S;
@@ -10,6 +10,7 @@ export const EXPORT_LIMIT = 100_000;
 export const ZExportCsvInput = ZSearchQuery.omit({ select: true, groupBy: true, limit: true }).extend({
   limit: z.coerce.number().int().min(1).max(EXPORT_LIMIT).optional().describe(`rows, default and max ${EXPORT_LIMIT}`),
 });
+export type TExportCsvInput = z.output<typeof ZExportCsvInput>;
 
 const cell = (v: unknown): string => {
   if (v === undefined || v === null) return '';
@@ -22,8 +23,7 @@ const cell = (v: unknown): string => {
  * property seen, in name order.
  * Arrays are written as JSON; null and missing are empty cells (the JSON export keeps them apart).
  */
-export async function exportCsv(deps: ProjectDeps, input: unknown): Promise<{ csv: string; rows: number }> {
-  const q = ZExportCsvInput.parse(input ?? {});
+export async function exportCsv(deps: ProjectDeps, q: TExportCsvInput): Promise<{ csv: string; rows: number }> {
   const where = whereFor(deps, q.where);
   const rows = await deps.db.$queryRaw<RecordRow[]>(
     recordSql.searchRecords({ projectId: deps.projectId, labels: q.labels, where, order: parseOrder(q.orderBy), skip: q.skip ?? 0, limit: q.limit ?? EXPORT_LIMIT }),
@@ -35,8 +35,7 @@ export async function exportCsv(deps: ProjectDeps, input: unknown): Promise<{ cs
 }
 
 /** Property names and types among the records a query matches. */
-export async function searchProperties(deps: ProjectDeps, input: unknown): Promise<{ name: string; type: string; count: number }[]> {
-  const q = ZSearchQuery.pick({ labels: true, where: true }).parse(input ?? {});
+export async function searchProperties(deps: ProjectDeps, q: TFilterQuery): Promise<{ name: string; type: string; count: number }[]> {
   const where = whereFor(deps, q.where);
   const rows = await deps.db.$queryRaw<{ name: string; type: string; n: number }[]>(recordSql.propertiesOf({ projectId: deps.projectId, labels: q.labels, where }));
   return rows.map((r) => ({ name: r.name, type: r.type, count: r.n }));

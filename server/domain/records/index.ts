@@ -1,5 +1,5 @@
 export { createRecord, importJson, importCsv, findRecord, getRecord, updateRecord, setRecord, deleteRecord, deleteRecords, searchRecords, queryRecords, countLabels } from './records';
-export { exportCsv, searchProperties, ZExportCsvInput, EXPORT_LIMIT } from './export';
+export { exportCsv, searchProperties, ZExportCsvInput, EXPORT_LIMIT, type TExportCsvInput } from './export';
 export { LIMITS } from './limits';
 export { toRecord } from './output';
 export { inferType, isDatetimeString, PROPERTY_TYPES, type PropType } from './types';

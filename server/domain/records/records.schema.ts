@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZFilterQuery } from '../query';
 import { LIMITS } from './limits';
 import { PROPERTY_TYPES } from './types';
 
@@ -45,7 +46,7 @@ export const ZCreateRecordInput = z
   })
   .strict()
   .refine((v) => (v.data === undefined) !== (v.properties === undefined), { message: 'give exactly one of data or properties', path: ['data'] });
-export type TCreateRecordInput = z.infer<typeof ZCreateRecordInput>;
+export type TCreateRecordInput = z.output<typeof ZCreateRecordInput>;
 
 export const ZImportJsonInput = z
   .object({
@@ -54,7 +55,7 @@ export const ZImportJsonInput = z
     options: ZWriteOptions.optional(),
   })
   .strict();
-export type TImportJsonInput = z.infer<typeof ZImportJsonInput>;
+export type TImportJsonInput = z.output<typeof ZImportJsonInput>;
 
 export const ZImportCsvInput = z
   .object({
@@ -69,9 +70,13 @@ export const ZImportCsvInput = z
       .optional(),
   })
   .strict();
-export type TImportCsvInput = z.infer<typeof ZImportCsvInput>;
+export type TImportCsvInput = z.output<typeof ZImportCsvInput>;
 
 export const ZUpdateRecordInput = z.object({ id: ZRecordId, data: ZJsonObject }).strict();
+
+/** Delete-by-query: an empty filter deletes the whole project, so it needs `force`. */
+export const ZDeleteRecordsInput = ZFilterQuery.extend({ force: z.boolean().optional() });
+export type TDeleteRecordsInput = z.output<typeof ZDeleteRecordsInput>;
 
 export const ZRecordOutput = z
   .object({

@@ -1,20 +1,19 @@
 import { sql as S, withTransaction, type RecordRow } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { isEmptyFilter, parseOrder, parseSelect, whereFor, parseWhereWithAliases, QUERY_LIMITS, ZFilterQuery, ZSearchQuery } from '../query';
+import { isEmptyFilter, parseOrder, parseSelect, whereFor, parseWhereWithAliases, QUERY_LIMITS, type TFilterQuery, type TSearchQuery } from '../query';
 import { applyEmbeddings, checkVector, prepareEmbeddings, type PendingEmbeddings } from '../indexes';
 import { csvToDocuments } from './csv';
 import { LIMITS } from './limits';
 import { toRecord } from './output';
 import { linkByRules } from './link-rules';
 import { isPlainObject, Planner, planProperties } from './plan';
-import { ZCreateRecordInput, ZImportCsvInput, ZImportJsonInput, type TImportResult, type TRecord, type TWriteOptions } from './records.schema';
+import type { TCreateRecordInput, TDeleteRecordsInput, TImportCsvInput, TImportJsonInput, TImportResult, TRecord, TWriteOptions } from './records.schema';
 import { rowsById, writePlan } from './write';
 
 const { recordSql, selectSql } = S;
 
-export async function createRecord(deps: ProjectDeps, input: unknown): Promise<TRecord> {
-  const parsed = ZCreateRecordInput.parse(input);
+export async function createRecord(deps: ProjectDeps, parsed: TCreateRecordInput): Promise<TRecord> {
   const planner = new Planner(parsed.options);
   if (parsed.data) planner.addDocument(parsed.label, parsed.data, ['data']);
   else planner.addTyped(parsed.label, parsed.properties!, ['properties']);
@@ -72,8 +71,7 @@ async function importDocuments(deps: ProjectDeps, planner: Planner, options: TWr
  * JSON import: an object (one record, or with no label, one label per top-level key), an array of
  * objects, or JSONL text. The whole import is one transaction.
  */
-export async function importJson(deps: ProjectDeps, input: unknown): Promise<TImportResult> {
-  const parsed = ZImportJsonInput.parse(input);
+export async function importJson(deps: ProjectDeps, parsed: TImportJsonInput): Promise<TImportResult> {
   const planner = new Planner(parsed.options);
   const data = typeof parsed.data === 'string' ? parseJsonl(parsed.data) : parsed.data;
   if (Array.isArray(data)) {
@@ -94,8 +92,7 @@ export async function importJson(deps: ProjectDeps, input: unknown): Promise<TIm
   return importDocuments(deps, planner, parsed.options);
 }
 
-export async function importCsv(deps: ProjectDeps, input: unknown): Promise<TImportResult> {
-  const parsed = ZImportCsvInput.parse(input);
+export async function importCsv(deps: ProjectDeps, parsed: TImportCsvInput): Promise<TImportResult> {
   const { delimiter, header, inferTypes, ...options } = parsed.options ?? {};
   const docs = csvToDocuments(parsed.csv, { delimiter, header, inferTypes });
   if (docs.length > LIMITS.recordsPerWrite) {
@@ -157,10 +154,8 @@ export async function deleteRecord(deps: ProjectDeps, input: { id: string; casca
 }
 
 /** Deletes every record the filter matches; an empty filter is refused unless forced. */
-export async function deleteRecords(deps: ProjectDeps, input: unknown): Promise<{ deleted: number }> {
-  const { force, ...rest } = (input ?? {}) as { force?: unknown };
-  if (force !== undefined && typeof force !== 'boolean') throw new DomainError('INVALID', 'force must be a boolean', { path: ['force'], expected: 'boolean' });
-  const q = ZFilterQuery.parse(rest);
+export async function deleteRecords(deps: ProjectDeps, input: TDeleteRecordsInput): Promise<{ deleted: number }> {
+  const { force, ...q } = input;
   if (isEmptyFilter(q.labels, q.where) && !force) {
     throw new DomainError('INVALID', 'Refusing to delete every record of the project: give labels or where, or "force": true', { path: ['where'], expected: 'a filter, or force: true' });
   }
@@ -175,8 +170,7 @@ export async function deleteRecords(deps: ProjectDeps, input: unknown): Promise<
  * per record, or per group with `groupBy` (totals, ordering and paging then count groups, after
  * aggregation).
  */
-export async function queryRecords(deps: ProjectDeps, input: unknown): Promise<{ items: (TRecord | Record<string, unknown>)[]; total: number }> {
-  const q = ZSearchQuery.parse(input ?? {});
+export async function queryRecords(deps: ProjectDeps, q: TSearchQuery): Promise<{ items: (TRecord | Record<string, unknown>)[]; total: number }> {
   if (q.select === undefined) return searchRecords(deps, q);
   const maxHops = deps.maxHops ?? QUERY_LIMITS.maxHops;
   const { cond: where, aliases } = parseWhereWithAliases(q.where, ['where'], { maxHops });
@@ -191,8 +185,7 @@ export async function queryRecords(deps: ProjectDeps, input: unknown): Promise<{
 }
 
 /** Finds records (a SearchQuery without `select`). */
-export async function searchRecords(deps: ProjectDeps, input: unknown): Promise<{ items: TRecord[]; total: number }> {
-  const q = ZSearchQuery.parse(input ?? {});
+export async function searchRecords(deps: ProjectDeps, q: TSearchQuery): Promise<{ items: TRecord[]; total: number }> {
   if (q.select !== undefined || q.groupBy !== undefined) {
     throw new DomainError('INVALID', 'select and groupBy are not accepted here', { path: [q.select !== undefined ? 'select' : 'groupBy'], expected: 'a query without select' });
   }
@@ -206,8 +199,7 @@ export async function searchRecords(deps: ProjectDeps, input: unknown): Promise<
 }
 
 /** Record counts per label among the records the filter matches. */
-export async function countLabels(deps: ProjectDeps, input: unknown): Promise<Record<string, number>> {
-  const q = ZFilterQuery.parse(input ?? {});
+export async function countLabels(deps: ProjectDeps, q: TFilterQuery): Promise<Record<string, number>> {
   const rows = await deps.db.$queryRaw<{ label: string; n: number }[]>(
     recordSql.countLabels({ projectId: deps.projectId, labels: q.labels, where: whereFor(deps, q.where) }),
   );

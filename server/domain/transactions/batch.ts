@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { withTransaction } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { createRecord, deleteRecord, setRecord, updateRecord } from '../records';
+import { createRecord, deleteRecord, setRecord, updateRecord, ZCreateRecordInput } from '../records';
 import { embedAhead } from '../indexes';
 import { attachRelationships, detachRelationships } from '../relationships';
 
@@ -47,17 +47,19 @@ export async function runBatch(deps: ProjectDeps, input: unknown): Promise<z.inf
       };
       const ids = (refs: Ref | Ref[], field: string) => (Array.isArray(refs) ? refs : [refs]).map((r) => id(r, field));
       try {
+        // ZOp checks only the shape of an op; its fields are checked here with the schema of the op's own
+        // route, inside the try, so a bad field fails as "Op n failed" at ['ops', n, …] like any other.
         let result: unknown;
         switch (op.op) {
           case 'create': {
             const { op: _o, ...rest } = op;
-            const rec = await createRecord(d, rest);
+            const rec = await createRecord(d, ZCreateRecordInput.parse(rest));
             created[i] = rec.__id;
             result = rec;
             break;
           }
           case 'upsert': {
-            const rec = await createRecord(d, { label: op.label, data: op.data, options: { mergeBy: op.mergeBy, mergeStrategy: op.mergeStrategy } });
+            const rec = await createRecord(d, ZCreateRecordInput.parse({ label: op.label, data: op.data, options: { mergeBy: op.mergeBy, mergeStrategy: op.mergeStrategy } }));
             created[i] = rec.__id;
             result = rec;
             break;

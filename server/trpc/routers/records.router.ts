@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as records from '@/server/domain/records';
-import { ZBoolish, ZExportCsvInput, ZCreateRecordInput, ZImportCsvInput, ZImportJsonInput, ZImportResult, ZRecordId, ZRecordOutput } from '@/server/domain/records';
+import { ZBoolish, ZExportCsvInput, ZCreateRecordInput, ZDeleteRecordsInput, ZImportCsvInput, ZImportJsonInput, ZImportResult, ZRecordId, ZRecordOutput } from '@/server/domain/records';
 import { getNeighbors, listRecordRelationships, ZEdge, ZNeighborsInput } from '@/server/domain/relationships';
 import { ZFilterQuery, ZSearchQuery } from '@/server/domain/query';
 import { router } from '../init';
@@ -56,7 +56,7 @@ export const recordsRouter = router({
 
   deleteMany: projectProcedure('write', { changesData: true })
     .meta({ openapi: { method: 'POST', path: '/records/delete', summary: 'Delete the records a query matches (an empty filter needs force: true)', tags } })
-    .input(ZFilterQuery.extend({ force: z.boolean().optional() }))
+    .input(ZDeleteRecordsInput)
     .output(ZDeleted)
     .mutation(({ ctx, input }) => records.deleteRecords(ctx.deps, input)),
 
