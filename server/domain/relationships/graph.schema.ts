@@ -20,7 +20,7 @@ export const ZGraphInput = z
   })
   .strict()
   .refine((v) => v.label !== undefined || v.ids !== undefined, { message: 'give a label, ids, or both', path: ['label'] });
-export type TGraphInput = z.infer<typeof ZGraphInput>;
+export type TGraphInput = z.output<typeof ZGraphInput>;
 
 export const ZGraphNode = z.object({
   id: z.uuid(),

@@ -1,7 +1,7 @@
 import { sql as S } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { GRAPH_LIMITS, ZGraphInput, type TGraph, type TGraphInput, type TGraphNode } from './graph.schema';
+import { GRAPH_LIMITS, type TGraph, type TGraphInput, type TGraphNode } from './graph.schema';
 
 const { relationshipSql } = S;
 type EdgeRow = S.relationshipSql.GraphEdgeRow;
@@ -45,8 +45,7 @@ function shownPerNode(edges: EdgeRow[], labels: string[] | undefined): Map<strin
  * is asking again with the node added to `ids`: the answer stays consistent (edges and counts) however
  * many nodes were expanded.
  */
-export async function getGraph(deps: ProjectDeps, input: unknown): Promise<TGraph> {
-  const q = ZGraphInput.parse(input);
+export async function getGraph(deps: ProjectDeps, q: TGraphInput): Promise<TGraph> {
   const limit = q.limit ?? GRAPH_LIMITS.defaultNodes;
   const filter = { types: q.types, labels: q.labels };
   const start = await startRecords(deps, q, limit);

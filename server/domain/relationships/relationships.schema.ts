@@ -15,7 +15,7 @@ export const ZAttachInput = z
     properties: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
-export type TAttachInput = z.infer<typeof ZAttachInput>;
+export type TAttachInput = z.output<typeof ZAttachInput>;
 
 export const ZDetachInput = z
   .object({
@@ -25,6 +25,7 @@ export const ZDetachInput = z
     direction: z.enum(['out', 'in', 'both']).optional().describe('default out'),
   })
   .strict();
+export type TDetachInput = z.output<typeof ZDetachInput>;
 
 export const ZEdge = z.object({
   sourceId: z.uuid(),
@@ -46,6 +47,7 @@ export const ZRelationshipSearchInput = z
     limit: z.coerce.number().int().min(1).max(1000).optional(),
   })
   .strict();
+export type TRelationshipSearchInput = z.output<typeof ZRelationshipSearchInput>;
 
 const csvList = z
   .union([z.string(), z.array(z.string())])
@@ -59,3 +61,4 @@ export const ZNeighborsInput = z
     limit: z.coerce.number().int().min(1).max(LIMITS.neighborsLimit).optional().describe('most nodes returned, default 100, max 500'),
   })
   .strict();
+export type TNeighborsInput = z.output<typeof ZNeighborsInput>;

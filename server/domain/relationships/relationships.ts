@@ -4,7 +4,7 @@ import type { ProjectDeps } from '../deps';
 import { whereFor, type TFilterQuery } from '../query';
 import { inferType, toRecord, type TRecord } from '../records';
 import type { RecordRow } from '@/server/db';
-import { DEFAULT_RELATIONSHIP_TYPE, ZAttachInput, ZDetachInput, ZNeighborsInput, ZRelationshipSearchInput, type TAttachInput, type TEdge } from './relationships.schema';
+import { DEFAULT_RELATIONSHIP_TYPE, type TAttachInput, type TDetachInput, type TEdge, type TNeighborsInput, type TRelationshipSearchInput } from './relationships.schema';
 
 const { relationshipSql, recordSql } = S;
 const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
@@ -31,8 +31,7 @@ async function requireRecord(deps: ProjectDeps, id: string): Promise<void> {
 }
 
 /** Links a record to targets; one edge per (source, type, target); re-attaching replaces its properties. */
-export async function attachRelationships(deps: ProjectDeps, input: unknown): Promise<{ attached: number }> {
-  const q = ZAttachInput.parse(input);
+export async function attachRelationships(deps: ProjectDeps, q: TAttachInput): Promise<{ attached: number }> {
   const targets = [...new Set(asList(q.targetIds).map((t) => t.toLowerCase()))];
   const type = q.type ?? DEFAULT_RELATIONSHIP_TYPE;
   const properties = q.properties ?? {};
@@ -49,8 +48,7 @@ export async function attachRelationships(deps: ProjectDeps, input: unknown): Pr
   });
 }
 
-export async function detachRelationships(deps: ProjectDeps, input: unknown): Promise<{ detached: number }> {
-  const q = ZDetachInput.parse(input);
+export async function detachRelationships(deps: ProjectDeps, q: TDetachInput): Promise<{ detached: number }> {
   const src = q.sourceId.toLowerCase();
   const targets = [...new Set(asList(q.targetIds).map((t) => t.toLowerCase()))];
   const dir = q.direction ?? 'out';
@@ -67,8 +65,7 @@ const endFilter = (deps: ProjectDeps, f: TFilterQuery | undefined, side: string)
   return { labels: f.labels, where: whereFor(deps, f.where, [side, 'where']) };
 };
 
-export async function searchRelationships(deps: ProjectDeps, input: unknown): Promise<{ items: TEdge[]; total: number }> {
-  const q = ZRelationshipSearchInput.parse(input ?? {});
+export async function searchRelationships(deps: ProjectDeps, q: TRelationshipSearchInput): Promise<{ items: TEdge[]; total: number }> {
   const t = q.where?.type;
   const spec = {
     projectId: deps.projectId,
@@ -90,8 +87,7 @@ export async function searchRelationships(deps: ProjectDeps, input: unknown): Pr
  * The neighbourhood of a record for the graph view: breadth-first up to `depth` hops in both
  * directions, stopping at `limit` nodes (`truncated` says so), with every edge among the nodes shown.
  */
-export async function getNeighbors(deps: ProjectDeps, input: unknown): Promise<{ nodes: TRecord[]; edges: TEdge[]; truncated: boolean }> {
-  const q = ZNeighborsInput.parse(input);
+export async function getNeighbors(deps: ProjectDeps, q: TNeighborsInput): Promise<{ nodes: TRecord[]; edges: TEdge[]; truncated: boolean }> {
   const limit = q.limit ?? 100;
   const depth = q.depth ?? 1;
   const types = q.types && q.types.length > 0 ? q.types : undefined;

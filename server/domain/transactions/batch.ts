@@ -4,7 +4,7 @@ import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import { createRecord, deleteRecord, setRecord, updateRecord, ZCreateRecordInput } from '../records';
 import { embedAhead } from '../indexes';
-import { attachRelationships, detachRelationships } from '../relationships';
+import { attachRelationships, detachRelationships, ZAttachInput, ZDetachInput } from '../relationships';
 
 /**
  * An atomic batch: every op runs in one transaction, in order; the first failure rolls all of them
@@ -23,14 +23,14 @@ const ZOp = z.discriminatedUnion('op', [
   z.object({ op: z.literal('detach'), sourceId: ZRef, targetIds: z.union([ZRef, z.array(ZRef)]), types: z.union([z.string(), z.array(z.string())]).optional(), direction: z.enum(['out', 'in', 'both']).optional() }).strict(),
 ]);
 export const ZBatchInput = z.object({ ops: z.array(ZOp).min(1).max(MAX_BATCH_OPS) }).strict();
+export type TBatchInput = z.output<typeof ZBatchInput>;
 export const ZBatchResult = z.object({
   results: z.array(z.object({ op: z.string(), index: z.number().int(), result: z.unknown() })),
 });
 
 type Ref = z.infer<typeof ZRef>;
 
-export async function runBatch(deps: ProjectDeps, input: unknown): Promise<z.infer<typeof ZBatchResult>> {
-  const { ops } = ZBatchInput.parse(input);
+export async function runBatch(deps: ProjectDeps, { ops }: TBatchInput): Promise<z.infer<typeof ZBatchResult>> {
   // Embedding is network I/O for some providers: done before the transaction opens, not op by op inside it.
   const embedder = await embedAhead(deps, ops.map((op) => ('data' in op ? op.data : undefined)));
   return withTransaction(deps.db, async (tx) => {
@@ -47,8 +47,9 @@ export async function runBatch(deps: ProjectDeps, input: unknown): Promise<z.inf
       };
       const ids = (refs: Ref | Ref[], field: string) => (Array.isArray(refs) ? refs : [refs]).map((r) => id(r, field));
       try {
-        // ZOp checks only the shape of an op; its fields are checked here with the schema of the op's own
-        // route, inside the try, so a bad field fails as "Op n failed" at ['ops', n, …] like any other.
+        // ZOp checks only the shape of create, upsert, attach and detach ops; their fields are checked here
+        // with the schema of the op's own route, inside the try, so a bad field fails as "Op n failed" at
+        // ['ops', n, …] like any other failure of the op.
         let result: unknown;
         switch (op.op) {
           case 'create': {
@@ -74,10 +75,10 @@ export async function runBatch(deps: ProjectDeps, input: unknown): Promise<z.inf
             result = await deleteRecord(d, { id: id(op.id, 'id'), cascade: op.cascade });
             break;
           case 'attach':
-            result = await attachRelationships(d, { sourceId: id(op.sourceId, 'sourceId'), targetIds: ids(op.targetIds, 'targetIds'), type: op.type, direction: op.direction, properties: op.properties });
+            result = await attachRelationships(d, ZAttachInput.parse({ sourceId: id(op.sourceId, 'sourceId'), targetIds: ids(op.targetIds, 'targetIds'), type: op.type, direction: op.direction, properties: op.properties }));
             break;
           case 'detach':
-            result = await detachRelationships(d, { sourceId: id(op.sourceId, 'sourceId'), targetIds: ids(op.targetIds, 'targetIds'), types: op.types, direction: op.direction });
+            result = await detachRelationships(d, ZDetachInput.parse({ sourceId: id(op.sourceId, 'sourceId'), targetIds: ids(op.targetIds, 'targetIds'), types: op.types, direction: op.direction }));
             break;
         }
         results.push({ op: op.op, index: i, result });
