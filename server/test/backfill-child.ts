@@ -4,7 +4,7 @@
 import { readEnv } from '@/server/env';
 import { startEngram } from '@/server/engram';
 import { createFakeEmbedder, type Embedder } from '@/server/domain/embeddings';
-import { createProject } from '@/server/domain/projects';
+import { createProject, ZCreateProjectInput } from '@/server/domain/projects';
 import { importJson } from '@/server/domain/records';
 import { BackfillRunner, createIndex } from '@/server/domain/indexes';
 
@@ -16,7 +16,7 @@ const engram = await startEngram({ env, quiet: true, embedder: slow });
 // killed after a couple of seconds rather than a minute (the new owner of an embedded folder frees it at once).
 await engram.backfill.stop();
 const backfill = new BackfillRunner(engram.db.prisma, () => slow, { leaseMs: 2_000 });
-const project = await createProject({ db: engram.db.prisma }, { name: process.env.CHILD_PROJECT! });
+const project = await createProject({ db: engram.db.prisma }, ZCreateProjectInput.parse({ name: process.env.CHILD_PROJECT }));
 const deps = { db: engram.db.prisma, projectId: project.id, embedder: slow, backfill };
 await importJson(deps, { label: 'NOTE', data: Array.from({ length: Number(process.env.CHILD_RECORDS ?? 640) }, (_, i) => ({ text: `note number ${i}` })) });
 const ix = await createIndex(deps, { label: 'NOTE', propertyName: 'text' });

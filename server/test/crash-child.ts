@@ -3,13 +3,13 @@
 import { readEnv } from '@/server/env';
 import { startEngram } from '@/server/engram';
 import { createFakeEmbedder } from '@/server/domain/embeddings';
-import { createProject } from '@/server/domain/projects';
+import { createProject, ZCreateProjectInput } from '@/server/domain/projects';
 import { createRecord } from '@/server/domain/records';
 import { runBatch } from '@/server/domain/transactions';
 
 const env = readEnv({ DATABASE_URL: process.env.DATABASE_URL ?? '', ENGRAM_DATA_DIR: process.env.ENGRAM_DATA_DIR, ENGRAM_MASTER_KEY: 'crash-master-key-0123456789abcdef', ENGRAM_LOG_LEVEL: 'silent' });
 const engram = await startEngram({ env, quiet: true, embedder: createFakeEmbedder() });
-const project = await createProject({ db: engram.db.prisma }, { name: process.env.CHILD_PROJECT! });
+const project = await createProject({ db: engram.db.prisma }, ZCreateProjectInput.parse({ name: process.env.CHILD_PROJECT }));
 console.log(`project ${project.id}`);
 const owner = { projectId: project.id, principal: 'master' };
 if (process.env.CHILD_MODE === 'tx') {

@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { DomainError } from '@/server/errors';
 import { nowOf, type ProjectDeps } from '../deps';
-import { ZCreateApiKeyInput, type TApiKey, type TCreatedApiKey, type TScope } from './auth.schema';
+import type { TApiKey, TCreateApiKeyInput, TCreatedApiKey, TScope } from './auth.schema';
 import { hashSecret, randomToken } from './secrets';
 
 /**
@@ -37,8 +37,7 @@ const toApiKey = (r: Row): TApiKey => ({
 const projectHex = (projectId: string) => projectId.replace(/-/g, '').toLowerCase();
 const hexToUuid = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 
-export async function createApiKey(deps: ProjectDeps, input: unknown): Promise<TCreatedApiKey> {
-  const parsed = ZCreateApiKeyInput.parse(input);
+export async function createApiKey(deps: ProjectDeps, parsed: TCreateApiKeyInput): Promise<TCreatedApiKey> {
   const expiresAt = parsed.expiresAt ? new Date(parsed.expiresAt) : null;
   if (expiresAt && expiresAt.getTime() <= nowOf(deps).getTime()) {
     throw new DomainError('INVALID', 'expiresAt must be in the future', { path: ['expiresAt'], expected: 'a future time', got: parsed.expiresAt });

@@ -9,7 +9,7 @@ export const ZCreateApiKeyInput = z.object({
   scope: ZScope,
   expiresAt: z.iso.datetime({ offset: true }).optional().describe('ISO-8601 time after which the key stops working'),
 });
-export type TCreateApiKeyInput = z.infer<typeof ZCreateApiKeyInput>;
+export type TCreateApiKeyInput = z.output<typeof ZCreateApiKeyInput>;
 
 export const ZApiKey = z.object({
   id: z.uuid(),

@@ -10,7 +10,7 @@ export const ZProjectName = z
   .refine((s) => !UUID_RE.test(s), 'must not look like a project id (UUID)');
 
 export const ZCreateProjectInput = z.object({ name: ZProjectName });
-export type TCreateProjectInput = z.infer<typeof ZCreateProjectInput>;
+export type TCreateProjectInput = z.output<typeof ZCreateProjectInput>;
 
 export const ZProject = z.object({ id: z.uuid(), name: z.string(), createdAt: z.iso.datetime() });
 export type TProject = z.infer<typeof ZProject>;

@@ -2,15 +2,14 @@ import { uuidv7 } from 'uuidv7';
 import { isUniqueViolation, sql as S } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { BaseDeps } from '../deps';
-import { isUuid, ZCreateProjectInput, type TProject } from './projects.schema';
+import { isUuid, type TCreateProjectInput, type TProject } from './projects.schema';
 
 export const DEFAULT_PROJECT = 'default';
 
 type Row = { id: string; name: string; createdAt: Date };
 const toProject = (r: Row): TProject => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString() });
 
-export async function createProject(deps: BaseDeps, input: unknown): Promise<TProject> {
-  const { name } = ZCreateProjectInput.parse(input);
+export async function createProject(deps: BaseDeps, { name }: TCreateProjectInput): Promise<TProject> {
   const conflict = () => new DomainError('CONFLICT', `A project named "${name}" already exists`, { path: ['name'], got: name });
   if (await deps.db.project.findUnique({ where: { name } })) throw conflict();
   try {
