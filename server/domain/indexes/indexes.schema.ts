@@ -13,7 +13,7 @@ export const ZCreateIndexInput = z
     similarity: z.enum(SIMILARITIES).optional().describe('default cosine'),
   })
   .strict();
-export type TCreateIndexInput = z.infer<typeof ZCreateIndexInput>;
+export type TCreateIndexInput = z.output<typeof ZCreateIndexInput>;
 
 export const ZIndex = z.object({
   id: z.uuid(),
@@ -39,3 +39,4 @@ export const ZVectorsInput = z
     items: z.array(z.object({ recordId: z.uuid(), vector: ZVector }).strict()).min(1).max(MAX_VECTORS_PER_CALL),
   })
   .strict();
+export type TVectorsInput = z.output<typeof ZVectorsInput>;

@@ -3,7 +3,7 @@ import { isUniqueViolation, sql as S, withTransaction, type Similarity } from '@
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import type { Embedder } from '../embeddings';
-import { ZCreateIndexInput, ZVectorsInput, type TIndex } from './indexes.schema';
+import type { TCreateIndexInput, TIndex, TVectorsInput } from './indexes.schema';
 
 const { embeddingSql } = S;
 
@@ -42,8 +42,7 @@ export const toIndex = (r: Row): TIndex => ({
   updatedAt: r.updatedAt.toISOString(),
 });
 
-export async function createIndex(deps: IndexDeps, input: unknown): Promise<TIndex> {
-  const q = ZCreateIndexInput.parse(input);
+export async function createIndex(deps: IndexDeps, q: TCreateIndexInput): Promise<TIndex> {
   const external = q.external === true;
   if (external && !q.dimensions) throw new DomainError('INVALID', 'An external index needs its dimensions', { path: ['dimensions'], expected: 'an integer 1..2000' });
   if (!external && q.dimensions && q.dimensions !== deps.embedder.dimensions) {
@@ -123,8 +122,7 @@ export async function retryIndex(deps: IndexDeps, id: string): Promise<TIndex> {
 }
 
 /** Vectors the caller brings, for an external index: checked for length and finiteness, all or nothing. */
-export async function upsertVectors(deps: ProjectDeps, input: unknown): Promise<{ upserted: number }> {
-  const q = ZVectorsInput.parse(input);
+export async function upsertVectors(deps: ProjectDeps, q: TVectorsInput): Promise<{ upserted: number }> {
   const ix = await getIndex(deps, q.id);
   if (ix.source !== 'external') throw new DomainError('INVALID', 'Vectors can be written only to external indexes', { path: ['id'], expected: 'an external index', got: ix.source });
   q.items.forEach((item, i) => checkVector(item.vector, ix.dimensions, ['items', i, 'vector']));

@@ -26,4 +26,4 @@ export const ZSearchInput = z
       .describe('hybrid: weight of each leg in the rank fusion (default semantic 0.2, keyword 0.8)'),
   })
   .strict();
-export type TSearchInput = z.infer<typeof ZSearchInput>;
+export type TSearchInput = z.output<typeof ZSearchInput>;

@@ -5,7 +5,7 @@ import { embedQuery, type Embedder } from '../embeddings';
 import { checkVector } from '../indexes';
 import { whereFor } from '../query';
 import { toRecord, type TRecord } from '../records';
-import { DEFAULT_FUSION_WEIGHTS, SEARCH_LIMITS, ZSearchInput } from './search.schema';
+import { DEFAULT_FUSION_WEIGHTS, SEARCH_LIMITS, type TSearchInput } from './search.schema';
 
 const { embeddingSql, recordSql } = S;
 
@@ -27,8 +27,7 @@ type IndexRow = { id: string; label: string; source: string; model: string; dime
  * keeps scanning until it has `limit` filtered rows. Keyword leg: BM25 over the same text. Hybrid fuses
  * the two by reciprocal rank.
  */
-export async function searchByMeaning(deps: SearchDeps, input: unknown): Promise<{ items: Hit[]; total: number }> {
-  const q = ZSearchInput.parse(input);
+export async function searchByMeaning(deps: SearchDeps, q: TSearchInput): Promise<{ items: Hit[]; total: number }> {
   const mode = q.mode ?? 'hybrid';
   const limit = q.limit ?? SEARCH_LIMITS.defaultLimit;
   const skip = q.skip ?? 0;
