@@ -1,6 +1,6 @@
 import type { ProjectDeps } from '../deps';
 import { SuggestionAnalyzer } from './analyzer';
-import { ZAnalyzeInput, type TAnalysis } from './suggestions.schema';
+import type { TAnalysis, TAnalyzeInput } from './suggestions.schema';
 
 /** The project's latest analysis and its progress (`idle` when it was never analyzed). */
 export async function getAnalysis(deps: ProjectDeps): Promise<TAnalysis> {
@@ -21,8 +21,7 @@ export async function getAnalysis(deps: ProjectDeps): Promise<TAnalysis> {
  * Analyze now (POST …/suggestions/analyze): joins a running analysis of the project rather than
  * starting a second. Without `wait` it answers as soon as the analysis is under way.
  */
-export async function analyzeSuggestions(deps: ProjectDeps, input: unknown): Promise<TAnalysis> {
-  const q = ZAnalyzeInput.parse(input ?? {});
+export async function analyzeSuggestions(deps: ProjectDeps, q: TAnalyzeInput = {}): Promise<TAnalysis> {
   const handle = deps.suggestions ?? new SuggestionAnalyzer(deps.db, { debounceMs: 0 });
   const run = handle.run(deps.projectId, 'manual');
   await (q.wait ? run.finished : run.started);

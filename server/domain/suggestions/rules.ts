@@ -1,7 +1,7 @@
 import { sql as S, withoutNestedLoops, withSettings, withTransaction, type Db, type RuleRef } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { ZApproveInput, ZDeleteSuggestionInput, ZListSuggestionsInput, ZSuggestionId, type TEvidence, type TSuggestion } from './suggestions.schema';
+import type { TApproveInput, TDeleteSuggestionInput, TEvidence, TListSuggestionsInput, TSuggestion, TSuggestionId } from './suggestions.schema';
 
 const { suggestionSql } = S;
 
@@ -90,8 +90,7 @@ const sqlState = (e: unknown): string | undefined =>
   (e as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null)?.meta?.driverAdapterError?.cause?.originalCode;
 
 /** Suggestions of one status (default `suggested`), most confident first. */
-export async function listSuggestions(deps: ProjectDeps, input: unknown): Promise<{ items: TSuggestion[]; total: number }> {
-  const q = ZListSuggestionsInput.parse(input ?? {});
+export async function listSuggestions(deps: ProjectDeps, q: TListSuggestionsInput): Promise<{ items: TSuggestion[]; total: number }> {
   const where = { projectId: deps.projectId, status: q.status ?? 'suggested' };
   const [rows, total] = await Promise.all([
     deps.db.suggestion.findMany({ where, orderBy: [{ confidence: 'desc' }, { sourceLabel: 'asc' }, { sourceKey: 'asc' }, { id: 'asc' }], skip: q.skip ?? 0, take: q.limit ?? 100 }),
@@ -101,14 +100,12 @@ export async function listSuggestions(deps: ProjectDeps, input: unknown): Promis
   return { items: rows.map((r) => toSuggestion(r, edges)), total };
 }
 
-export async function getSuggestion(deps: ProjectDeps, input: unknown): Promise<TSuggestion> {
-  const { id } = ZSuggestionId.parse(input);
+export async function getSuggestion(deps: ProjectDeps, { id }: TSuggestionId): Promise<TSuggestion> {
   return oneSuggestion(deps.db, deps.projectId, await rowOf(deps.db, deps.projectId, id));
 }
 
 /** What approval would do now: how many edges it creates, how many exist, a few pairs. */
-export async function previewSuggestion(deps: ProjectDeps, input: unknown) {
-  const { id } = ZSuggestionId.parse(input);
+export async function previewSuggestion(deps: ProjectDeps, { id }: TSuggestionId) {
   const r = await rowOf(deps.db, deps.projectId, id);
   const rule = ruleOf(r);
   const [[c], [e], samples] = await withoutNestedLoops(deps.db, async (tx) => [
@@ -129,8 +126,7 @@ export async function previewSuggestion(deps: ProjectDeps, input: unknown) {
  * linked too (sql/suggestions.ts). Approving an approved rule again creates only edges that are missing
  * (none, unless someone removed some); asking for another type then is a CONFLICT (withdraw the rule first).
  */
-export async function approveSuggestion(deps: ProjectDeps, input: unknown): Promise<{ suggestion: TSuggestion; created: number }> {
-  const q = ZApproveInput.parse(input);
+export async function approveSuggestion(deps: ProjectDeps, q: TApproveInput): Promise<{ suggestion: TSuggestion; created: number }> {
   return withTransaction(deps.db, async (tx) => {
     await requireReadCommitted(tx, 'Approving');
     const r = await rowOf(tx, deps.projectId, q.id, true);
@@ -152,8 +148,7 @@ export async function approveSuggestion(deps: ProjectDeps, input: unknown): Prom
 }
 
 /** Rejects a suggested rule; analysis never proposes it again. An approved rule must be withdrawn (DELETE) instead. */
-export async function rejectSuggestion(deps: ProjectDeps, input: unknown): Promise<TSuggestion> {
-  const { id } = ZSuggestionId.parse(input);
+export async function rejectSuggestion(deps: ProjectDeps, { id }: TSuggestionId): Promise<TSuggestion> {
   return withTransaction(deps.db, async (tx) => {
     const r = await rowOf(tx, deps.projectId, id, true);
     if (r.status === 'approved') throw new DomainError('CONFLICT', 'The rule is approved; withdraw it with DELETE (optionally with deleteEdges=true)', { path: ['id'], got: id });
@@ -167,8 +162,7 @@ export async function rejectSuggestion(deps: ProjectDeps, input: unknown): Promi
  * those of writes in flight, which it waits for, as approval does). A withdrawn rule may be suggested
  * again by a later analysis (reject it to prevent that).
  */
-export async function deleteSuggestion(deps: ProjectDeps, input: unknown): Promise<{ deleted: boolean; edgesDeleted: number }> {
-  const q = ZDeleteSuggestionInput.parse(input);
+export async function deleteSuggestion(deps: ProjectDeps, q: TDeleteSuggestionInput): Promise<{ deleted: boolean; edgesDeleted: number }> {
   return withTransaction(deps.db, async (tx) => {
     await requireReadCommitted(tx, 'Withdrawing');
     const r = await rowOf(tx, deps.projectId, q.id, true);

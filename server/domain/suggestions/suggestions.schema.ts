@@ -59,17 +59,21 @@ export const ZListSuggestionsInput = z
     limit: z.coerce.number().int().min(1).max(500).optional().describe('default 100'),
   })
   .strict();
+export type TListSuggestionsInput = z.output<typeof ZListSuggestionsInput>;
 
 export const ZSuggestionId = z.object({ id: z.uuid() }).strict();
+export type TSuggestionId = z.output<typeof ZSuggestionId>;
 
 export const ZApproveInput = z
   .object({ id: z.uuid(), type: ZRelationshipType.optional().describe('relationship type of the edges (default: the suggested type)') })
   .strict();
+export type TApproveInput = z.output<typeof ZApproveInput>;
 
 const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 export const ZDeleteSuggestionInput = z
   .object({ id: z.uuid(), deleteEdges: booleanParam.optional().describe('also remove the edges the rule made (default false)') })
   .strict();
+export type TDeleteSuggestionInput = z.output<typeof ZDeleteSuggestionInput>;
 
 export const ZPreview = z.object({
   create: z.number().int().describe('edges approval would create now'),
@@ -85,6 +89,7 @@ export const ZPreview = z.object({
 export const ZAnalyzeInput = z
   .object({ wait: z.boolean().optional().describe('answer when the analysis has finished (default false: answer at once with its progress)') })
   .strict();
+export type TAnalyzeInput = z.output<typeof ZAnalyzeInput>;
 
 export const ZAnalysis = z.object({
   status: z.enum(['idle', 'running', 'done', 'error']).describe('idle: never analyzed'),
