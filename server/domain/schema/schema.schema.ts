@@ -25,7 +25,7 @@ export const ZSchemaLabels = z
   .describe('only these labels (comma-separated or repeated); default every label');
 
 export const ZGetSchemaInput = z.object({ labels: ZSchemaLabels.optional() }).strict();
-export type TGetSchemaInput = z.input<typeof ZGetSchemaInput>;
+export type TGetSchemaInput = z.output<typeof ZGetSchemaInput>;
 
 const ZRangeValue = z.union([z.number(), z.string()]);
 
@@ -84,7 +84,7 @@ export const ZPropertyValuesInput = z
     limit: z.coerce.number().int().min(1).max(SCHEMA_LIMITS.valuesMaxLimit).optional().describe('1..1000, default 20'),
   })
   .strict();
-export type TPropertyValuesInput = z.input<typeof ZPropertyValuesInput>;
+export type TPropertyValuesInput = z.output<typeof ZPropertyValuesInput>;
 
 export const ZPropertyValue = z.object({
   value: z.union([z.string(), z.number(), z.boolean(), z.null()]),

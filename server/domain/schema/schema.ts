@@ -2,7 +2,7 @@ import { sql as S } from '@/server/db';
 import type { ProjectDeps } from '../deps';
 import { compactIfNeeded } from './compact';
 import { sampleLabels } from './sample';
-import { ZGetSchemaInput, type TGetSchemaInput, type TSchema, type TSchemaLabel, type TSchemaProperty, type TSchemaRelationship, type TSchemaIndex } from './schema.schema';
+import { type TGetSchemaInput, type TSchema, type TSchemaLabel, type TSchemaProperty, type TSchemaRelationship, type TSchemaIndex } from './schema.schema';
 import { byName, getOrSet } from './util';
 
 const { schemaSql } = S;
@@ -12,8 +12,7 @@ const { schemaSql } = S;
  * relationship counts in both directions, all from the counters; min/max and samples from the most
  * recent records of each label (`sampledFrom` says how many); the label's embedding indexes with status.
  */
-export async function getSchema(deps: ProjectDeps, input: TGetSchemaInput = {}): Promise<TSchema> {
-  const { labels: wanted } = ZGetSchemaInput.parse(input);
+export async function getSchema(deps: ProjectDeps, { labels: wanted }: TGetSchemaInput = {}): Promise<TSchema> {
   const filter = wanted && wanted.length > 0 ? wanted : undefined;
   await compactIfNeeded(deps);
   const [countRows, relRows, indexRows] = await Promise.all([

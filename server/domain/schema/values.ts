@@ -1,6 +1,6 @@
 import { sql as S } from '@/server/db';
 import type { ProjectDeps } from '../deps';
-import { SCHEMA_LIMITS, ZPropertyValuesInput, type TPropertyValues, type TPropertyValuesInput } from './schema.schema';
+import { SCHEMA_LIMITS, type TPropertyValues, type TPropertyValuesInput } from './schema.schema';
 
 const { schemaSql } = S;
 
@@ -8,8 +8,7 @@ const { schemaSql } = S;
  * Distinct values of one property (in one label or all), most frequent first, then by value; each
  * element of an array property counts. `query` keeps the string values containing it, case-insensitively.
  */
-export async function listPropertyValues(deps: ProjectDeps, input: TPropertyValuesInput): Promise<TPropertyValues> {
-  const q = ZPropertyValuesInput.parse(input);
+export async function listPropertyValues(deps: ProjectDeps, q: TPropertyValuesInput): Promise<TPropertyValues> {
   const [row] = await deps.db.$queryRaw<S.schemaSql.ValuesRow[]>(
     schemaSql.selectPropertyValues({
       projectId: deps.projectId,
