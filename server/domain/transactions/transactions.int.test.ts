@@ -156,6 +156,30 @@ describe(`atomic batches (${backendName})`, () => {
     expect(badRef.status).toBe(400);
     expect((await p.call('POST', '/records/search', { labels: ['A'] })).body.total).toBe(0);
   });
+
+  it("checks each op's fields with its own route's schema (the batch schema checks only the op's shape), failing as that op", async () => {
+    const p = await project();
+    const first = { op: 'create', label: 'A', data: { n: 1 } };
+    const second = { op: 'create', label: 'B', data: { n: 2 } };
+    const cases: [unknown, (string | number)[]][] = [
+      [{ op: 'create', label: 'A', data: { n: 3 }, options: { mergeBy: ['n'], bogus: true } }, ['ops', 2, 'options']],
+      [{ op: 'create', label: 'A', data: { n: 3 }, vectors: [{ propertyName: 'v', vector: [] }] }, ['ops', 2, 'vectors', 0, 'vector']],
+      [{ op: 'upsert', label: 'A', data: { n: 3 }, mergeBy: ['__n'] }, ['ops', 2, 'options', 'mergeBy', 0]],
+      [{ op: 'upsert', label: 'A'.repeat(129), data: { n: 3 }, mergeBy: ['n'] }, ['ops', 2, 'label']],
+      [{ op: 'attach', sourceId: { $op: 0 }, targetIds: [{ $op: 1 }], type: 'BAD\u0001TYPE' }, ['ops', 2, 'type']],
+      [{ op: 'attach', sourceId: { $op: 0 }, targetIds: { $op: 1 }, type: '   ' }, ['ops', 2, 'type']],
+      [{ op: 'detach', sourceId: { $op: 0 }, targetIds: [{ $op: 1 }], types: ['OK', 'x'.repeat(300)] }, ['ops', 2, 'types']],
+    ];
+    for (const [op, path] of cases) {
+      const res = await p.call('POST', '/batch', { ops: [first, second, op] });
+      expect(res.status, JSON.stringify({ op, body: res.body })).toBe(400);
+      expect(res.body.error.code).toBe('INVALID');
+      expect(res.body.error.details.op).toBe(2);
+      expect(res.body.error.details.path.slice(0, path.length).map(String)).toEqual(path.map(String));
+      expect(res.body.error.message).toMatch(/^Op 2 \((create|upsert|attach|detach)\) failed, nothing was written/);
+    }
+    expect((await p.call('POST', '/records/search', {})).body.total).toBe(0);
+  });
 });
 
 describe(`transaction administration (${backendName})`, () => {
