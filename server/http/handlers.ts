@@ -42,8 +42,8 @@ export function makeHandlers(engramOf: () => Promise<Engram>): EngramHttp {
 
   return {
     trpc: (req) =>
-      withEngram((engram) =>
-        fetchRequestHandler({
+      withEngram(async (engram) =>
+        jsonTyped(await fetchRequestHandler({
           endpoint: '/api/trpc',
           req: limitedRequest(req, engram.env.ENGRAM_MAX_BODY_BYTES),
           router: appRouter,
@@ -52,7 +52,7 @@ export function makeHandlers(engramOf: () => Promise<Engram>): EngramHttp {
           onError: ({ error, path }) => {
             if (error.code === 'INTERNAL_SERVER_ERROR') log.error('trpc internal error', { path, error: String(error.cause?.stack ?? error.message) });
           },
-        }),
+        })),
       ),
 
     rest: (req) =>
@@ -94,6 +94,18 @@ export function makeHandlers(engramOf: () => Promise<Engram>): EngramHttp {
         }
       }),
   };
+}
+
+/**
+ * tRPC answers a request it refuses before any procedure (wrong content type, batch too large) with a
+ * JSON error body but no content type, which fetch then calls text/plain; every answer under /api is
+ * application/json.
+ */
+function jsonTyped(res: Response): Response {
+  if (res.status < 400 || res.headers.get('content-type')?.toLowerCase().startsWith('application/json')) return res;
+  const headers = new Headers(res.headers);
+  headers.set('content-type', 'application/json');
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 }
 
 /** The process's handlers, over the booted instance (server/boot.ts publishes them). */

@@ -70,6 +70,70 @@ describe(`request path (${backendName})`, () => {
     expect(await p.count('BIG')).toBe(0);
   });
 
+  it('reads the rest of a body cut off at the limit instead of cancelling it (a cancel reset the socket under the 413)', async () => {
+    const p = await project();
+    const headers = { ...auth(), 'x-project-id': p.name, 'content-type': 'application/json' };
+    // 70 KB over a 64 KiB limit, in 8 KiB chunks: the stream reports whether it was read to its end or cancelled.
+    const watched = () => {
+      const bytes = new TextEncoder().encode(JSON.stringify({ label: 'BIG', data: { t: 'x'.repeat(140_000) } }));
+      let at = 0;
+      let cancelled = false;
+      let ended: () => void = () => {};
+      const end = new Promise<void>((resolve) => (ended = resolve));
+      const body = new ReadableStream<Uint8Array>({
+        pull(ctl) {
+          if (at >= bytes.length) {
+            ctl.close();
+            ended();
+            return;
+          }
+          ctl.enqueue(bytes.slice(at, (at += 8192)));
+        },
+        cancel() {
+          cancelled = true;
+          ended();
+        },
+      });
+      return { body, end, cancelled: () => cancelled };
+    };
+    for (const [handler, url] of [
+      [handlers.rest, 'http://t/api/v1/records'],
+      [handlers.trpc, 'http://t/api/trpc/records.create'],
+    ] as const) {
+      const w = watched();
+      const res = await handler(new Request(url, { method: 'POST', headers, body: w.body, duplex: 'half' } as RequestInit));
+      expect(res.status).toBe(413);
+      await w.end;
+      expect(w.cancelled()).toBe(false);
+    }
+    expect(await p.count('BIG')).toBe(0);
+  });
+
+  it('tRPC refuses a JSON body that is not UTF-8 (it was decoded to U+FFFD and stored), like REST', async () => {
+    const p = await project();
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"label":"U8","data":{"t":"a'), 0xff, ...new TextEncoder().encode('"}}')]);
+    const headers = { ...auth(), 'x-project-id': p.name, 'content-type': 'application/json' };
+    const trpc = await handlers.trpc(new Request('http://t/api/trpc/records.create', { method: 'POST', headers, body: bytes }));
+    expect(trpc.status).toBe(400);
+    expect((await trpc.json()).error.data.domain.code).toBe('INVALID');
+    const rest = await handlers.rest(new Request('http://t/api/v1/records', { method: 'POST', headers, body: bytes }));
+    expect(rest.status).toBe(400);
+    expect(await p.count('U8')).toBe(0);
+  });
+
+  it('tRPC refusals before any procedure (content type, batch size) are typed application/json', async () => {
+    const p = await project();
+    const headers = { ...auth(), 'x-project-id': p.name };
+    const plain = await handlers.trpc(new Request('http://t/api/trpc/records.create', { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: '{"label":"X"}' }));
+    expect(plain.status).toBe(415);
+    expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await plain.json()).error.data.domain.code).toBe('INVALID');
+    const batch = await handlers.trpc(new Request(`http://t/api/trpc/${Array(51).fill('projects.current').join(',')}?batch=1&input=%7B%7D`, { headers }));
+    expect(batch.status).toBe(400);
+    expect(batch.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await batch.json()).error.data.domain.code).toBe('INVALID');
+  });
+
   it('a malformed session cookie does not fail a request that carries a key, and counts as no cookie', async () => {
     const p = await project();
     const withKey = await api.rest('POST', '/records/search', { project: p.name, body: {}, headers: { cookie: 'engram_session=%E0%A4%A' } });
@@ -92,6 +156,13 @@ describe(`request path (${backendName})`, () => {
     expect(create.body.error.details.path).toEqual(['data', '__proto__']);
     const trpc = await api.trpcMutation('records.create', JSON.parse('{"label":"P","data":{"__proto__":{"x":1}}}'), { project: p.name });
     expect(trpc.status).toBe(400);
+    expect(await p.count('P')).toBe(1);
+    // In a query string too: it used to be dropped silently (a plain object's __proto__ setter).
+    for (const query of ['__proto__=x', '__proto__=a&__proto__=b']) {
+      const viaQuery = await api.rest('POST', `/records?${query}`, { project: p.name, body: { label: 'P', data: { q: 1 } } });
+      expect(viaQuery.status, query).toBe(400);
+      expect(viaQuery.body.error.details.path).toEqual(['__proto__']);
+    }
     expect(await p.count('P')).toBe(1);
     // `constructor` is an ordinary property name.
     const ctor = await p.call('POST', '/records', { label: 'P', data: { constructor: 'ok' } });

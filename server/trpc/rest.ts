@@ -45,8 +45,13 @@ function decodePathSegment(raw: string, name: string): string {
   }
 }
 
+/**
+ * A prototype-less object: `out['__proto__'] = …` then makes an own key the input guard refuses, as it
+ * does in a JSON body (on a plain object the assignment set the prototype or did nothing, and the key
+ * vanished before any check saw it).
+ */
 function queryInput(url: URL): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  const out = Object.create(null) as Record<string, string | string[]>;
   for (const key of new Set(url.searchParams.keys())) {
     const all = url.searchParams.getAll(key);
     out[key] = all.length === 1 ? all[0]! : all;
