@@ -53,6 +53,28 @@ const server = http.createServer((req, res) => {
     res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal error' } }));
   });
 });
+// Node's HTTP parser refuses some requests before any handler sees them — a request line and headers
+// past 16 KiB (431), an unknown method or a malformed request line (400) — and answers those with an
+// empty body. They get the JSON error shape too.
+server.on('clientError', (err, socket) => {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  if (!String(err.code).startsWith('HPE_')) {
+    // What Node answers without a listener (a request that timed out: 408; anything else: 400).
+    socket.end(`HTTP/1.1 ${err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const error = tooLarge
+    ? { code: 'LIMIT_EXCEEDED', message: 'The request line and headers are larger than the server accepts (16 KiB)', details: { limit: http.maxHeaderSize } }
+    : { code: 'INVALID', message: 'The request could not be parsed as HTTP', details: { expected: 'a well-formed HTTP/1.1 request' } };
+  const body = JSON.stringify({ error });
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+});
+
 server.listen(port, hostname, () => {
   const shown = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname;
   console.log(`[engram] listening on http://${shown}:${port} (console at /, REST at /api/v1, tRPC at /api/trpc)`);

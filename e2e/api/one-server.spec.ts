@@ -1,5 +1,7 @@
+import http from 'node:http';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { asMaster, createProject, expectError, expectStatus, REST } from '../helpers/api';
+import { E2E_HOST, E2E_PORT } from '../helpers/env';
 
 /**
  * The production build evaluates server code once per bundle. These fail if a route bundle carries its
@@ -65,4 +67,28 @@ test('malformed paths under /api answer the JSON error shape', async ({ request 
     await expectError(await request.get(path, { headers: asMaster() }), 400, 'INVALID');
   }
   await expectError(await request.get('/api/v1/no/such/endpoint', { headers: asMaster() }), 404, 'NOT_FOUND');
+});
+
+/** A request as written (no client normalises or refuses it), answered however the server answers. */
+function raw(method: string, path: string): Promise<{ status: number; contentType: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: E2E_HOST, port: E2E_PORT, method, path, headers: asMaster() }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test("requests Node's HTTP parser refuses answer the JSON error shape too (they had an empty body)", async () => {
+  const long = await raw('GET', `${REST}/schema?labels=${'a'.repeat(20_000)}`);
+  expect(long.status).toBe(431);
+  expect(long.contentType).toContain('application/json');
+  expect(JSON.parse(long.body).error.code).toBe('LIMIT_EXCEEDED');
+  const method = await raw('FOO', `${REST}/projects`);
+  expect(method.status).toBe(400);
+  expect(method.contentType).toContain('application/json');
+  expect(JSON.parse(method.body).error.code).toBe('INVALID');
 });
