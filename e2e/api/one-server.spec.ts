@@ -67,6 +67,11 @@ test('malformed paths under /api answer the JSON error shape', async ({ request 
     await expectError(await request.get(path, { headers: asMaster() }), 400, 'INVALID');
   }
   await expectError(await request.get('/api/v1/no/such/endpoint', { headers: asMaster() }), 404, 'NOT_FOUND');
+  // Next.js drops a __proto__ query key before the route sees the URL; the server refuses it first.
+  for (const query of ['__proto__=x', '__proto__=a&__proto__=b', '%5F%5Fproto%5F%5F=x']) {
+    const err = await expectError(await request.get(`${REST}/relationships/suggestions/analysis?${query}`, { headers: asMaster() }), 400, 'INVALID');
+    expect(err.details?.path).toEqual(['__proto__']);
+  }
 });
 
 /** A request as written (no client normalises or refuses it), answered however the server answers. */
