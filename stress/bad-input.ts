@@ -84,17 +84,25 @@ export const badInput: Scenario = async (backend, opts) => {
       const ok = o.status !== undefined && o.status < 300;
       if (ok) counts.accepted++;
       else counts.rejected++;
-      if (ok && spec.writes && /(^POST \/tx$|^tx\.begin$)/.test(spec.endpoint.id)) counts.txRolledBack += await rollbackOpened(http, spec, o.text);
+      if (ok && spec.writes && /(^POST \/tx$|^tx\.begin$)/.test(spec.endpoint.id)) {
+        const [opened, rolledBack] = await rollbackOpened(http, spec, o.text);
+        counts.txRolledBack += rolledBack;
+        if (rolledBack < opened) failures.push(`a transaction opened by an accepted ${spec.method} ${spec.path.slice(0, 100)} (${spec.kind}: ${spec.note}) could not be rolled back`);
+      }
       return ok && spec.writes;
     };
 
     const runChunk = async (specs: Spec[], expectRejected: boolean) => {
       if (specs.length === 0) return;
       let acceptedWrite = false;
-      const queue = [...specs];
+      // Requests that could open a transaction run alone, after the others: on the embedded database an
+      // open transaction makes every concurrent write wait, then 503 — the documented behaviour, not a fault.
+      const opensTx = (s: Spec) => /^(POST \/tx|tx\.begin)$/.test(s.endpoint.id);
+      const queue = specs.filter((s) => !opensTx(s));
       await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
         for (let s = queue.shift(); s; s = queue.shift()) if (await runOne(s)) acceptedWrite = true;
       }));
+      for (const s of specs.filter(opensTx)) if (await runOne(s)) acceptedWrite = true;
       if (!acceptedWrite) {
         const after = await settledSnapshot(http, projects);
         const diff = diffSnapshots(baseline, after);
@@ -177,14 +185,16 @@ async function settledSnapshot(http: Client, projects: string[]): Promise<Snapsh
 }
 
 /** An accepted POST /tx opened a transaction: roll it back at once, so the embedded database is not held. */
-async function rollbackOpened(http: Client, spec: Spec, text: string): Promise<number> {
+async function rollbackOpened(http: Client, spec: Spec, text: string): Promise<[number, number]> {
   let n = 0;
+  let opened = 0;
   for (const [, id] of text.matchAll(/"id":"([0-9a-f-]{36})"/g)) {
+    opened++;
     let r = await http.call('POST', `/api/v1/tx/${id}/rollback`, { headers: spec.headers, token: null });
     if (r.status >= 300) r = await http.rest('POST', `/tx/${id}/rollback`, { project: spec.headers['x-project-id'] });
     if (r.status < 300) n++;
   }
-  return n;
+  return [opened, n];
 }
 
 /** Replays a chunk one request at a time with a snapshot around each, to name what wrote. */
