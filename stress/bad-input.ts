@@ -2,7 +2,7 @@ import { httpCases, unknownRouteSpecs } from './bad-input/cases-http';
 import { inputCases } from './bad-input/cases-input';
 import { restEndpoints, trpcEndpoints, type Endpoint } from './bad-input/endpoints';
 import { schemasOf, type CaseDef, type GenContext } from './bad-input/gen';
-import { describe, judge, type Violation } from './bad-input/judge';
+import { describe, judge, refusedInTransport, type Violation } from './bad-input/judge';
 import type { Spec } from './bad-input/render';
 import { send } from './bad-input/send';
 import { client, type Client } from './lib/client';
@@ -69,7 +69,7 @@ export const badInput: Scenario = async (backend, opts) => {
     const violations: Violation[] = [];
     const writes: string[] = [];
     const covered = new Set<string>();
-    const counts = { sent: 0, rejected: 0, accepted: 0, checkedChunks: 0, rebaselined: 0, checkedRequests: 0, reseeds: 0, txRolledBack: 0 };
+    const counts = { sent: 0, rejected: 0, accepted: 0, checkedChunks: 0, rebaselined: 0, checkedRequests: 0, reseeds: 0, txRolledBack: 0, resetPastHead: 0 };
     let baseline = await settledSnapshot(http, projects);
     let gen = 0;
 
@@ -81,6 +81,7 @@ export const badInput: Scenario = async (backend, opts) => {
       tally.record(spec.endpoint.family, o.status ?? 0, o.ms);
       const v = judge(spec, o);
       if (v) violations.push(v);
+      if (refusedInTransport(spec, o)) counts.resetPastHead++;
       const ok = o.status !== undefined && o.status < 300;
       if (ok) counts.accepted++;
       else counts.rejected++;
@@ -154,6 +155,7 @@ export const badInput: Scenario = async (backend, opts) => {
         'accepted (allowed)': counts.accepted - by('accepted').length,
         '5xx': by('5xx').length,
         'no answer': by('no response').length,
+        'reset while sending > 16 KiB of request head (refused)': counts.resetPastHead,
         'shape violations': by('shape').length,
         'accepted although invalid': by('accepted').length,
         'writes detected': writes.length,

@@ -9,7 +9,17 @@ import type { Outcome } from './send';
  */
 export type Violation = { category: 'no response' | '5xx' | 'shape' | 'accepted'; spec: Spec; outcome: Outcome; why: string };
 
+/**
+ * Node's HTTP parser stops reading a request line and headers past 16 KiB and the server answers 431;
+ * when the client is still sending megabytes of URL, the kernel resets the connection, sometimes before
+ * the client reads the 431. Such a request was refused either way (documented in the README's limits).
+ */
+export const REQUEST_HEAD_LIMIT = 16 * 1024;
+export const refusedInTransport = (spec: Spec, o: Outcome): boolean =>
+  o.error !== undefined && /ECONNRESET|EPIPE|socket hang up|other side closed/i.test(o.error) && spec.path.length + JSON.stringify(spec.headers).length > REQUEST_HEAD_LIMIT;
+
 export function judge(spec: Spec, o: Outcome): Violation | null {
+  if (refusedInTransport(spec, o)) return null;
   if (o.error !== undefined) return { category: 'no response', spec, outcome: o, why: o.error };
   if (o.status >= 500) return { category: '5xx', spec, outcome: o, why: `status ${o.status}` };
   if (o.status >= 300 && o.status < 400) return { category: 'shape', spec, outcome: o, why: `a ${o.status} redirect, not a JSON answer` };
