@@ -89,6 +89,18 @@ describe(`relationships (${backendName})`, () => {
     expect((await p.call('POST', '/relationships/search', {})).body.total).toBe(0);
   });
 
+  it("detach from a record that does not exist, or is another project's, is NOT_FOUND like attach", async () => {
+    const p = await project();
+    const other = await project();
+    const mine = await p.make('N', { i: 1 });
+    const theirs = await other.make('N', { i: 2 });
+    for (const source of ['01900000-0000-7000-8000-000000000000', theirs]) {
+      const res = await p.call('PUT', `/relationships/${source}`, { targetIds: [mine] });
+      expect(res.status).toBe(404);
+      expect(res.body.error.details).toMatchObject({ path: ['sourceId'], got: source });
+    }
+  });
+
   it('neighbors: breadth-first to the given depth, filtered by type, bounded with a truncation flag', async () => {
     const p = await project();
     const root = await p.make('R', { n: 0 });

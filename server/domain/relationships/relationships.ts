@@ -25,9 +25,9 @@ async function labelsOf(deps: ProjectDeps, input: TAttachInput): Promise<Map<str
 }
 
 /** NOT_FOUND (at the input's id) unless the record exists in the project: the answer every route about one record gives. */
-async function requireRecord(deps: ProjectDeps, id: string): Promise<void> {
-  const rows = await deps.db.$queryRaw<{ id: string }[]>(relationshipSql.selectLabels(deps.projectId, [id]));
-  if (rows.length === 0) throw new DomainError('NOT_FOUND', `Record ${id} not found`, { path: ['id'], got: id });
+async function requireRecord(deps: ProjectDeps, id: string, path: (string | number)[] = ['id']): Promise<void> {
+  const rows = await deps.db.$queryRaw<{ id: string }[]>(relationshipSql.selectLabels(deps.projectId, [id.toLowerCase()]));
+  if (rows.length === 0) throw new DomainError('NOT_FOUND', `Record ${id} not found`, { path, got: id });
 }
 
 /** Links a record to targets; one edge per (source, type, target); re-attaching replaces its properties. */
@@ -48,7 +48,9 @@ export async function attachRelationships(deps: ProjectDeps, q: TAttachInput): P
   });
 }
 
+/** Unlinks a record from targets. A source that does not exist (here: in this project) is NOT_FOUND, as on attach. */
 export async function detachRelationships(deps: ProjectDeps, q: TDetachInput): Promise<{ detached: number }> {
+  await requireRecord(deps, q.sourceId, ['sourceId']);
   const src = q.sourceId.toLowerCase();
   const targets = [...new Set(asList(q.targetIds).map((t) => t.toLowerCase()))];
   const dir = q.direction ?? 'out';
