@@ -14,6 +14,7 @@ describe('the error table', () => {
       [adapterError('40P01'), 'CONFLICT', 409, 'serialization'],
       [adapterError('23503', 'ForeignKeyConstraintViolation'), 'CONFLICT', 409, 'concurrent-delete'],
       [Object.assign(new Error('fk'), { code: 'P2003' }), 'CONFLICT', 409, 'concurrent-delete'],
+      [Object.assign(new Error('No record was found for a delete'), { code: 'P2025' }), 'NOT_FOUND', 404, 'concurrent-delete'],
       [adapterError('23505', 'UniqueConstraintViolation'), 'CONFLICT', 409, 'concurrent-write'],
       [adapterError('22P02', 'InvalidInputValue'), 'INVALID', 400, 'data'],
       [adapterError('22008'), 'INVALID', 400, 'data'],

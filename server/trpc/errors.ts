@@ -96,6 +96,10 @@ export function toDomainError(e: unknown): DomainError | null {
   if (isConnectionLoss(inner)) {
     return new DomainError('UNAVAILABLE', 'The database could not serve the request (its connection was lost or it ran out of resources); the request did not complete, retry it', { reason: 'connection' });
   }
+  if (prismaCode === 'P2025') {
+    // A row the call read a moment ago is gone (a concurrent delete of the same thing won the race).
+    return new DomainError('NOT_FOUND', 'Not found: it was deleted by a concurrent request', { reason: 'concurrent-delete' });
+  }
   if ((inner as Inner | null)?.code === 'P2028') {
     return new DomainError('CONFLICT', 'The transaction is no longer open (it expired or was rolled back)', { reason: 'aborted' });
   }
