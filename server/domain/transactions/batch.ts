@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { withTransaction } from '@/server/db';
-import { DomainError } from '@/server/errors';
+import { DomainError, isDomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import { createRecord, deleteRecord, setRecord, updateRecord, ZCreateRecordInput } from '../records';
 import { embedAhead } from '../indexes';
@@ -91,13 +91,13 @@ export async function runBatch(deps: ProjectDeps, { ops }: TBatchInput): Promise
 }
 
 function failedOp(e: unknown, index: number, op: string): unknown {
-  if (e instanceof DomainError) {
+  if (isDomainError(e)) {
     const path = ['ops', index, ...(e.details?.path ?? [])];
     return new DomainError(e.code, `Op ${index} (${op}) failed, nothing was written: ${e.message}`, { ...e.details, op: index, path }, { tooLarge: e.tooLarge });
   }
   if (e instanceof z.ZodError) {
     const issue = e.issues[0];
-    return new DomainError('INVALID', `Op ${index} (${op}) failed, nothing was written: ${issue?.message}`, { op: index, path: ['ops', index, ...(issue?.path ?? []).map(String)] });
+    return new DomainError('INVALID', `Op ${index} (${op}) failed, nothing was written: ${issue?.message}`, { op: index, path: ['ops', index, ...(issue?.path ?? []).map((k) => (typeof k === 'number' ? k : String(k)))] });
   }
   return e;
 }

@@ -175,7 +175,7 @@ describe(`atomic batches (${backendName})`, () => {
       expect(res.status, JSON.stringify({ op, body: res.body })).toBe(400);
       expect(res.body.error.code).toBe('INVALID');
       expect(res.body.error.details.op).toBe(2);
-      expect(res.body.error.details.path.slice(0, path.length).map(String)).toEqual(path.map(String));
+      expect(res.body.error.details.path.slice(0, path.length)).toEqual(path);
       expect(res.body.error.message).toMatch(/^Op 2 \((create|upsert|attach|detach)\) failed, nothing was written/);
     }
     expect((await p.call('POST', '/records/search', {})).body.total).toBe(0);
