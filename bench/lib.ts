@@ -59,7 +59,7 @@ export async function openBackend(name: 'embedded' | 'postgres', embedder?: Embe
  */
 export function aiDeps(b: Backend, base: ProjectDeps, opts: { queryCache?: boolean; exactSearchBelow?: number } = {}): ProjectDeps & { embedder: Embedder } {
   const e = b.engram;
-  return { ...base, embedder: e.embedder, backfill: e.backfill, queryCache: opts.queryCache ? e.queryCache : undefined, exactSearchBelow: opts.exactSearchBelow ?? e.env.ENGRAM_EXACT_SEARCH_BELOW };
+  return { ...base, embedder: e.embedder, backfill: { kick: e.kickIndexes }, queryCache: opts.queryCache ? e.queryCache : undefined, exactSearchBelow: opts.exactSearchBelow ?? e.env.ENGRAM_EXACT_SEARCH_BELOW };
 }
 
 /**

@@ -204,6 +204,7 @@ export async function benchSearch(b: Backend, report: (line: string) => void) {
   {
     const deps = aiDeps(b, await b.newProject());
     await createIndex(deps, { label: 'MEMORY', propertyName: 'text' });
+    await b.engram.hnsw.idle(); // its HNSW index is built in the background once the index commits
     await b.engram.backfill.idle();
     const samples: number[] = [];
     for (let i = 0; i < 100; i++) samples.push((await timed(() => createRecord(deps, { label: 'MEMORY', data: { user: `u${i % 5}`, text: r.texts[(i * 7) % r.texts.length]! } }))).ms);
@@ -214,6 +215,7 @@ export async function benchSearch(b: Backend, report: (line: string) => void) {
   {
     const deps = aiDeps(b, await b.newProject());
     const ix = await createIndex(deps, { label: 'DOC', propertyName: 'text', external: true, dimensions: 512 });
+    await b.engram.hnsw.idle();
     await addDocs(deps, ix.id, 0, r.vectors.length, (n) => r.texts[n]!, (n) => r.vectors[n]!, () => {});
     const before = await planOf(deps, ix.id, r.queries[0]!);
     await analyzeTables(b);
@@ -229,6 +231,9 @@ export async function benchSearch(b: Backend, report: (line: string) => void) {
   const deps = aiDeps(b, await b.newProject());
   const annFiltered = { ...deps, exactSearchBelow: 0 }; // force the HNSW iterative scan under a filter
   const ix = await createIndex(deps, { label: 'DOC', propertyName: 'text', external: true, dimensions: 512 });
+  await b.engram.hnsw.idle();
+  // From here the bench drops and builds this HNSW index itself; the keeper would rebuild it mid-load.
+  await b.engram.hnsw.stop();
   const synthText = (n: number) => r.texts[mixture(n, r.texts.length).i]!;
   const progress = (size: number) => (n: number) => process.stderr.write(`  search ${b.name}: ${n}/${size} vectors\n`);
   let have = 0;

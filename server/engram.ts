@@ -1,6 +1,6 @@
 import { readEnv, type Env } from './env';
 import { log } from './log';
-import { openDatabase, StatsKeeper, TransactionManager, type Database } from './db';
+import { HnswKeeper, openDatabase, StatsKeeper, TransactionManager, type Database } from './db';
 import { ensureDefaultProject } from './domain/projects';
 import { loadOrCreateMasterKey, sessionSecretFor, type MasterKey } from './domain/auth';
 import { createEmbedder, createQueryCache, embedderConfigFromEnv, type Embedder, type QueryCache } from './domain/embeddings';
@@ -22,6 +22,10 @@ export type Engram = {
   embedder: Embedder;
   queryCache: QueryCache;
   backfill: BackfillRunner;
+  /** Builds and drops the HNSW indexes of embedding indexes after the writes that create and delete them commit. */
+  hnsw: HnswKeeper;
+  /** Wakes the background work on indexes (HNSW upkeep, then the backfill) after one changed. */
+  kickIndexes: () => void;
   transactions: TransactionManager;
   suggestions: SuggestionAnalyzer;
   close: () => Promise<void>;
@@ -68,6 +72,12 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
     const embedder = opts.embedder ?? createEmbedder(embedderConfigFromEnv(env));
     const backfill = new BackfillRunner(db.prisma, () => embedder, { exclusive: db.kind === 'embedded' });
     backfill.kick(); // resume indexes a previous process left unfinished
+    const hnsw = new HnswKeeper(db.driver);
+    hnsw.start(); // and build (or drop) what a previous process left undone
+    const kickIndexes = () => {
+      hnsw.kick();
+      backfill.kick();
+    };
     const transactions = new TransactionManager(db.prisma, {
       defaultTtlMs: env.ENGRAM_TX_DEFAULT_TTL_MS,
       maxTtlMs: env.ENGRAM_TX_MAX_TTL_MS,
@@ -77,7 +87,7 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
       exclusive: db.kind === 'embedded',
       // Its writes are visible now: indexes it created start backfilling, and suggestions re-analyze.
       onCommit: (tx) => {
-        backfill.kick();
+        kickIndexes();
         suggestions.touched(tx.projectId);
       },
     });
@@ -101,6 +111,8 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
       embedder,
       queryCache: createQueryCache(),
       backfill,
+      hnsw,
+      kickIndexes,
       transactions,
       suggestions,
       close: async () => {
@@ -108,6 +120,7 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
         await suggestions.stop();
         await transactions.rollbackAll();
         await backfill.stop();
+        await hnsw.stop();
         await db.close();
       },
     };

@@ -17,5 +17,11 @@ export interface Driver {
   readonly adapter: SqlDriverAdapterFactory;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   transaction<T>(fn: (runner: ScriptRunner) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one connection of its own, outside any transaction block (autocommit): for statements
+   * that cannot run inside one (CREATE INDEX CONCURRENTLY) and session-level advisory locks. PGlite has one
+   * connection: its statements wait for an open transaction to end.
+   */
+  session<T>(fn: (query: ScriptRunner['query']) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

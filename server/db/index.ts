@@ -10,4 +10,5 @@ export * as sql from './sql';
 export type { Cond, OrderTerm, Primitive, Scalar, CmpOp, ValueKind, DatePart, TextOp, Direction, Scope, RecordRow, NewRecord, NewEdge, Expr, FieldRef, Unit, AliasPairs, SelectSpec, Similarity, EmbeddingRow, IndexRef, RuleRef, PairScope } from './sql';
 export type { PrismaClient } from './generated/client';
 export { StatsKeeper, needsAnalyze } from './maintenance';
+export { HnswKeeper, type HnswKeeperOptions } from './hnsw-keeper';
 export { TransactionManager, type TxInfo, type TxOwner, type TxOptions, type TxEnd } from './tx-manager';

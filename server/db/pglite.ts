@@ -44,6 +44,9 @@ export async function openPglite(opts: PgliteOptions): Promise<Driver> {
         }),
       );
     },
+    session(fn) {
+      return fn(async <T>(sql: string, params: unknown[] = []) => (await pg.query<T>(sql, params)).rows);
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -45,7 +45,7 @@ export type ProjectDeps = BaseDeps & {
   queryCache?: QueryCachePort;
   /** A filtered semantic search with at most this many candidates measures them all instead of using HNSW. */
   exactSearchBelow?: number;
-  /** Wakes the background backfill after an index is created or retried. */
+  /** Wakes the background work on indexes (HNSW upkeep, embedding backfill) after one is created, deleted or retried. */
   backfill?: { kick: () => void };
   /** Runs relationship-suggestion analysis (on demand, and debounced after writes). */
   suggestions?: SuggestionsPort;

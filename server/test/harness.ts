@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { sql } from '@/server/db';
 import { readEnv } from '@/server/env';
 import { startEngram, type Engram } from '@/server/engram';
 import { makeHandlers } from '@/server/http/handlers';
@@ -25,6 +26,22 @@ export async function startTestEngram(extraEnv: Record<string, string> = {}, emb
     ...extraEnv,
   });
   return startEngram({ env, inMemory: true, quiet: true, embedder });
+}
+
+/**
+ * Waits until the HNSW index of an embedding index is built and valid (the keeper builds it in the
+ * background after the index commits; on a PostgreSQL shared by test files another server's keeper may).
+ */
+export async function hnswBuilt(engram: Engram, indexId: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    engram.hnsw.kick();
+    await engram.hnsw.idle();
+    const rows = await engram.db.prisma.$queryRaw<{ name: string; valid: boolean }[]>(sql.embeddingSql.hnswPresent);
+    if (rows.some((r) => r.name === sql.embeddingSql.hnswName(indexId) && r.valid)) return;
+    if (Date.now() > deadline) throw new Error(`the HNSW index of ${indexId} was not built within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers };

@@ -41,7 +41,7 @@ export function servicesOf(engram: Engram): Services {
       maxHops: engram.env.ENGRAM_MAX_HOPS,
       embedder: engram.embedder,
       queryCache: engram.queryCache,
-      backfill: engram.backfill,
+      backfill: { kick: engram.kickIndexes },
       exactSearchBelow: engram.env.ENGRAM_EXACT_SEARCH_BELOW,
       suggestions: engram.suggestions,
     },

@@ -16,12 +16,37 @@ function checked(indexId: string, dims: number): { id: string; hex: string; dims
   return { id: indexId, hex: indexId.replace(/-/g, ''), dims };
 }
 
-export const createHnsw = (indexId: string, dims: number, similarity: Similarity): Sql => {
+const HNSW_PREFIX = 'embedding_hnsw_';
+
+/** The name of an index's HNSW index; a name of this form belongs to the index whose id it spells. */
+export const hnswName = (indexId: string): string => `${HNSW_PREFIX}${checked(indexId, 1).hex}`;
+
+/**
+ * DDL for an index's HNSW index. `concurrently` (PostgreSQL) builds it without blocking writes to the
+ * table, and cannot run inside a transaction block; the HNSW keeper runs it on a session of its own.
+ */
+export const createHnsw = (indexId: string, dims: number, similarity: Similarity, concurrently = false): Sql => {
   const c = checked(indexId, dims);
-  return sql`CREATE INDEX IF NOT EXISTS ${raw(`embedding_hnsw_${c.hex}`)} ON embedding USING hnsw ((vector::vector(${raw(String(c.dims))})) ${OPS[similarity]}) WHERE index_id = ${raw(`'${c.id}'`)}::uuid`;
+  return sql`CREATE INDEX ${raw(concurrently ? 'CONCURRENTLY ' : '')}IF NOT EXISTS ${raw(hnswName(c.id))} ON embedding USING hnsw ((vector::vector(${raw(String(c.dims))})) ${OPS[similarity]}) WHERE index_id = ${raw(`'${c.id}'`)}::uuid`;
 };
 
-export const dropHnsw = (indexId: string): Sql => sql`DROP INDEX IF EXISTS ${raw(`embedding_hnsw_${checked(indexId, 1).hex}`)}`;
+/** Drops an HNSW index by its name, which must be one of ours (`embedding_hnsw_` and 32 hex digits). */
+export const dropHnswNamed = (name: string, concurrently = false): Sql => {
+  if (!/^embedding_hnsw_[0-9a-f]{32}$/.test(name)) throw new Error(`not an HNSW index of ours: ${name}`);
+  return sql`DROP INDEX ${raw(concurrently ? 'CONCURRENTLY ' : '')}IF EXISTS ${raw(name)}`;
+};
+
+export const dropHnsw = (indexId: string, concurrently = false): Sql => dropHnswNamed(hnswName(indexId), concurrently);
+
+/** The HNSW indexes on the embedding table, and whether each is valid (a failed concurrent build leaves one that is not). */
+export const hnswPresent = sql`
+  SELECT c.relname AS name, i.indisvalid AS valid
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+  WHERE i.indrelid = 'embedding'::regclass AND c.relname LIKE ${`${HNSW_PREFIX.replace(/_/g, '\\_')}%`}`;
+
+/** Every embedding index (all projects): what HNSW indexes should exist. */
+export const hnswWanted = sql`SELECT id::text AS id, dimensions, similarity FROM embedding_index`;
+export const indexStillExists = (indexId: string): Sql => sql`SELECT 1 AS one FROM embedding_index WHERE id = ${indexId}::uuid`;
 
 /** pgvector's text form of a vector: '[1,2,3]'. */
 export const vectorLiteral = (v: number[]) => `[${v.join(',')}]`;

@@ -7,6 +7,7 @@ import type { TCreateIndexInput, TIndex, TVectorsInput } from './indexes.schema'
 
 const { embeddingSql } = S;
 
+/** `backfill.kick` wakes the background work on indexes (embedding backfill, HNSW upkeep) after a change. */
 export type IndexDeps = ProjectDeps & { embedder: Embedder; backfill?: { kick: () => void } };
 
 type Row = {
@@ -56,8 +57,9 @@ export async function createIndex(deps: IndexDeps, q: TCreateIndexInput): Promis
   const dimensions = external ? q.dimensions! : deps.embedder.dimensions;
   const similarity = q.similarity ?? 'cosine';
   try {
-    const row = await withTransaction(deps.db, async (tx) => {
-      const created = await tx.embeddingIndex.create({
+    // Only the row: its HNSW index is built by the keeper once this commits, never inside the request's
+    // transaction (DDL there would lock the embedding table for every project until it ends).
+    const row = await deps.db.embeddingIndex.create({
         data: {
           projectId: deps.projectId,
           id,
@@ -71,10 +73,7 @@ export async function createIndex(deps: IndexDeps, q: TCreateIndexInput): Promis
           status: external ? 'ready' : 'pending',
         },
       });
-      await tx.$executeRaw(embeddingSql.createHnsw(id, dimensions, similarity));
-      return created;
-    });
-    if (!external) deps.backfill?.kick();
+    deps.backfill?.kick();
     return toIndex(row);
   } catch (e) {
     if (isUniqueViolation(e)) {
@@ -100,13 +99,15 @@ export async function getIndex(deps: ProjectDeps, id: string): Promise<TIndex> {
   return ix;
 }
 
-/** Deletes the index, its vectors (cascade) and its HNSW index. */
-export async function deleteIndex(deps: ProjectDeps, id: string): Promise<TIndex> {
+/**
+ * Deletes the index and its vectors (cascade); the keeper drops its HNSW index once this commits. Of two
+ * concurrent deletes one wins, the other answers 404.
+ */
+export async function deleteIndex(deps: IndexDeps, id: string): Promise<TIndex> {
   const ix = await getIndex(deps, id);
-  await withTransaction(deps.db, async (tx) => {
-    await tx.$executeRaw(embeddingSql.dropHnsw(id));
-    await tx.embeddingIndex.delete({ where: { projectId_id: { projectId: deps.projectId, id } } });
-  });
+  const { count } = await deps.db.embeddingIndex.deleteMany({ where: { projectId: deps.projectId, id } });
+  if (count === 0) throw new DomainError('NOT_FOUND', `Embedding index ${id} not found`, { path: ['id'], got: id });
+  deps.backfill?.kick();
   return ix;
 }
 
@@ -115,8 +116,8 @@ export async function retryIndex(deps: IndexDeps, id: string): Promise<TIndex> {
   const ix = await getIndex(deps, id);
   if (ix.source !== 'managed') throw new DomainError('INVALID', 'Only managed indexes are built by Engram', { path: ['id'], got: ix.source });
   if (ix.status === 'error') {
-    await deps.db.embeddingIndex.update({ where: { projectId_id: { projectId: deps.projectId, id } }, data: { status: 'pending', error: null, updatedAt: new Date() } });
-    deps.backfill?.kick();
+    const { count } = await deps.db.embeddingIndex.updateMany({ where: { projectId: deps.projectId, id, status: 'error' }, data: { status: 'pending', error: null, updatedAt: new Date() } });
+    if (count > 0) deps.backfill?.kick();
   }
   return getIndex(deps, id);
 }

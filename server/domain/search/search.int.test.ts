@@ -5,7 +5,7 @@ import { createFakeEmbedder, type Embedder } from '@/server/domain/embeddings';
 import { whereFor } from '@/server/domain/query';
 import type { Engram } from '@/server/engram';
 import { sql as S } from '@/server/db';
-import { backendName, httpClient, startTestEngram, uniqueName } from '@/server/test/harness';
+import { backendName, hnswBuilt, httpClient, startTestEngram, uniqueName } from '@/server/test/harness';
 import { sql as sqlText, type Sql } from '@/server/db/sql/compose';
 
 /** A fake embedder that counts its calls and can be switched off (provider down). */
@@ -136,6 +136,7 @@ describe(`embedding indexes (${backendName})`, () => {
     await p.call('POST', '/records/import/json', { label: 'MEMORY', data });
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     await waitReady(p.call, ix.id);
+    await hnswBuilt(engram, ix.id);
     await engram.db.prisma.$executeRaw`ANALYZE embedding`;
     const hits = await search(p, { query: 'apples and pears', mode: 'semantic', where: { user: 'rare' }, limit: 15 });
     expect(hits).toHaveLength(15);
@@ -218,6 +219,7 @@ describe(`embedding indexes (${backendName})`, () => {
     await p.call('POST', '/records/import/json', { label: 'MEMORY', data: Array.from({ length: 1500 }, (_, i) => ({ text: `line ${i} of text ${i % 7}` })) });
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     await waitReady(p.call, ix.id);
+    await hnswBuilt(engram, ix.id);
     await engram.db.prisma.$executeRaw`ANALYZE embedding`;
     const q = await engram.embedder.embed(['line of text']);
     const sql = S.embeddingSql.vectorSearch(p.id, { id: ix.id, dimensions: 64, similarity: 'cosine' }, q[0]!, null, 10, 0, false);
