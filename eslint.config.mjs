@@ -5,6 +5,8 @@ import nextTs from 'eslint-config-next/typescript';
 const DB = ['@/server/db', '@/server/db/*', '**/server/db', '**/server/db/*'];
 const DOMAIN = ['@/server/domain', '@/server/domain/*', '**/server/domain', '**/server/domain/**'];
 
+const UNSAFE_SQL = { selector: "MemberExpression[property.name=/^\\$(queryRawUnsafe|executeRawUnsafe)$/]", message: '$queryRawUnsafe/$executeRawUnsafe are banned: build SQL from Prisma.sql fragments in server/db/sql.' };
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -12,11 +14,30 @@ const config = [
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', UNSAFE_SQL],
+    },
+  },
+  {
+    // Rule 0: SQL text is written in server/db only; everyone else calls its builders (server/db/sql via the barrel).
+    // Tests and benchmarks may read plans and measure a raw-pgvector peer, which takes SQL of their own.
+    files: ['**/*.{ts,tsx,mts,mjs}'],
+    ignores: ['server/db/**', '**/*.test.ts', 'server/test/**', 'bench/**'],
+    rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[property.name=/^\\$(queryRawUnsafe|executeRawUnsafe)$/]", message: '$queryRawUnsafe/$executeRawUnsafe are banned: build SQL from Prisma.sql fragments in server/db/sql.' },
+        UNSAFE_SQL,
+        { selector: "ImportDeclaration[source.value=/server\\/db\\/(sql|generated)\\//]", message: 'SQL pieces and the generated client stay in server/db: import @/server/db.' },
+        { selector: "MemberExpression[object.name='Prisma'][property.name=/^(sql|raw|join|empty)$/]", message: 'SQL text is written in server/db/sql only.' },
+        { selector: 'TaggedTemplateExpression > MemberExpression.tag[property.name=/^\\$(queryRaw|executeRaw)$/]', message: 'SQL text is written in server/db/sql only: pass a builder from @/server/db.' },
       ],
     },
+  },
+  {
+    // Rule 4: no import circles in the server (the circle test in server/architecture.test.ts also counts type imports).
+    files: ['server/**/*.ts'],
+    ignores: ['server/db/generated/**'],
+    settings: { 'import/ignore': ['node_modules'] },
+    rules: { 'import/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     // Rule 1: pages and components reach the server only through tRPC (or server/http for the session gate).
