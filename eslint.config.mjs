@@ -5,12 +5,26 @@ import nextTs from 'eslint-config-next/typescript';
 const DB = ['@/server/db', '@/server/db/*', '**/server/db', '**/server/db/*'];
 const DOMAIN = ['@/server/domain', '@/server/domain/*', '**/server/domain', '**/server/domain/**'];
 
-const UNSAFE_SQL = { selector: "MemberExpression[property.name=/^\\$(queryRawUnsafe|executeRawUnsafe)$/]", message: '$queryRawUnsafe/$executeRawUnsafe are banned: build SQL from Prisma.sql fragments in server/db/sql.' };
+const UNSAFE_SQL = {
+  selector: 'MemberExpression[property.name=/^\\$(queryRawUnsafe|executeRawUnsafe)$/]',
+  message: '$queryRawUnsafe/$executeRawUnsafe are banned: build SQL from Prisma.sql fragments in server/db/sql.',
+};
 
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: ['.next/**', 'node_modules/**', 'server/db/generated/**', 'data/**', '.tmp/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
+  {
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      'server/db/generated/**',
+      'data/**',
+      '.tmp/**',
+      'test-results/**',
+      'playwright-report/**',
+      'next-env.d.ts',
+    ],
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -26,9 +40,18 @@ const config = [
       'no-restricted-syntax': [
         'error',
         UNSAFE_SQL,
-        { selector: "ImportDeclaration[source.value=/server\\/db\\/(sql|generated)\\//]", message: 'SQL pieces and the generated client stay in server/db: import @/server/db.' },
-        { selector: "MemberExpression[object.name='Prisma'][property.name=/^(sql|raw|join|empty)$/]", message: 'SQL text is written in server/db/sql only.' },
-        { selector: 'TaggedTemplateExpression > MemberExpression.tag[property.name=/^\\$(queryRaw|executeRaw)$/]', message: 'SQL text is written in server/db/sql only: pass a builder from @/server/db.' },
+        {
+          selector: 'ImportDeclaration[source.value=/server\\/db\\/(sql|generated)\\//]',
+          message: 'SQL pieces and the generated client stay in server/db: import @/server/db.',
+        },
+        {
+          selector: "MemberExpression[object.name='Prisma'][property.name=/^(sql|raw|join|empty)$/]",
+          message: 'SQL text is written in server/db/sql only.',
+        },
+        {
+          selector: 'TaggedTemplateExpression > MemberExpression.tag[property.name=/^\\$(queryRaw|executeRaw)$/]',
+          message: 'SQL text is written in server/db/sql only: pass a builder from @/server/db.',
+        },
       ],
     },
   },
@@ -43,14 +66,34 @@ const config = [
     // Rule 1: pages and components reach the server only through tRPC (or server/http for the session gate).
     files: ['app/**', 'components/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: [...DB, ...DOMAIN], message: 'app/ and components/ never import server/db or server/domain: go through tRPC.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...DB, ...DOMAIN],
+              message: 'app/ and components/ never import server/db or server/domain: go through tRPC.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Rule 2: routers hold no Prisma and no SQL; a procedure is input, output and one domain call.
     files: ['server/trpc/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: [...DB, '@prisma/*', '**/generated/*'], message: 'Routers never import Prisma or SQL: call a domain function.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...DB, '@prisma/*', '**/generated/*'],
+              message: 'Routers never import Prisma or SQL: call a domain function.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -63,7 +106,10 @@ const config = [
           patterns: [
             { regex: '^\\.\\./[^/]+/(?!index$).+', message: 'Import another domain module through its index.ts.' },
             { regex: '^@/server/domain/[^/]+/.+', message: 'Import another domain module through its index.ts.' },
-            { group: ['@prisma/*', '**/generated/*'], message: 'Use @/server/db (Prisma namespace, Db type) rather than the generated client.' },
+            {
+              group: ['@prisma/*', '**/generated/*'],
+              message: 'Use @/server/db (Prisma namespace, Db type) rather than the generated client.',
+            },
           ],
         },
       ],

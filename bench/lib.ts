@@ -28,7 +28,13 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
 
 export const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
-export type Backend = { name: 'embedded' | 'postgres'; engram: Engram; deps: (projectId: string) => ProjectDeps; newProject: () => Promise<ProjectDeps>; close: () => Promise<void> };
+export type Backend = {
+  name: 'embedded' | 'postgres';
+  engram: Engram;
+  deps: (projectId: string) => ProjectDeps;
+  newProject: () => Promise<ProjectDeps>;
+  close: () => Promise<void>;
+};
 
 /**
  * Embedded: PGlite in a fresh folder on disk (as a user runs it). Postgres: BENCH_DATABASE_URL or DATABASE_URL.
@@ -37,7 +43,12 @@ export type Backend = { name: 'embedded' | 'postgres'; engram: Engram; deps: (pr
 export async function openBackend(name: 'embedded' | 'postgres', embedder?: Embedder): Promise<Backend> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'engram-bench-'));
   const url = name === 'postgres' ? (process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL) : undefined;
-  const env = readEnv({ ENGRAM_DATA_DIR: dataDir, DATABASE_URL: url ?? '', ENGRAM_MASTER_KEY: 'bench-master-key-0123456789abcdef', ENGRAM_LOG_LEVEL: 'warn' });
+  const env = readEnv({
+    ENGRAM_DATA_DIR: dataDir,
+    DATABASE_URL: url ?? '',
+    ENGRAM_MASTER_KEY: 'bench-master-key-0123456789abcdef',
+    ENGRAM_LOG_LEVEL: 'warn',
+  });
   const engram = await startEngram({ env, quiet: true, embedder });
   let n = 0;
   const deps = (projectId: string): ProjectDeps => ({ db: engram.db.prisma, projectId });
@@ -45,7 +56,8 @@ export async function openBackend(name: 'embedded' | 'postgres', embedder?: Embe
     name,
     engram,
     deps,
-    newProject: async () => deps((await createProject({ db: engram.db.prisma }, { name: `bench-${Date.now().toString(36)}-${n++}` })).id),
+    newProject: async () =>
+      deps((await createProject({ db: engram.db.prisma }, { name: `bench-${Date.now().toString(36)}-${n++}` })).id),
     close: async () => {
       await engram.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -57,9 +69,19 @@ export async function openBackend(name: 'embedded' | 'postgres', embedder?: Embe
  * Deps as a request of the server gets them: the embedder, the backfill runner and the exact-search
  * threshold. No query cache unless asked, so every measured search embeds its query.
  */
-export function aiDeps(b: Backend, base: ProjectDeps, opts: { queryCache?: boolean; exactSearchBelow?: number } = {}): ProjectDeps & { embedder: Embedder } {
+export function aiDeps(
+  b: Backend,
+  base: ProjectDeps,
+  opts: { queryCache?: boolean; exactSearchBelow?: number } = {},
+): ProjectDeps & { embedder: Embedder } {
   const e = b.engram;
-  return { ...base, embedder: e.embedder, backfill: { kick: e.kickIndexes }, queryCache: opts.queryCache ? e.queryCache : undefined, exactSearchBelow: opts.exactSearchBelow ?? e.env.ENGRAM_EXACT_SEARCH_BELOW };
+  return {
+    ...base,
+    embedder: e.embedder,
+    backfill: { kick: e.kickIndexes },
+    queryCache: opts.queryCache ? e.queryCache : undefined,
+    exactSearchBelow: opts.exactSearchBelow ?? e.env.ENGRAM_EXACT_SEARCH_BELOW,
+  };
 }
 
 /**
@@ -71,6 +93,7 @@ export const analyzeTables = (b: Backend) => timed(() => b.engram.db.prisma.$exe
 
 export function backendsToRun(): ('embedded' | 'postgres')[] {
   const only = process.env.BENCH_BACKENDS?.split(',').map((s) => s.trim());
-  const all: ('embedded' | 'postgres')[] = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL ? ['embedded', 'postgres'] : ['embedded'];
+  const all: ('embedded' | 'postgres')[] =
+    process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL ? ['embedded', 'postgres'] : ['embedded'];
   return only ? all.filter((b) => only.includes(b)) : all;
 }

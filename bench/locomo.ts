@@ -21,11 +21,34 @@ const OUT_DIR = path.resolve('.tmp');
 export const MODES = ['semantic', 'hybrid', 'keyword'] as const;
 const SHIPPED_SAMPLE = Number(process.env.BENCH_LOCOMO_SHIPPED_SAMPLE ?? 5);
 
-export type LocomoTurn = { sample_id: string; session: number; session_date_time: string | null; session_time: string | null; speaker: string; dia_id: string; text: string; blip_caption: string | null };
-export type LocomoQa = { qa_id: string; sample_id: string; question: string; category: number; scored: boolean; evidence: string[] };
+export type LocomoTurn = {
+  sample_id: string;
+  session: number;
+  session_date_time: string | null;
+  session_time: string | null;
+  speaker: string;
+  dia_id: string;
+  text: string;
+  blip_caption: string | null;
+};
+export type LocomoQa = {
+  qa_id: string;
+  sample_id: string;
+  question: string;
+  category: number;
+  scored: boolean;
+  evidence: string[];
+};
 export type LocomoSample = { sample_id: string; turns: LocomoTurn[]; qas: LocomoQa[] };
-type Metrics = Record<'R@5' | 'R@10' | 'R@25' | 'R@50' | 'Hit@5' | 'Hit@10' | 'MRR@10', number> & { n: number; scope_leaks: number; missing: number };
-export type LocomoScore = { categories: Record<string, Metrics>; latency_ms: { p50: number; p95: number; mean: number } | null };
+type Metrics = Record<'R@5' | 'R@10' | 'R@25' | 'R@50' | 'Hit@5' | 'Hit@10' | 'MRR@10', number> & {
+  n: number;
+  scope_leaks: number;
+  missing: number;
+};
+export type LocomoScore = {
+  categories: Record<string, Metrics>;
+  latency_ms: { p50: number; p95: number; mean: number } | null;
+};
 
 /** The shared evaluator is an ES module outside the repository: imported at run time, never copied. */
 export async function loadLocomo(): Promise<LocomoSample[] | null> {
@@ -35,7 +58,8 @@ export async function loadLocomo(): Promise<LocomoSample[] | null> {
 }
 
 /** The text embedded (and indexed for keywords) per turn: who said it, what, and the image caption, the only content of a shared image. */
-export const turnContent = (t: LocomoTurn) => `${t.speaker}: ${t.text}${t.blip_caption ? ` [image: ${t.blip_caption}]` : ''}`;
+export const turnContent = (t: LocomoTurn) =>
+  `${t.speaker}: ${t.text}${t.blip_caption ? ` [image: ${t.blip_caption}]` : ''}`;
 
 export function turnRecord(t: LocomoTurn): Record<string, unknown> {
   return {
@@ -54,14 +78,18 @@ export function turnRecord(t: LocomoTurn): Record<string, unknown> {
 /** Scores a results file with the shared evaluator; returns its JSON summary. */
 export function scoreLocomo(resultsFile: string): LocomoScore {
   const json = resultsFile.replace(/\.jsonl$/, '') + '.score.json';
-  execFileSync(process.execPath, [LOCOMO_EVAL, 'score', LOCOMO_DATASET, resultsFile, '--json', json], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [LOCOMO_EVAL, 'score', LOCOMO_DATASET, resultsFile, '--json', json], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return JSON.parse(fs.readFileSync(json, 'utf8')) as LocomoScore;
 }
 
 /** The evaluator's reference: plain Okapi BM25 (k1 1.2, b 0.75) over "speaker: text [shares caption]", in memory. */
 export function locomoBaseline(method = 'bm25'): LocomoScore {
   const json = path.join(OUT_DIR, `locomo-baseline-${method}.json`);
-  execFileSync(process.execPath, [LOCOMO_EVAL, 'baseline', LOCOMO_DATASET, '--method', method, '--json', json], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [LOCOMO_EVAL, 'baseline', LOCOMO_DATASET, '--method', method, '--json', json], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return (JSON.parse(fs.readFileSync(json, 'utf8')) as { methods: Record<string, LocomoScore> }).methods[method]!;
 }
 
@@ -95,24 +123,42 @@ export async function benchLocomo(b: Backend, report: (line: string) => void) {
   });
   const ix = backfill.value;
   if (ix.status !== 'ready') throw new Error(`index ${ix.status}: ${ix.error}`);
-  report(`backfill of TURN.content with ${ix.model} (${ix.dimensions}-d): ${(backfill.ms / 1000).toFixed(1)} s for ${ix.progress.indexed} turns (${Math.round(ix.progress.indexed / (backfill.ms / 1000))} turns/s)`);
+  report(
+    `backfill of TURN.content with ${ix.model} (${ix.dimensions}-d): ${(backfill.ms / 1000).toFixed(1)} s for ${ix.progress.indexed} turns (${Math.round(ix.progress.indexed / (backfill.ms / 1000))} turns/s)`,
+  );
 
   const search = (q: LocomoQa, mode: (typeof MODES)[number]) =>
-    searchByMeaning(deps, { labels: ['TURN'], propertyName: 'content', query: q.question, where: { conversation_id: q.sample_id }, limit: 50, mode });
+    searchByMeaning(deps, {
+      labels: ['TURN'],
+      propertyName: 'content',
+      query: q.question,
+      where: { conversation_id: q.sample_id },
+      limit: 50,
+      mode,
+    });
 
   // As shipped, right after the bulk load: no table statistics (see analyzeTables). A small sample only.
-  const sample = Array.from({ length: SHIPPED_SAMPLE }, (_, i) => queries[Math.floor((i * queries.length) / SHIPPED_SAMPLE)]!);
+  const sample = Array.from(
+    { length: SHIPPED_SAMPLE },
+    (_, i) => queries[Math.floor((i * queries.length) / SHIPPED_SAMPLE)]!,
+  );
   for (const mode of MODES) {
     const ms: number[] = [];
     for (const q of sample) ms.push((await timed(() => search(q, mode))).ms);
-    report(`as shipped, before ANALYZE (${sample.length} queries): ${mode} p50 ${fmt(percentile(ms, 50))} ms, max ${fmt(Math.max(...ms))} ms`);
+    report(
+      `as shipped, before ANALYZE (${sample.length} queries): ${mode} p50 ${fmt(percentile(ms, 50))} ms, max ${fmt(Math.max(...ms))} ms`,
+    );
   }
   const an = await analyzeTables(b);
   report(`ANALYZE: ${fmt(an.ms)} ms; everything below is measured after it`);
 
   const bm25 = locomoBaseline('bm25');
   report(`reference: plain BM25 in memory (shared evaluator): ${scoreLine(bm25)}`);
-  const lines: string[] = [`| mode | R@5 | R@10 | MRR@10 | p50 ms | p95 ms |`, `|---|---:|---:|---:|---:|---:|`, `| BM25 reference (in memory) | ${bm25.categories.overall!['R@5'].toFixed(3)} | ${bm25.categories.overall!['R@10'].toFixed(3)} | ${bm25.categories.overall!['MRR@10'].toFixed(3)} | | |`];
+  const lines: string[] = [
+    `| mode | R@5 | R@10 | MRR@10 | p50 ms | p95 ms |`,
+    `|---|---:|---:|---:|---:|---:|`,
+    `| BM25 reference (in memory) | ${bm25.categories.overall!['R@5'].toFixed(3)} | ${bm25.categories.overall!['R@10'].toFixed(3)} | ${bm25.categories.overall!['MRR@10'].toFixed(3)} | | |`,
+  ];
   for (const mode of MODES) {
     const out: string[] = [];
     const ms: number[] = [];
@@ -120,7 +166,13 @@ export async function benchLocomo(b: Backend, report: (line: string) => void) {
     for (const q of queries) {
       const t = await timed(() => search(q, mode));
       ms.push(t.ms);
-      out.push(JSON.stringify({ qa_id: q.qa_id, ranked: t.value.items.map((h) => `${h.conversation_id as string}:${h.dia_id as string}`), latency_ms: Number(t.ms.toFixed(3)) }));
+      out.push(
+        JSON.stringify({
+          qa_id: q.qa_id,
+          ranked: t.value.items.map((h) => `${h.conversation_id as string}:${h.dia_id as string}`),
+          latency_ms: Number(t.ms.toFixed(3)),
+        }),
+      );
       if (++done % 300 === 0) process.stderr.write(`  locomo ${b.name} ${mode}: ${done}/${queries.length}\n`);
     }
     const file = path.join(OUT_DIR, `locomo-${mode}-${b.name}.jsonl`);
@@ -128,7 +180,9 @@ export async function benchLocomo(b: Backend, report: (line: string) => void) {
     const s = scoreLocomo(file);
     report(`${mode}: ${scoreLine(s)}; latency p50 ${fmt(percentile(ms, 50))} ms, p95 ${fmt(percentile(ms, 95))} ms`);
     const o = s.categories.overall!;
-    lines.push(`| ${mode} | ${o['R@5'].toFixed(3)} | ${o['R@10'].toFixed(3)} | ${o['MRR@10'].toFixed(3)} | ${fmt(percentile(ms, 50))} | ${fmt(percentile(ms, 95))} |`);
+    lines.push(
+      `| ${mode} | ${o['R@5'].toFixed(3)} | ${o['R@10'].toFixed(3)} | ${o['MRR@10'].toFixed(3)} | ${fmt(percentile(ms, 50))} | ${fmt(percentile(ms, 95))} |`,
+    );
   }
   for (const l of lines) report(l);
 }

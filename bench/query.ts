@@ -51,24 +51,48 @@ const account = (i: number) => ({
 /** The measured queries; `run` varies the equality value from run to run (a fixed value would measure one sample's luck). */
 type Query = { name: string; query: (run: number) => Record<string, unknown> };
 const userOf = (run: number) => `u${(42 + run * 37) % 1_000}`;
-const EQUALITY: Query = { name: 'equality (user_id = one of 1,000 values; 80 matches at 100k)', query: (run) => ({ labels: ['MEMORY'], where: { user_id: userOf(run) }, limit: 100 }) };
+const EQUALITY: Query = {
+  name: 'equality (user_id = one of 1,000 values; 80 matches at 100k)',
+  query: (run) => ({ labels: ['MEMORY'], where: { user_id: userOf(run) }, limit: 100 }),
+};
 const QUERIES: Query[] = [
   EQUALITY,
   {
     name: 'range + $in (createdAt in one month, kind in 2 of 5)',
-    query: () => ({ labels: ['MEMORY'], where: { createdAt: { $gte: '2025-03-01T00:00:00Z', $lt: '2025-04-01T00:00:00Z' }, kind: { $in: ['fact', 'decision'] } }, limit: 100 }),
+    query: () => ({
+      labels: ['MEMORY'],
+      where: {
+        createdAt: { $gte: '2025-03-01T00:00:00Z', $lt: '2025-04-01T00:00:00Z' },
+        kind: { $in: ['fact', 'decision'] },
+      },
+      limit: 100,
+    }),
   },
   {
     name: '2-hop related (MEMORY <-HAS_MEMORY- USER <-HAS_USER- ACCOUNT with region r7)',
-    query: () => ({ labels: ['MEMORY'], where: { ACCOUNT: { $relation: { direction: 'in', hops: 2 }, region: 'r7' } }, limit: 100 }),
+    query: () => ({
+      labels: ['MEMORY'],
+      where: { ACCOUNT: { $relation: { direction: 'in', hops: 2 }, region: 'r7' } },
+      limit: 100,
+    }),
   },
   {
     name: 'groupBy kind, $count + $avg(importance) over all MEMORY',
-    query: () => ({ labels: ['MEMORY'], select: { kind: '$record.kind', n: { $count: '*' }, avgImportance: { $avg: '$record.importance' } }, groupBy: ['kind'], orderBy: { kind: 'asc' }, limit: 100 }),
+    query: () => ({
+      labels: ['MEMORY'],
+      select: { kind: '$record.kind', n: { $count: '*' }, avgImportance: { $avg: '$record.importance' } },
+      groupBy: ['kind'],
+      orderBy: { kind: 'asc' },
+      limit: 100,
+    }),
   },
 ];
 
-async function seed(deps: ProjectDeps, from: number, count: number): Promise<{ ms: number; records: number; edges: number }> {
+async function seed(
+  deps: ProjectDeps,
+  from: number,
+  count: number,
+): Promise<{ ms: number; records: number; edges: number }> {
   let records = 0;
   let edges = 0;
   const { ms } = await timed(async () => {
@@ -102,7 +126,8 @@ function recording(deps: ProjectDeps, dry = false): { deps: ProjectDeps; stateme
   return { deps: { ...deps, db }, statements };
 }
 
-const explain = async (deps: ProjectDeps, stmt: Sql) => summarizePlan(await deps.db.$queryRaw<unknown[]>(explainJson(stmt)));
+const explain = async (deps: ProjectDeps, stmt: Sql) =>
+  summarizePlan(await deps.db.$queryRaw<unknown[]>(explainJson(stmt)));
 
 const describePlan = (root: PlanNode, scans: string[]) => {
   const uniq = [...new Set(scans)];
@@ -112,8 +137,12 @@ const describePlan = (root: PlanNode, scans: string[]) => {
 export async function benchQuery(b: Backend, report: (line: string) => void) {
   const deps = await b.newProject();
   const seeded = await seed(deps, 0, ACCOUNTS);
-  report(`seed: ${seeded.records} records, ${seeded.edges} edges (nested import, ${CHUNK * 10} records per call) in ${fmt(seeded.ms)} ms`);
-  report(`each run is one queryRecords (a page of at most 100 rows + the total count); ${WARMUP} warm-up runs, then ${RUNS} timed`);
+  report(
+    `seed: ${seeded.records} records, ${seeded.edges} edges (nested import, ${CHUNK * 10} records per call) in ${fmt(seeded.ms)} ms`,
+  );
+  report(
+    `each run is one queryRecords (a page of at most 100 rows + the total count); ${WARMUP} warm-up runs, then ${RUNS} timed`,
+  );
 
   // What an embedded database always looks like: PGlite never analyzes by itself (PostgreSQL does
   // once autovacuum gets to the table).
@@ -133,20 +162,30 @@ export async function benchQuery(b: Backend, report: (line: string) => void) {
  * Warm-up, timed runs, and the plan of each statement queryRecords issued for run 0 (rows, then total).
  * With `everyValue`, also how many of the 1,000 user_id values get a plan that reads record_data_idx.
  */
-async function measure(deps: ProjectDeps, name: string, query: Query['query'], report: (line: string) => void, everyValue = false) {
+async function measure(
+  deps: ProjectDeps,
+  name: string,
+  query: Query['query'],
+  report: (line: string) => void,
+  everyValue = false,
+) {
   const rec = recording(deps);
   const first = await queryRecords(rec.deps, query(0));
   for (let i = 1; i < WARMUP; i++) await queryRecords(deps, query(i));
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) samples.push((await timed(() => queryRecords(deps, query(i)))).ms);
-  report(`${name}: p50 ${fmt(percentile(samples, 50))} ms, p95 ${fmt(percentile(samples, 95))} ms — run 0: ${first.items.length} rows, total ${first.total}`);
+  report(
+    `${name}: p50 ${fmt(percentile(samples, 50))} ms, p95 ${fmt(percentile(samples, 95))} ms — run 0: ${first.items.length} rows, total ${first.total}`,
+  );
   const roles = ['rows', 'total'];
   for (const [i, stmt] of rec.statements.entries()) {
     const plan = await explain(deps, stmt);
     const index = plan.indexes.length > 0 ? `index: ${plan.indexes.join(', ')}` : 'index: none';
     report(`    ${roles[i] ?? `statement ${i + 1}`} plan — ${index}; ${describePlan(plan.root, plan.scans)}`);
   }
-  if (process.env.BENCH_QUERY_SQL) for (const stmt of rec.statements) report(`    SQL: ${stmt.sql.replace(/\s+/g, ' ')} -- ${JSON.stringify(stmt.values)}`);
+  if (process.env.BENCH_QUERY_SQL)
+    for (const stmt of rec.statements)
+      report(`    SQL: ${stmt.sql.replace(/\s+/g, ' ')} -- ${JSON.stringify(stmt.values)}`);
   if (!everyValue) return;
   // The plan of every value: the planner's estimate for one value comes from ANALYZE's sample.
   const tally = roles.map(() => new Map<string, number>());
@@ -160,6 +199,11 @@ async function measure(deps: ProjectDeps, name: string, query: Query['query'], r
   }
   for (const [i, t] of tally.entries()) {
     const gin = [...t].filter(([k]) => k.includes('record_data_idx')).reduce((n, [, c]) => n + c, 0);
-    report(`    ${roles[i]} plans over all 1,000 values: record_data_idx in ${gin}/1000 — ${[...t].sort((x, y) => y[1] - x[1]).map(([k, c]) => `${c}× ${k}`).join('; ')}`);
+    report(
+      `    ${roles[i]} plans over all 1,000 values: record_data_idx in ${gin}/1000 — ${[...t]
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, c]) => `${c}× ${k}`)
+        .join('; ')}`,
+    );
   }
 }

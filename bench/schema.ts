@@ -14,7 +14,7 @@ const event = (i: number) => ({
   user_id: `user-${i % 5000}`,
   kind: KINDS[i % KINDS.length],
   importance: i % 10,
-  score: (i * 7919) % 1000 / 10,
+  score: ((i * 7919) % 1000) / 10,
   at: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
   tags: [`t${i % 7}`, `t${i % 11}`],
   done: i % 3 === 0,
@@ -29,13 +29,21 @@ const user = (i: number) => ({
   active: i % 5 !== 0,
   country: ['NO', 'SE', 'DK', 'FI'][i % 4],
   credits: i % 7 === 0 ? null : i * 3,
-  memories: Array.from({ length: 9 }, (_, j) => ({ text: `memory ${j} of user ${i}`, importance: j, at: new Date(Date.UTC(2025, 5, 1) + i * 1000 + j).toISOString(), kind: KINDS[j % 5], pinned: j === 0 })),
+  memories: Array.from({ length: 9 }, (_, j) => ({
+    text: `memory ${j} of user ${i}`,
+    importance: j,
+    at: new Date(Date.UTC(2025, 5, 1) + i * 1000 + j).toISOString(),
+    kind: KINDS[j % 5],
+    pinned: j === 0,
+  })),
 });
 
 async function seed(deps: ProjectDeps): Promise<number> {
   const started = performance.now();
-  for (let c = 0; c < 5; c++) await importJson(deps, { label: 'EVENT', data: Array.from({ length: 10_000 }, (_, k) => event(c * 10_000 + k)) });
-  for (let c = 0; c < 5; c++) await importJson(deps, { label: 'USER', data: Array.from({ length: 1_000 }, (_, k) => user(c * 1_000 + k)) });
+  for (let c = 0; c < 5; c++)
+    await importJson(deps, { label: 'EVENT', data: Array.from({ length: 10_000 }, (_, k) => event(c * 10_000 + k)) });
+  for (let c = 0; c < 5; c++)
+    await importJson(deps, { label: 'USER', data: Array.from({ length: 1_000 }, (_, k) => user(c * 1_000 + k)) });
   return performance.now() - started;
 }
 
@@ -55,28 +63,36 @@ async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<{ p50: num
 const fmtT = (t: { p50: number; p95: number }) => `p50 ${t.p50.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms`;
 
 export async function benchSchema(b: Backend, report: (line: string) => void) {
-    const deps = await b.newProject();
-    const seedMs = await seed(deps);
-    const schema = await getSchema(deps);
-    const total = schema.labels.reduce((n, l) => n + l.count, 0);
-    report(`seeded ${total} records in ${(seedMs / 1000).toFixed(1)} s: ${schema.labels.map((l) => `${l.name} ${l.count}`).join(', ')}`);
+  const deps = await b.newProject();
+  const seedMs = await seed(deps);
+  const schema = await getSchema(deps);
+  const total = schema.labels.reduce((n, l) => n + l.count, 0);
+  report(
+    `seeded ${total} records in ${(seedMs / 1000).toFixed(1)} s: ${schema.labels.map((l) => `${l.name} ${l.count}`).join(', ')}`,
+  );
 
-    report(`getSchema (all labels, deltas from the import):  ${fmtT(await time(() => getSchema(deps)))}`);
-    await compactSchemaStats(deps);
-    report(`getSchema (all labels, compacted):               ${fmtT(await time(() => getSchema(deps)))}`);
-    report(`getSchema (labels=EVENT):                        ${fmtT(await time(() => getSchema(deps, { labels: ['EVENT'] })))}`);
-    report(`getSchemaMarkdown:                               ${fmtT(await time(() => getSchemaMarkdown(deps)))}`);
+  report(`getSchema (all labels, deltas from the import):  ${fmtT(await time(() => getSchema(deps)))}`);
+  await compactSchemaStats(deps);
+  report(`getSchema (all labels, compacted):               ${fmtT(await time(() => getSchema(deps)))}`);
+  report(
+    `getSchema (labels=EVENT):                        ${fmtT(await time(() => getSchema(deps, { labels: ['EVENT'] })))}`,
+  );
+  report(`getSchemaMarkdown:                               ${fmtT(await time(() => getSchemaMarkdown(deps)))}`);
 
-    // ~990 delta rows from single creates: the most a read sums before it compacts.
-    for (let i = 0; i < 90; i++) await createRecord(deps, { label: 'EVENT', data: event(100_000 + i) });
-    report(`getSchema (+990 uncompacted delta rows):         ${fmtT(await time(() => getSchema(deps)))}`);
-    const t = performance.now();
-    await compactSchemaStats(deps);
-    report(`compaction of those rows:                        ${(performance.now() - t).toFixed(1)} ms`);
+  // ~990 delta rows from single creates: the most a read sums before it compacts.
+  for (let i = 0; i < 90; i++) await createRecord(deps, { label: 'EVENT', data: event(100_000 + i) });
+  report(`getSchema (+990 uncompacted delta rows):         ${fmtT(await time(() => getSchema(deps)))}`);
+  const t = performance.now();
+  await compactSchemaStats(deps);
+  report(`compaction of those rows:                        ${(performance.now() - t).toFixed(1)} ms`);
 
-    report(`listPropertyValues (EVENT.kind, 50k records):    ${fmtT(await time(() => listPropertyValues(deps, { label: 'EVENT', property: 'kind' }), 5))}`);
-    report(`listPropertyValues (tags, query "t1"):           ${fmtT(await time(() => listPropertyValues(deps, { property: 'tags', query: 't1' }), 5))}`);
+  report(
+    `listPropertyValues (EVENT.kind, 50k records):    ${fmtT(await time(() => listPropertyValues(deps, { label: 'EVENT', property: 'kind' }), 5))}`,
+  );
+  report(
+    `listPropertyValues (tags, query "t1"):           ${fmtT(await time(() => listPropertyValues(deps, { property: 'tags', query: 't1' }), 5))}`,
+  );
 
-    await deleteRecords(deps, { force: true });
-    await compactSchemaStats(deps);
+  await deleteRecords(deps, { force: true });
+  await compactSchemaStats(deps);
 }

@@ -39,7 +39,15 @@ const BUCKETS = 100; // where: { bucket } keeps 1% of the records
 const TEXT_QUERIES = Math.min(QUERIES, 30);
 const EF_SEARCH = [40, 100, 200]; // the engine uses 400 (server/domain/search/search.ts ANN_EF_SEARCH)
 
-type Real = { texts: string[]; vectors: number[][]; questions: string[]; queries: number[][]; source: string; cached: boolean; throughput: string };
+type Real = {
+  texts: string[];
+  vectors: number[][];
+  questions: string[];
+  queries: number[][];
+  source: string;
+  cached: boolean;
+  throughput: string;
+};
 let real: Real | null = null; // embedded once per process (and cached in .tmp across runs), shared by both backends
 const CACHE = path.resolve('.tmp/bench-search-embeddings.json');
 
@@ -48,11 +56,25 @@ function sentences(): Promise<{ texts: string[]; questions: string[]; source: st
     if (samples) {
       const texts = [...new Set(samples.flatMap((s) => s.turns.map(turnContent)))].slice(0, BASE_SENTENCES);
       const qs = samples.flatMap((s) => s.qas.filter((q) => q.scored).map((q) => q.question));
-      return { texts, questions: Array.from({ length: QUERIES }, (_, i) => qs[Math.floor((i * qs.length) / QUERIES)]!), source: 'LoCoMo dev turns and questions' };
+      return {
+        texts,
+        questions: Array.from({ length: QUERIES }, (_, i) => qs[Math.floor((i * qs.length) / QUERIES)]!),
+        source: 'LoCoMo dev turns and questions',
+      };
     }
-    const topics = ['prefers green tea in the morning', 'moved to Lisbon last spring', 'is allergic to peanuts', 'works on a compiler in Rust', 'plays the violin on weekends', 'adopted a dog named Max'];
+    const topics = [
+      'prefers green tea in the morning',
+      'moved to Lisbon last spring',
+      'is allergic to peanuts',
+      'works on a compiler in Rust',
+      'plays the violin on weekends',
+      'adopted a dog named Max',
+    ];
     return {
-      texts: Array.from({ length: BASE_SENTENCES }, (_, i) => `user ${i % 311} said they ${topics[i % topics.length]} (${i})`),
+      texts: Array.from(
+        { length: BASE_SENTENCES },
+        (_, i) => `user ${i % 311} said they ${topics[i % topics.length]} (${i})`,
+      ),
       questions: Array.from({ length: QUERIES }, (_, i) => `what does user ${i} like ${topics[i % topics.length]}?`),
       source: 'template sentences (LoCoMo dev not found)',
     };
@@ -69,10 +91,13 @@ async function realEmbeddings(): Promise<Real> {
   const tp = await timed(() => e.embed(sample));
   const chars = Math.round(sample.reduce((a, t) => a + t.length, 0) / sample.length);
   const throughput = `builtin model (independent of the backend; measured once per run): first call (load + 1 text) ${fmt(load.ms)} ms; ${sample.length} real sentences (${source}, ~${chars} chars) in one embed call (batched inside the embedder): ${Math.round(sample.length / (tp.ms / 1000))} texts/s`;
-  const key = createHash('sha256').update(JSON.stringify([BUILTIN_MODEL, texts, questions])).digest('hex');
+  const key = createHash('sha256')
+    .update(JSON.stringify([BUILTIN_MODEL, texts, questions]))
+    .digest('hex');
   try {
     const c = JSON.parse(fs.readFileSync(CACHE, 'utf8')) as { key: string; vectors: number[][]; queries: number[][] };
-    if (c.key === key) return (real = { texts, vectors: c.vectors, questions, queries: c.queries, source, cached: true, throughput });
+    if (c.key === key)
+      return (real = { texts, vectors: c.vectors, questions, queries: c.queries, source, cached: true, throughput });
   } catch {
     // no cache yet
   }
@@ -116,14 +141,24 @@ function syntheticVector(base: number[][], n: number): number[] {
 
 type Deps = ReturnType<typeof aiDeps>;
 const ids = (hits: { __id: string }[]) => hits.map((h) => h.__id);
-const recall = (got: string[], want: string[]) => (want.length === 0 ? 1 : got.filter((id) => want.includes(id)).length / want.length);
+const recall = (got: string[], want: string[]) =>
+  want.length === 0 ? 1 : got.filter((id) => want.includes(id)).length / want.length;
 
 /** Runs `QUERIES` searches; returns latencies and the id lists. */
 async function run(deps: Deps, queries: number[][], body: (i: number) => Record<string, unknown>) {
   const ms: number[] = [];
   const out: string[][] = [];
   for (let i = 0; i < queries.length; i++) {
-    const t = await timed(() => searchByMeaning(deps, { labels: ['DOC'], propertyName: 'text', queryVector: queries[i], mode: 'semantic', limit: 10, ...body(i) }));
+    const t = await timed(() =>
+      searchByMeaning(deps, {
+        labels: ['DOC'],
+        propertyName: 'text',
+        queryVector: queries[i],
+        mode: 'semantic',
+        limit: 10,
+        ...body(i),
+      }),
+    );
     ms.push(t.ms);
     out.push(ids(t.value.items));
   }
@@ -133,7 +168,16 @@ async function run(deps: Deps, queries: number[][], body: (i: number) => Record<
 async function annWithEf(deps: Deps, indexId: string, queries: number[][], ef: number) {
   const ms: number[] = [];
   const out: string[][] = [];
-  const sqlOf = (q: number[]) => S.embeddingSql.vectorSearch(deps.projectId, { id: indexId, dimensions: 512, similarity: 'cosine' }, q, null, 10, 0, false);
+  const sqlOf = (q: number[]) =>
+    S.embeddingSql.vectorSearch(
+      deps.projectId,
+      { id: indexId, dimensions: 512, similarity: 'cosine' },
+      q,
+      null,
+      10,
+      0,
+      false,
+    );
   const withEf = <T>(fn: (tx: Tx) => Promise<T>) => withSettings(deps.db, S.embeddingSql.annSettings(ef, true), fn);
   for (const q of queries) {
     const t = await timed(() => withEf((tx) => tx.$queryRaw<{ id: string }[]>(sqlOf(q))));
@@ -142,21 +186,43 @@ async function annWithEf(deps: Deps, indexId: string, queries: number[][], ef: n
   }
   const plan = await withEf((tx) => tx.$queryRaw<Record<string, unknown>[]>(sqlText`EXPLAIN ${sqlOf(queries[0]!)}`));
   const hnsw = plan.some((r) => String(Object.values(r)[0]).includes('embedding_hnsw_'));
-  return { out, p: `p50 ${fmt(percentile(ms, 50))} ms, p95 ${fmt(percentile(ms, 95))} ms${hnsw ? '' : ' (the planner chose an exact scan)'}` };
+  return {
+    out,
+    p: `p50 ${fmt(percentile(ms, 50))} ms, p95 ${fmt(percentile(ms, 95))} ms${hnsw ? '' : ' (the planner chose an exact scan)'}`,
+  };
 }
 
-const meanRecall = (got: string[][], want: string[][]) => (got.reduce((s, g, i) => s + recall(g, want[i]!), 0) / got.length).toFixed(3);
+const meanRecall = (got: string[][], want: string[][]) =>
+  (got.reduce((s, g, i) => s + recall(g, want[i]!), 0) / got.length).toFixed(3);
 
 /** Records DOC { n, bucket } and their external vectors, written in batches of 1000 through the API path (upsertVectors). */
-async function addDocs(deps: Deps, indexId: string, from: number, to: number, textOf: (n: number) => string, vectorOf: (n: number) => number[], progress: (n: number) => void) {
+async function addDocs(
+  deps: Deps,
+  indexId: string,
+  from: number,
+  to: number,
+  textOf: (n: number) => string,
+  vectorOf: (n: number) => number[],
+  progress: (n: number) => void,
+) {
   for (let start = from; start < to; start += 10_000) {
     const end = Math.min(to, start + 10_000);
-    await importJson(deps, { label: 'DOC', data: Array.from({ length: end - start }, (_, k) => ({ n: start + k, bucket: (start + k) % BUCKETS, text: textOf(start + k) })) });
+    await importJson(deps, {
+      label: 'DOC',
+      data: Array.from({ length: end - start }, (_, k) => ({
+        n: start + k,
+        bucket: (start + k) % BUCKETS,
+        text: textOf(start + k),
+      })),
+    });
     const rows = await deps.db.$queryRaw<{ id: string; n: number }[]>(
       sqlText`SELECT id::text AS id, (data->>'n')::int AS n FROM record WHERE project_id = ${deps.projectId}::uuid AND label = 'DOC' AND (data->>'n')::int >= ${start} AND (data->>'n')::int < ${end}`,
     );
     for (let i = 0; i < rows.length; i += 1000) {
-      await upsertVectors(deps, { id: indexId, items: rows.slice(i, i + 1000).map((r) => ({ recordId: r.id, vector: vectorOf(r.n) })) });
+      await upsertVectors(deps, {
+        id: indexId,
+        items: rows.slice(i, i + 1000).map((r) => ({ recordId: r.id, vector: vectorOf(r.n) })),
+      });
     }
     progress(end);
   }
@@ -190,11 +256,25 @@ const fillLexical = (deps: Deps, indexId: string) =>
 
 /** Does an unfiltered ANN search (with the engine's settings) use the index's HNSW? */
 async function planOf(deps: Deps, indexId: string, query: number[]): Promise<string> {
-  const q = S.embeddingSql.vectorSearch(deps.projectId, { id: indexId, dimensions: 512, similarity: 'cosine' }, query, null, 10, 0, false);
-  const rows = await withSettings(deps.db, S.embeddingSql.annSettings(400, true), (tx) => tx.$queryRaw<Record<string, unknown>[]>(sqlText`EXPLAIN ${q}`));
-  return rows.map((r) => String(Object.values(r)[0])).join('\n').includes('embedding_hnsw_') ? 'HNSW' : 'exact scan (no HNSW)';
+  const q = S.embeddingSql.vectorSearch(
+    deps.projectId,
+    { id: indexId, dimensions: 512, similarity: 'cosine' },
+    query,
+    null,
+    10,
+    0,
+    false,
+  );
+  const rows = await withSettings(deps.db, S.embeddingSql.annSettings(400, true), (tx) =>
+    tx.$queryRaw<Record<string, unknown>[]>(sqlText`EXPLAIN ${q}`),
+  );
+  return rows
+    .map((r) => String(Object.values(r)[0]))
+    .join('\n')
+    .includes('embedding_hnsw_')
+    ? 'HNSW'
+    : 'exact scan (no HNSW)';
 }
-
 
 export async function benchSearch(b: Backend, report: (line: string) => void) {
   const r = await realEmbeddings();
@@ -207,8 +287,20 @@ export async function benchSearch(b: Backend, report: (line: string) => void) {
     await b.engram.hnsw.idle(); // its HNSW index is built in the background once the index commits
     await b.engram.backfill.idle();
     const samples: number[] = [];
-    for (let i = 0; i < 100; i++) samples.push((await timed(() => createRecord(deps, { label: 'MEMORY', data: { user: `u${i % 5}`, text: r.texts[(i * 7) % r.texts.length]! } }))).ms);
-    report(`single create with embedding (100 sequential, managed builtin index): p50 ${fmt(percentile(samples, 50))} ms, p95 ${fmt(percentile(samples, 95))} ms`);
+    for (let i = 0; i < 100; i++)
+      samples.push(
+        (
+          await timed(() =>
+            createRecord(deps, {
+              label: 'MEMORY',
+              data: { user: `u${i % 5}`, text: r.texts[(i * 7) % r.texts.length]! },
+            }),
+          )
+        ).ms,
+      );
+    report(
+      `single create with embedding (100 sequential, managed builtin index): p50 ${fmt(percentile(samples, 50))} ms, p95 ${fmt(percentile(samples, 95))} ms`,
+    );
   }
 
   // Recall of HNSW against exact search on the real embeddings.
@@ -216,13 +308,23 @@ export async function benchSearch(b: Backend, report: (line: string) => void) {
     const deps = aiDeps(b, await b.newProject());
     const ix = await createIndex(deps, { label: 'DOC', propertyName: 'text', external: true, dimensions: 512 });
     await b.engram.hnsw.idle();
-    await addDocs(deps, ix.id, 0, r.vectors.length, (n) => r.texts[n]!, (n) => r.vectors[n]!, () => {});
+    await addDocs(
+      deps,
+      ix.id,
+      0,
+      r.vectors.length,
+      (n) => r.texts[n]!,
+      (n) => r.vectors[n]!,
+      () => {},
+    );
     const before = await planOf(deps, ix.id, r.queries[0]!);
     await analyzeTables(b);
     const after = await planOf(deps, ix.id, r.queries[0]!);
     const ann = await run(deps, r.queries, () => ({}));
     const exact = await run(deps, r.queries, () => ({ exact: true }));
-    report(`real embeddings (${r.vectors.length} LoCoMo sentences${r.cached ? ', vectors cached in .tmp' : ''}; ${r.queries.length} embedded questions): recall@10 of the ANN path vs exact ${meanRecall(ann.out, exact.out)}; ANN ${ann.p}; exact ${exact.p}; plan before ANALYZE: ${before}, after: ${after}`);
+    report(
+      `real embeddings (${r.vectors.length} LoCoMo sentences${r.cached ? ', vectors cached in .tmp' : ''}; ${r.queries.length} embedded questions): recall@10 of the ANN path vs exact ${meanRecall(ann.out, exact.out)}; ANN ${ann.p}; exact ${exact.p}; plan before ANALYZE: ${before}, after: ${after}`,
+    );
   }
 
   // 10k and 100k records with synthetic (mixed real) 512-d vectors, one growing project. The first size is
@@ -240,22 +342,34 @@ export async function benchSearch(b: Backend, report: (line: string) => void) {
   for (const size of SIZES) {
     let lex: { ms: number };
     if (have === 0) {
-      const load = await timed(() => addDocs(deps, ix.id, have, size, synthText, (n) => syntheticVector(r.vectors, n), progress(size)));
-      report(`${size} records: wrote records + vectors in batches of 1000 with HNSW maintained: ${(load.ms / 1000).toFixed(1)} s (${Math.round((size - have) / (load.ms / 1000))} vectors/s)`);
+      const load = await timed(() =>
+        addDocs(deps, ix.id, have, size, synthText, (n) => syntheticVector(r.vectors, n), progress(size)),
+      );
+      report(
+        `${size} records: wrote records + vectors in batches of 1000 with HNSW maintained: ${(load.ms / 1000).toFixed(1)} s (${Math.round((size - have) / (load.ms / 1000))} vectors/s)`,
+      );
       lex = await fillLexical(deps, ix.id);
     } else {
       await deps.db.$executeRaw(S.embeddingSql.dropHnsw(ix.id));
-      const load = await timed(() => addDocs(deps, ix.id, have, size, synthText, (n) => syntheticVector(r.vectors, n), progress(size)));
+      const load = await timed(() =>
+        addDocs(deps, ix.id, have, size, synthText, (n) => syntheticVector(r.vectors, n), progress(size)),
+      );
       lex = await fillLexical(deps, ix.id);
-      const build = await timed(() => long(deps, (tx) => tx.$executeRaw(S.embeddingSql.createHnsw(ix.id, 512, 'cosine'))));
-      report(`${size} records: wrote ${size - have} more without HNSW in ${(load.ms / 1000).toFixed(1)} s (${Math.round((size - have) / (load.ms / 1000))} vectors/s), then built HNSW over ${size} in ${(build.ms / 1000).toFixed(1)} s`);
+      const build = await timed(() =>
+        long(deps, (tx) => tx.$executeRaw(S.embeddingSql.createHnsw(ix.id, 512, 'cosine'))),
+      );
+      report(
+        `${size} records: wrote ${size - have} more without HNSW in ${(load.ms / 1000).toFixed(1)} s (${Math.round((size - have) / (load.ms / 1000))} vectors/s), then built HNSW over ${size} in ${(build.ms / 1000).toFixed(1)} s`,
+      );
     }
     have = size;
     const shipped = await planOf(deps, ix.id, r.queries[0]!);
     const asIs = await run(deps, r.queries.slice(0, 20), () => ({}));
     const an = await analyzeTables(b);
     const after = await planOf(deps, ix.id, r.queries[0]!);
-    report(`${size}, no filter, as shipped (statistics as they are): plan ${shipped}, ${asIs.p} (20 queries); ANALYZE ${fmt(an.ms)} ms, then plan ${after}`);
+    report(
+      `${size}, no filter, as shipped (statistics as they are): plan ${shipped}, ${asIs.p} (20 queries); ANALYZE ${fmt(an.ms)} ms, then plan ${after}`,
+    );
     const ann = await run(deps, r.queries, () => ({}));
     const exact = await run(deps, r.queries, () => ({ exact: true }));
     report(`${size}, no filter: ANN ${ann.p}; recall@10 vs exact ${meanRecall(ann.out, exact.out)}; exact ${exact.p}`);
@@ -270,7 +384,9 @@ export async function benchSearch(b: Backend, report: (line: string) => void) {
     const fExact = await run(deps, r.queries, where);
     const fAnn = await run(annFiltered, r.queries, where);
     const full = fAnn.out.filter((o) => o.length === 10).length;
-    report(`${size}, filter 1% (${size / BUCKETS} candidates): default path (exact below ${deps.exactSearchBelow} candidates) ${fExact.p}; forced HNSW iterative scan ${fAnn.p}, recall@10 vs exact ${meanRecall(fAnn.out, fExact.out)}, ${full}/${r.queries.length} queries got 10 rows`);
+    report(
+      `${size}, filter 1% (${size / BUCKETS} candidates): default path (exact below ${deps.exactSearchBelow} candidates) ${fExact.p}; forced HNSW iterative scan ${fAnn.p}, recall@10 vs exact ${meanRecall(fAnn.out, fExact.out)}, ${full}/${r.queries.length} queries got 10 rows`,
+    );
 
     const text = (i: number) => ({ query: r.questions[i]! });
     const tq = r.queries.slice(0, TEXT_QUERIES); // the unfiltered BM25 leg reads every record's tsvector: slow at 100k
@@ -278,6 +394,8 @@ export async function benchSearch(b: Backend, report: (line: string) => void) {
     const hy = await run(deps, tq, (i) => ({ ...text(i), mode: 'hybrid' }));
     const fKw = await run(deps, tq, (i) => ({ ...text(i), ...where(i), mode: 'keyword' }));
     const fHy = await run(deps, tq, (i) => ({ ...text(i), ...where(i), mode: 'hybrid' }));
-    report(`${size}, text modes (${tq.length} queries; lexical column filled in ${(lex.ms / 1000).toFixed(1)} s; hybrid given the queryVector): no filter: keyword ${kw.p}, hybrid ${hy.p}; filter 1%: keyword ${fKw.p}, hybrid ${fHy.p}`);
+    report(
+      `${size}, text modes (${tq.length} queries; lexical column filled in ${(lex.ms / 1000).toFixed(1)} s; hybrid given the queryVector): no filter: keyword ${kw.p}, hybrid ${hy.p}; filter 1%: keyword ${fKw.p}, hybrid ${fHy.p}`,
+    );
   }
 }

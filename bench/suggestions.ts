@@ -25,14 +25,36 @@ async function seed(deps: ProjectDeps, size: number) {
   const customers = Math.round(size * 0.1);
   const users = Math.round(size * 0.05);
   const categories = Math.round(size * 0.05);
-  await importAll(deps, 'CUSTOMER', customers, (i) => ({ id: i + 1, name: `customer ${i + 1}`, city: ['Lisbon', 'Oslo', 'Lima', 'Pune'][i % 4] }));
-  await importAll(deps, 'ORDER', Math.round(size * 0.55), (i) => ({ id: 1_000_000 + i, customer_id: ((i * 7919) % customers) + 1, total: 5 + ((i * 31) % 500), status: ['open', 'paid', 'sent'][i % 3] }));
-  await importAll(deps, 'USER', users, (i) => ({ email: `user${i}@example.com`, name: `user ${i}`, age: 18 + (i % 60) }));
-  await importAll(deps, 'TICKET', Math.round(size * 0.25), (i) => ({ title: `ticket ${i}`, assignee: `user${(i * 13) % users}@example.com`, priority: (i % 4) + 1 }));
-  await importAll(deps, 'CATEGORY', categories, (i) => ({ id: i + 1, name: `category ${i + 1}`, ...(i > 0 ? { parent_id: Math.floor((i + 1) / 2) } : {}) }));
+  await importAll(deps, 'CUSTOMER', customers, (i) => ({
+    id: i + 1,
+    name: `customer ${i + 1}`,
+    city: ['Lisbon', 'Oslo', 'Lima', 'Pune'][i % 4],
+  }));
+  await importAll(deps, 'ORDER', Math.round(size * 0.55), (i) => ({
+    id: 1_000_000 + i,
+    customer_id: ((i * 7919) % customers) + 1,
+    total: 5 + ((i * 31) % 500),
+    status: ['open', 'paid', 'sent'][i % 3],
+  }));
+  await importAll(deps, 'USER', users, (i) => ({
+    email: `user${i}@example.com`,
+    name: `user ${i}`,
+    age: 18 + (i % 60),
+  }));
+  await importAll(deps, 'TICKET', Math.round(size * 0.25), (i) => ({
+    title: `ticket ${i}`,
+    assignee: `user${(i * 13) % users}@example.com`,
+    priority: (i % 4) + 1,
+  }));
+  await importAll(deps, 'CATEGORY', categories, (i) => ({
+    id: i + 1,
+    name: `category ${i + 1}`,
+    ...(i > 0 ? { parent_id: Math.floor((i + 1) / 2) } : {}),
+  }));
 }
 
-const rule = (s: TSuggestion) => `${s.source.label}.${s.source.key} → ${s.target.label}.${s.target.key} (${s.confidence})`;
+const rule = (s: TSuggestion) =>
+  `${s.source.label}.${s.source.key} → ${s.target.label}.${s.target.key} (${s.confidence})`;
 
 export async function benchSuggestions(b: Backend, report: (line: string) => void) {
   for (const size of SIZES) {
@@ -41,11 +63,15 @@ export async function benchSuggestions(b: Backend, report: (line: string) => voi
     const first = await timed(() => analyzeSuggestions(deps, { wait: true }));
     const again = await timed(() => analyzeSuggestions(deps, { wait: true }));
     const found = (await listSuggestions(deps, {})).items;
-    report(`${size} records (loaded in ${(load.ms / 1000).toFixed(1)} s): analysis ${fmt(first.ms)} ms, again ${fmt(again.ms)} ms; ${found.length} suggested: ${found.map(rule).join('; ')}`);
+    report(
+      `${size} records (loaded in ${(load.ms / 1000).toFixed(1)} s): analysis ${fmt(first.ms)} ms, again ${fmt(again.ms)} ms; ${found.length} suggested: ${found.map(rule).join('; ')}`,
+    );
     const orders = found.find((s) => s.source.key === 'customer_id');
     if (orders) {
       const approve = await timed(() => approveSuggestion(deps, { id: orders.id }));
-      report(`${size} records: approving ORDER.customer_id → CUSTOMER.id created ${approve.value.created} edges in ${fmt(approve.ms)} ms`);
+      report(
+        `${size} records: approving ORDER.customer_id → CUSTOMER.id created ${approve.value.created} edges in ${fmt(approve.ms)} ms`,
+      );
     }
   }
 
@@ -56,14 +82,20 @@ export async function benchSuggestions(b: Backend, report: (line: string) => voi
   await analyzeSuggestions(deps, { wait: true });
   const s = (await listSuggestions(deps, {})).items.find((x) => x.source.key === 'customer_id')!;
   const approve = await timed(() => approveSuggestion(deps, { id: s.id }));
-  report(`approval of a rule matching 10,000 pairs: ${approve.value.created} edges in ${fmt(approve.ms)} ms (one transaction)`);
+  report(
+    `approval of a rule matching 10,000 pairs: ${approve.value.created} edges in ${fmt(approve.ms)} ms (one transaction)`,
+  );
 
   // Later writes under the approved rule (probe path for small writes, hash join for large ones).
   // Alternating, so both see the same machine load.
   const creates = async (n: number) => {
     const ms: Record<string, number[]> = { ORDER: [], PLAIN_ORDER: [] };
     for (let i = 0; i < n; i++) {
-      for (const label of ['ORDER', 'PLAIN_ORDER']) ms[label]!.push((await timed(() => createRecord(deps, { label, data: { id: 2_000_000 + i, customer_id: (i % 1_000) + 1 } }))).ms);
+      for (const label of ['ORDER', 'PLAIN_ORDER'])
+        ms[label]!.push(
+          (await timed(() => createRecord(deps, { label, data: { id: 2_000_000 + i, customer_id: (i % 1_000) + 1 } })))
+            .ms,
+        );
     }
     const p = (xs: number[]) => `p50 ${fmt(percentile(xs, 50))} ms, p95 ${fmt(percentile(xs, 95))} ms`;
     return `linked by the rule ${p(ms.ORDER!)}; a label with no rule ${p(ms.PLAIN_ORDER!)}`;
@@ -71,9 +103,17 @@ export async function benchSuggestions(b: Backend, report: (line: string) => voi
   const fresh = await creates(50);
   await analyzeTables(b);
   const analyzed = await creates(200);
-  const bulk = await timed(() => importAll(deps, 'ORDER', 10_000, (i) => ({ id: 3_000_000 + i, customer_id: (i % 1_000) + 1 })));
-  const bulkPlain = await timed(() => importAll(deps, 'PLAIN_ORDER', 10_000, (i) => ({ id: 3_000_000 + i, customer_id: (i % 1_000) + 1 })));
-  report(`single create right after the bulk load (no planner statistics yet: the probe scans the target label), 50 each: ${fresh}`);
+  const bulk = await timed(() =>
+    importAll(deps, 'ORDER', 10_000, (i) => ({ id: 3_000_000 + i, customer_id: (i % 1_000) + 1 })),
+  );
+  const bulkPlain = await timed(() =>
+    importAll(deps, 'PLAIN_ORDER', 10_000, (i) => ({ id: 3_000_000 + i, customer_id: (i % 1_000) + 1 })),
+  );
+  report(
+    `single create right after the bulk load (no planner statistics yet: the probe scans the target label), 50 each: ${fresh}`,
+  );
   report(`single create after ANALYZE (what the embedded stats keeper and autovacuum leave), 200 each: ${analyzed}`);
-  report(`import of 10,000 records: linked by the rule ${fmt(bulk.ms)} ms; a label with no rule ${fmt(bulkPlain.ms)} ms`);
+  report(
+    `import of 10,000 records: linked by the rule ${fmt(bulk.ms)} ms; a label with no rule ${fmt(bulkPlain.ms)} ms`,
+  );
 }

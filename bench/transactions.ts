@@ -16,21 +16,33 @@ export async function benchTransactions(b: Backend, report: (line: string) => vo
       const t0 = performance.now();
       const tx = await b.engram.transactions.begin(owner);
       for (let w = 0; w < 3; w++) {
-        await b.engram.transactions.run(tx.id, owner, (db) => createRecord({ ...deps, db }, { label: 'STEP', data: { i, w, note: `step ${w} of task ${i}` } }));
+        await b.engram.transactions.run(tx.id, owner, (db) =>
+          createRecord({ ...deps, db }, { label: 'STEP', data: { i, w, note: `step ${w} of task ${i}` } }),
+        );
       }
       await b.engram.transactions.commit(tx.id, owner);
       txMs.push(performance.now() - t0);
     }
   });
-  report(`${N} transactions × 3 writes: ${fmt(txTotal)} ms (${Math.round(N / (txTotal / 1000))} tx/s); per transaction p50 ${fmt(percentile(txMs, 50))} ms, p95 ${fmt(percentile(txMs, 95))} ms`);
+  report(
+    `${N} transactions × 3 writes: ${fmt(txTotal)} ms (${Math.round(N / (txTotal / 1000))} tx/s); per transaction p50 ${fmt(percentile(txMs, 50))} ms, p95 ${fmt(percentile(txMs, 95))} ms`,
+  );
 
   const batchMs: number[] = [];
   const { ms: batchTotal } = await timed(async () => {
     for (let i = 0; i < N; i++) {
       const t0 = performance.now();
-      await runBatch(deps, { ops: [0, 1, 2].map((w) => ({ op: 'create' as const, label: 'STEP', data: { i, w, note: `step ${w} of task ${i}` } })) });
+      await runBatch(deps, {
+        ops: [0, 1, 2].map((w) => ({
+          op: 'create' as const,
+          label: 'STEP',
+          data: { i, w, note: `step ${w} of task ${i}` },
+        })),
+      });
       batchMs.push(performance.now() - t0);
     }
   });
-  report(`${N} batch calls × 3 creates: ${fmt(batchTotal)} ms (${Math.round(N / (batchTotal / 1000))} batches/s); per batch p50 ${fmt(percentile(batchMs, 50))} ms, p95 ${fmt(percentile(batchMs, 95))} ms`);
+  report(
+    `${N} batch calls × 3 creates: ${fmt(batchTotal)} ms (${Math.round(N / (batchTotal / 1000))} batches/s); per batch p50 ${fmt(percentile(batchMs, 50))} ms, p95 ${fmt(percentile(batchMs, 95))} ms`,
+  );
 }

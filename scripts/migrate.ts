@@ -5,7 +5,11 @@ import { openDriver, runMigrations, readMigrations, MigrationError, DataDirLocke
 
 const env = readEnv();
 try {
-  const driver = await openDriver({ url: env.DATABASE_URL, dataDir: env.dataDir, statementTimeoutMs: env.ENGRAM_STATEMENT_TIMEOUT_MS });
+  const driver = await openDriver({
+    url: env.DATABASE_URL,
+    dataDir: env.dataDir,
+    statementTimeoutMs: env.ENGRAM_STATEMENT_TIMEOUT_MS,
+  });
   try {
     const status = await runMigrations(driver, readMigrations());
     console.log(

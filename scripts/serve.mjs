@@ -15,7 +15,11 @@ process.env.ENGRAM_SERVE = '1';
 
 if (!dev && !fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
   console.log('[engram] no production build yet: running `next build` (once)');
-  const build = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], { cwd: root, stdio: 'inherit', env: process.env });
+  const build = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
@@ -53,12 +57,24 @@ const server = http.createServer((req, res) => {
   const bad = apiPathError(req.url);
   if (bad) {
     res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ error: { code: 'INVALID', message: bad, details: { path: ['url'], expected: 'a well-formed path' } } }));
+    res.end(
+      JSON.stringify({
+        error: { code: 'INVALID', message: bad, details: { path: ['url'], expected: 'a well-formed path' } },
+      }),
+    );
     return;
   }
   if (apiQueryError(req.url)) {
     res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ error: { code: 'INVALID', message: 'Invalid input at __proto__: "__proto__" is not allowed as a key', details: { path: ['__proto__'], expected: 'a key other than __proto__', got: '__proto__' } } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          code: 'INVALID',
+          message: 'Invalid input at __proto__: "__proto__" is not allowed as a key',
+          details: { path: ['__proto__'], expected: 'a key other than __proto__', got: '__proto__' },
+        },
+      }),
+    );
     return;
   }
   handle(req, res).catch((err) => {
@@ -77,16 +93,28 @@ server.on('clientError', (err, socket) => {
   }
   if (!String(err.code).startsWith('HPE_')) {
     // What Node answers without a listener (a request that timed out: 408; anything else: 400).
-    socket.end(`HTTP/1.1 ${err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 ${err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`,
+    );
     return;
   }
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
   const error = tooLarge
-    ? { code: 'LIMIT_EXCEEDED', message: 'The request line and headers are larger than the server accepts (16 KiB)', details: { limit: http.maxHeaderSize } }
-    : { code: 'INVALID', message: 'The request could not be parsed as HTTP', details: { expected: 'a well-formed HTTP/1.1 request' } };
+    ? {
+        code: 'LIMIT_EXCEEDED',
+        message: 'The request line and headers are larger than the server accepts (16 KiB)',
+        details: { limit: http.maxHeaderSize },
+      }
+    : {
+        code: 'INVALID',
+        message: 'The request could not be parsed as HTTP',
+        details: { expected: 'a well-formed HTTP/1.1 request' },
+      };
   const body = JSON.stringify({ error });
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 });
 
 server.listen(port, hostname, () => {

@@ -3,7 +3,13 @@ import { log } from './log';
 import { HnswKeeper, openDatabase, StatsKeeper, TransactionManager, type Database } from './db';
 import { ensureDefaultProject } from './domain/projects';
 import { loadOrCreateMasterKey, sessionSecretFor, type MasterKey } from './domain/auth';
-import { createEmbedder, createQueryCache, embedderConfigFromEnv, type Embedder, type QueryCache } from './domain/embeddings';
+import {
+  createEmbedder,
+  createQueryCache,
+  embedderConfigFromEnv,
+  type Embedder,
+  type QueryCache,
+} from './domain/embeddings';
 import { BackfillRunner } from './domain/indexes';
 import { SuggestionAnalyzer } from './domain/suggestions';
 
@@ -96,7 +102,10 @@ export async function startEngram(opts: StartOptions = {}): Promise<Engram> {
     stats?.start();
     if (db.kind === 'embedded') {
       // One process owns the embedded folder: an analysis still marked running was cut off by a stop.
-      await db.prisma.suggestionAnalysis.updateMany({ where: { status: 'running' }, data: { status: 'error', error: 'interrupted: the server stopped', finishedAt: new Date() } });
+      await db.prisma.suggestionAnalysis.updateMany({
+        where: { status: 'running' },
+        data: { status: 'error', error: 'interrupted: the server stopped', finishedAt: new Date() },
+      });
     }
     const suggestions = new SuggestionAnalyzer(db.prisma, {
       debounceMs: env.ENGRAM_SUGGEST_DEBOUNCE_MS,

@@ -17,11 +17,21 @@ const ZEnv = z.object({
     .min(24, 'must be at least 24 characters')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  ENGRAM_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  ENGRAM_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
   ENGRAM_PG_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   ENGRAM_PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   ENGRAM_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
-  ENGRAM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  ENGRAM_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   ENGRAM_MAX_HOPS: z.coerce.number().int().min(1).max(10).default(5),
   ENGRAM_EXACT_SEARCH_BELOW: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   ENGRAM_TX_DEFAULT_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
@@ -33,7 +43,9 @@ const ZEnv = z.object({
   // Embeddings (server/domain/embeddings): the built-in model runs offline; `openai` is any
   // OpenAI-compatible POST {base}/embeddings (OpenAI, Ollama, vLLM, TEI).
   ENGRAM_EMBEDDINGS_PROVIDER: z.enum(['builtin', 'openai', 'fake']).default('builtin'),
-  ENGRAM_OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('https://api.openai.com/v1'),
+  ENGRAM_OPENAI_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('https://api.openai.com/v1'),
   ENGRAM_OPENAI_API_KEY: z
     .string()
     .min(1)

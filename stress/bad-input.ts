@@ -35,27 +35,38 @@ export const badInput: Scenario = async (backend, opts) => {
   const seed = stressSeed();
   const rng = new Rng(seed);
   const target = Math.max(1, Math.round(10_000 * opts.scale));
-  console.log(`[bad-input ${backend}] seed ${seed} (STRESS_SEED=${seed} replays the same requests), ${target} requests`);
+  console.log(
+    `[bad-input ${backend}] seed ${seed} (STRESS_SEED=${seed} replays the same requests), ${target} requests`,
+  );
   const db = backend === 'postgres' ? await createDatabase('engram_stress_badinput') : null;
-  const server = await startServer({ backend, databaseUrl: db?.url, env: { ENGRAM_MAX_BODY_BYTES: String(MAX_BODY), ENGRAM_SUGGEST_DEBOUNCE_MS: '0' } });
+  const server = await startServer({
+    backend,
+    databaseUrl: db?.url,
+    env: { ENGRAM_MAX_BODY_BYTES: String(MAX_BODY), ENGRAM_SUGGEST_DEBOUNCE_MS: '0' },
+  });
   const failures: string[] = [];
   try {
     const http = client(server.url);
     const a = await seedProject(http, `bad-a-${rng.word(6)}`, 'BADINPUTA');
     const b = await seedProject(http, `bad-b-${rng.word(6)}`, 'BADINPUTB');
-    const revoked = (await http.rest('POST', '/keys', { project: a.name, body: { name: 'revoked', scope: 'admin' } })).body.data;
+    const revoked = (await http.rest('POST', '/keys', { project: a.name, body: { name: 'revoked', scope: 'admin' } }))
+      .body.data;
     await http.rest('DELETE', `/keys/${revoked.id}`, { project: a.name });
     const projects = [a.name, b.name, 'default'];
 
     const doc = (await http.rest('GET', '/openapi.json', { token: null })).body;
     const endpoints = [...restEndpoints(doc), ...trpcEndpoints()];
     const restMethods = new Map<string, Set<string>>();
-    for (const e of endpoints) if (e.surface === 'rest') (restMethods.get(e.path) ?? restMethods.set(e.path, new Set()).get(e.path)!).add(e.method);
+    for (const e of endpoints)
+      if (e.surface === 'rest')
+        (restMethods.get(e.path) ?? restMethods.set(e.path, new Set()).get(e.path)!).add(e.method);
     const ctx: GenContext = { rng, maxBody: MAX_BODY, a, b, revokedKey: revoked.key, restMethods };
 
     // Every (endpoint, class, variant) once, in a seeded order; then random ones, rarely heavy, to the target.
     const plan: Ref[] = [];
-    for (const e of endpoints) for (const def of [...inputCases, ...httpCases]) for (let v = 0; v < def.variants(e, schemasOf(e), ctx); v++) plan.push({ e, def, v });
+    for (const e of endpoints)
+      for (const def of [...inputCases, ...httpCases])
+        for (let v = 0; v < def.variants(e, schemasOf(e), ctx); v++) plan.push({ e, def, v });
     rng.shuffle(plan);
     const routeSpecs = unknownRouteSpecs(pseudo('rest'), pseudo('trpc'), ctx);
     const refs: Ref[] = plan.slice(0, Math.max(0, target - routeSpecs.length));
@@ -69,7 +80,17 @@ export const badInput: Scenario = async (backend, opts) => {
     const violations: Violation[] = [];
     const writes: string[] = [];
     const covered = new Set<string>();
-    const counts = { sent: 0, rejected: 0, accepted: 0, checkedChunks: 0, rebaselined: 0, checkedRequests: 0, reseeds: 0, txRolledBack: 0, resetPastHead: 0 };
+    const counts = {
+      sent: 0,
+      rejected: 0,
+      accepted: 0,
+      checkedChunks: 0,
+      rebaselined: 0,
+      checkedRequests: 0,
+      reseeds: 0,
+      txRolledBack: 0,
+      resetPastHead: 0,
+    };
     let baseline = await settledSnapshot(http, projects);
     let gen = 0;
 
@@ -88,7 +109,10 @@ export const badInput: Scenario = async (backend, opts) => {
       if (ok && spec.writes && /(^POST \/tx$|^tx\.begin$)/.test(spec.endpoint.id)) {
         const [opened, rolledBack] = await rollbackOpened(http, spec, o.text);
         counts.txRolledBack += rolledBack;
-        if (rolledBack < opened) failures.push(`a transaction opened by an accepted ${spec.method} ${spec.path.slice(0, 100)} (${spec.kind}: ${spec.note}) could not be rolled back`);
+        if (rolledBack < opened)
+          failures.push(
+            `a transaction opened by an accepted ${spec.method} ${spec.path.slice(0, 100)} (${spec.kind}: ${spec.note}) could not be rolled back`,
+          );
       }
       return ok && spec.writes;
     };
@@ -100,16 +124,21 @@ export const badInput: Scenario = async (backend, opts) => {
       // open transaction makes every concurrent write wait, then 503 — the documented behaviour, not a fault.
       const opensTx = (s: Spec) => /^(POST \/tx|tx\.begin)$/.test(s.endpoint.id);
       const queue = specs.filter((s) => !opensTx(s));
-      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-        for (let s = queue.shift(); s; s = queue.shift()) if (await runOne(s)) acceptedWrite = true;
-      }));
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          for (let s = queue.shift(); s; s = queue.shift()) if (await runOne(s)) acceptedWrite = true;
+        }),
+      );
       for (const s of specs.filter(opensTx)) if (await runOne(s)) acceptedWrite = true;
       if (!acceptedWrite) {
         const after = await settledSnapshot(http, projects);
         const diff = diffSnapshots(baseline, after);
         counts.checkedChunks++;
         counts.checkedRequests += specs.length;
-        if (diff.length) writes.push(`a chunk of ${specs.length} ${expectRejected ? 'rejected' : 'mostly rejected'} requests changed data: ${diff.join('; ')}; culprits: ${(await culprits(http, server.url, projects, specs)).join(' | ') || 'not reproduced one by one'}`);
+        if (diff.length)
+          writes.push(
+            `a chunk of ${specs.length} ${expectRejected ? 'rejected' : 'mostly rejected'} requests changed data: ${diff.join('; ')}; culprits: ${(await culprits(http, server.url, projects, specs)).join(' | ') || 'not reproduced one by one'}`,
+          );
         baseline = diff.length ? await settledSnapshot(http, projects) : after;
         return;
       }
@@ -119,16 +148,29 @@ export const badInput: Scenario = async (backend, opts) => {
     };
 
     // Generation needs the current ids (a repair replaces destroyed ones), so it goes a batch at a time.
-    const pending = [...routeSpecs.map((s) => () => s), ...refs.map((r) => () => r.def.make(r.e, schemasOf(r.e), ctx, r.v))];
+    const pending = [
+      ...routeSpecs.map((s) => () => s),
+      ...refs.map((r) => () => r.def.make(r.e, schemasOf(r.e), ctx, r.v)),
+    ];
     while (pending.length) {
-      const specs = pending.splice(0, CHUNK * 2).map((f) => f()).filter((s): s is Spec => s !== null);
-      await runChunk(specs.filter((s) => s.mustReject), true);
-      await runChunk(specs.filter((s) => !s.mustReject), false);
+      const specs = pending
+        .splice(0, CHUNK * 2)
+        .map((f) => f())
+        .filter((s): s is Spec => s !== null);
+      await runChunk(
+        specs.filter((s) => s.mustReject),
+        true,
+      );
+      await runChunk(
+        specs.filter((s) => !s.mustReject),
+        false,
+      );
     }
     await transactionPhase(http, a, projects, ctx, plan, runOne, failures);
 
     const health = await http.call('GET', '/api/health', { token: null });
-    if (health.status !== 200 || health.body?.moduleCopies !== 1) failures.push(`health after the run: ${health.status} ${health.text.slice(0, 200)}`);
+    if (health.status !== 200 || health.body?.moduleCopies !== 1)
+      failures.push(`health after the run: ${health.status} ${health.text.slice(0, 200)}`);
     const restOps = endpoints.filter((e) => e.surface === 'rest');
     const procs = endpoints.filter((e) => e.surface === 'trpc');
     const by = (c: Violation['category']) => violations.filter((v) => v.category === c);
@@ -149,8 +191,14 @@ export const badInput: Scenario = async (backend, opts) => {
         'requests sent': counts.sent,
         'REST operations covered': `${restOps.filter((e) => covered.has(`rest ${e.id}`)).length}/${restOps.length}`,
         'tRPC procedures covered': `${procs.filter((e) => covered.has(`trpc ${e.id}`)).length}/${procs.length}`,
-        'by status': [...statuses].sort((x, y) => x[0] - y[0]).map(([s, n]) => `${s || 'none'}×${n}`).join(' '),
-        'by class': [...byKind].sort().map(([k, n]) => `${k}×${n}`).join(', '),
+        'by status': [...statuses]
+          .sort((x, y) => x[0] - y[0])
+          .map(([s, n]) => `${s || 'none'}×${n}`)
+          .join(' '),
+        'by class': [...byKind]
+          .sort()
+          .map(([k, n]) => `${k}×${n}`)
+          .join(', '),
         rejected: counts.rejected,
         'accepted (allowed)': counts.accepted - by('accepted').length,
         '5xx': by('5xx').length,
@@ -174,14 +222,32 @@ export const badInput: Scenario = async (backend, opts) => {
 };
 
 function pseudo(surface: 'rest' | 'trpc'): Endpoint {
-  return { surface, id: '(unknown route)', family: `${surface} (unknown route)`, method: 'GET', path: '', pathParams: [], queryParams: [], scope: 'read', writes: false, txRoute: false, hasInput: false, schemaRoot: {} };
+  return {
+    surface,
+    id: '(unknown route)',
+    family: `${surface} (unknown route)`,
+    method: 'GET',
+    path: '',
+    pathParams: [],
+    queryParams: [],
+    scope: 'read',
+    writes: false,
+    txRoute: false,
+    hasInput: false,
+    schemaRoot: {},
+  };
 }
 
 /** A snapshot once background suggestion analysis (started by an accepted request) has finished. */
 async function settledSnapshot(http: Client, projects: string[]): Promise<Snapshot> {
   for (const p of projects) {
     const deadline = Date.now() + 30_000;
-    while ((await http.rest('GET', '/relationships/suggestions/analysis', { project: p })).body?.data?.status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (
+      (await http.rest('GET', '/relationships/suggestions/analysis', { project: p })).body?.data?.status ===
+        'running' &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 50));
   }
   return snapshot(http, projects);
 }
@@ -206,7 +272,10 @@ async function culprits(http: Client, url: string, projects: string[], specs: Sp
     const before = await settledSnapshot(http, projects);
     const o = await send(url, spec);
     const diff = diffSnapshots(before, await settledSnapshot(http, projects));
-    if (diff.length) found.push(`${spec.method} ${spec.path.slice(0, 120)} (${spec.kind}: ${spec.note}) → ${o.status ?? o.error}: ${diff.join('; ')}`);
+    if (diff.length)
+      found.push(
+        `${spec.method} ${spec.path.slice(0, 120)} (${spec.kind}: ${spec.note}) → ${o.status ?? o.error}: ${diff.join('; ')}`,
+      );
     if (found.length >= 5) break;
   }
   return found;
@@ -224,13 +293,31 @@ async function repair(http: Client, p: SeededProject, gen: number): Promise<bool
     if (skip + 1000 >= r.body.total) break;
   }
   p.allRecordIds = p.allRecordIds.filter((id) => live.has(id));
-  const indexes = new Set<string>((await http.rest('GET', '/ai/indexes', { project: p.name })).body.data.map((i: any) => i.id));
-  p.suggestionIds = (await http.rest('GET', '/relationships/suggestions?status=suggested', { project: p.name })).body.data.map((s: any) => s.id);
+  const indexes = new Set<string>(
+    (await http.rest('GET', '/ai/indexes', { project: p.name })).body.data.map((i: any) => i.id),
+  );
+  p.suggestionIds = (
+    await http.rest('GET', '/relationships/suggestions?status=suggested', { project: p.name })
+  ).body.data.map((s: any) => s.id);
   const keys = (await http.rest('GET', '/keys', { project: p.name })).body.data;
   p.victimKeyIds = p.victimKeyIds.filter((id) => keys.some((k: any) => k.id === id && !k.revokedAt));
-  if (p.allRecordIds.length >= 8 && indexes.has(p.indexIds.managed) && indexes.has(p.indexIds.external) && p.suggestionIds.length > 0 && p.victimKeyIds.length > 0) return false;
+  if (
+    p.allRecordIds.length >= 8 &&
+    indexes.has(p.indexIds.managed) &&
+    indexes.has(p.indexIds.external) &&
+    p.suggestionIds.length > 0 &&
+    p.victimKeyIds.length > 0
+  )
+    return false;
   const fresh = await seedProject(http, p.name, p.marker, { create: false, suffix: `_${gen}` });
-  Object.assign(p, { allRecordIds: [...new Set([...p.allRecordIds, ...fresh.allRecordIds])], records: fresh.records, labels: fresh.labels, indexIds: fresh.indexIds, suggestionIds: fresh.suggestionIds, victimKeyIds: fresh.victimKeyIds });
+  Object.assign(p, {
+    allRecordIds: [...new Set([...p.allRecordIds, ...fresh.allRecordIds])],
+    records: fresh.records,
+    labels: fresh.labels,
+    indexIds: fresh.indexIds,
+    suggestionIds: fresh.suggestionIds,
+    victimKeyIds: fresh.victimKeyIds,
+  });
   return true;
 }
 
@@ -239,25 +326,62 @@ async function repair(http: Client, p: SeededProject, gen: number): Promise<bool
  * transaction open and usable, and commit to nothing. Sequential: on the embedded database the
  * transaction holds the only connection.
  */
-async function transactionPhase(http: Client, a: SeededProject, projects: string[], ctx: GenContext, plan: Ref[], runOne: (s: Spec) => Promise<boolean>, failures: string[]) {
+async function transactionPhase(
+  http: Client,
+  a: SeededProject,
+  projects: string[],
+  ctx: GenContext,
+  plan: Ref[],
+  runOne: (s: Spec) => Promise<boolean>,
+  failures: string[],
+) {
   const before = await settledSnapshot(http, projects);
   const tx = (await http.rest('POST', '/tx', { project: a.name, body: { ttl: 120_000 } })).body.data.id as string;
-  const kinds = new Set(['wrong type', 'bad value', 'missing required', 'not an object', 'deep nesting', 'NUL / lone surrogate', '__proto__ key', 'truncated JSON', 'not JSON', 'invalid UTF-8']);
-  const eligible = plan.filter((r) => kinds.has(r.def.kind) && r.e.writes && r.e.scope === 'write' && !r.e.txRoute && !/analyze/.test(r.e.id));
+  const kinds = new Set([
+    'wrong type',
+    'bad value',
+    'missing required',
+    'not an object',
+    'deep nesting',
+    'NUL / lone surrogate',
+    '__proto__ key',
+    'truncated JSON',
+    'not JSON',
+    'invalid UTF-8',
+  ]);
+  const eligible = plan.filter(
+    (r) => kinds.has(r.def.kind) && r.e.writes && r.e.scope === 'write' && !r.e.txRoute && !/analyze/.test(r.e.id),
+  );
   let sent = 0;
   for (let i = 0; i < 4 * eligible.length && sent < 60; i++) {
     const r = ctx.rng.pick(eligible);
     const spec = r.def.make(r.e, schemasOf(r.e), ctx, r.v);
-    if (!spec || !spec.mustReject || spec.headers.authorization !== `Bearer ${MASTER_KEY}` || (spec.headers['x-project-id'] !== a.name && spec.headers['x-project-id'] !== a.id)) continue;
+    if (
+      !spec ||
+      !spec.mustReject ||
+      spec.headers.authorization !== `Bearer ${MASTER_KEY}` ||
+      (spec.headers['x-project-id'] !== a.name && spec.headers['x-project-id'] !== a.id)
+    )
+      continue;
     spec.headers = { ...spec.headers, 'x-transaction-id': tx };
     spec.note += ' (inside an open transaction)';
-    if (await runOne(spec)) failures.push(`inside a transaction, a bad request was accepted: ${spec.method} ${spec.path.slice(0, 120)} (${spec.kind}: ${spec.note})`);
+    if (await runOne(spec))
+      failures.push(
+        `inside a transaction, a bad request was accepted: ${spec.method} ${spec.path.slice(0, 120)} (${spec.kind}: ${spec.note})`,
+      );
     sent++;
   }
   const still = await http.rest('GET', `/tx/${tx}`, { project: a.name });
-  if (still.status !== 200) failures.push(`after ${sent} bad requests inside transaction ${tx}, GET /tx/${tx} answered ${still.status} ${still.text.slice(0, 200)} (expected 200: each failure rolls back only its savepoint)`);
+  if (still.status !== 200)
+    failures.push(
+      `after ${sent} bad requests inside transaction ${tx}, GET /tx/${tx} answered ${still.status} ${still.text.slice(0, 200)} (expected 200: each failure rolls back only its savepoint)`,
+    );
   const commit = await http.rest('POST', `/tx/${tx}/commit`, { project: a.name });
-  if (commit.status !== 200) failures.push(`commit after ${sent} bad requests inside the transaction answered ${commit.status} ${commit.text.slice(0, 200)}`);
+  if (commit.status !== 200)
+    failures.push(
+      `commit after ${sent} bad requests inside the transaction answered ${commit.status} ${commit.text.slice(0, 200)}`,
+    );
   const diff = diffSnapshots(before, await settledSnapshot(http, projects));
-  if (diff.length) failures.push(`a committed transaction that held only rejected requests changed data: ${diff.join('; ')}`);
+  if (diff.length)
+    failures.push(`a committed transaction that held only rejected requests changed data: ${diff.join('; ')}`);
 }

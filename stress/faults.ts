@@ -24,54 +24,82 @@ const MIX: Mix = { create: 30, update: 20, search: 15, semantic: 10, batch: 15 }
 const QUIET = { ENGRAM_SUGGEST_DEBOUNCE_MS: '0' };
 
 export const crash: Scenario = (backend, opts) =>
-  onFreshStorage('crash', backend, async (storage) => {
-    const failures: string[] = [];
-    const figures: Record<string, number | string> = {};
-    let server = await storage.start();
-    let api = client(server.url);
-    await createIndex(api);
+  onFreshStorage(
+    'crash',
+    backend,
+    async (storage) => {
+      const failures: string[] = [];
+      const figures: Record<string, number | string> = {};
+      let server = await storage.start();
+      let api = client(server.url);
+      await createIndex(api);
 
-    // Earlier commits of every kind: creates, updates, batches, committed and rolled-back transactions, an import.
-    const w = new Workload(api, { label: LABEL, tag: 'seed', mix: MIX, txPerSecond: 0 });
-    await w.steps(0, Math.max(20, Math.round(60 * opts.scale)), 5);
-    failures.push(...w.unexpectedErrors(() => false), ...w.violations);
-    const size = Math.max(1000, Math.round(IMPORT_SIZE * opts.scale));
-    const first = await importRecords(api, w.ledger, 'import-a', size, 1);
-    if (!ok(first.answer)) throw new Error(`the first import answered ${first.answer.status} ${first.answer.text.slice(0, 300)}`);
-    figures[`import of ${size} (ms)`] = Math.round(first.answer.ms);
+      // Earlier commits of every kind: creates, updates, batches, committed and rolled-back transactions, an import.
+      const w = new Workload(api, { label: LABEL, tag: 'seed', mix: MIX, txPerSecond: 0 });
+      await w.steps(0, Math.max(20, Math.round(60 * opts.scale)), 5);
+      failures.push(...w.unexpectedErrors(() => false), ...w.violations);
+      const size = Math.max(1000, Math.round(IMPORT_SIZE * opts.scale));
+      const first = await importRecords(api, w.ledger, 'import-a', size, 1);
+      if (!ok(first.answer))
+        throw new Error(`the first import answered ${first.answer.status} ${first.answer.text.slice(0, 300)}`);
+      figures[`import of ${size} (ms)`] = Math.round(first.answer.ms);
 
-    // a. kill -9 during an import, once its transaction is writing. An import that committed before the
-    // kill (it answered, or all of it is there) did not test the cut: it is tried again.
-    let cutMidway = false;
-    for (let round = 1; round <= 3 && !cutMidway; round++) {
-      const batch = `import-b${round}`;
-      const cut = await killDuringImport(storage, server, api, w.ledger, batch, size, round + 1);
-      ({ server, api } = await restart(storage, server, backend, figures, failures, `restart after the import kill (attempt ${round})`));
-      const present = await count(api, { batch });
-      figures[`import kill ${round}`] = `${cut.how}; ${present} of ${size} present after restart`;
-      if (present !== 0 && present !== size) failures.push(`${batch}: ${present} of ${size} records after a kill -9 during the import (all or nothing)`);
-      cutMidway = cut.killedFirst && present === 0;
-    }
-    if (!cutMidway) failures.push('every import committed before its kill: the all-or-nothing check never cut one');
-    failures.push(...(await verified(w.ledger, api, storage, 'after the import kill')));
+      // a. kill -9 during an import, once its transaction is writing. An import that committed before the
+      // kill (it answered, or all of it is there) did not test the cut: it is tried again.
+      let cutMidway = false;
+      for (let round = 1; round <= 3 && !cutMidway; round++) {
+        const batch = `import-b${round}`;
+        const cut = await killDuringImport(storage, server, api, w.ledger, batch, size, round + 1);
+        ({ server, api } = await restart(
+          storage,
+          server,
+          backend,
+          figures,
+          failures,
+          `restart after the import kill (attempt ${round})`,
+        ));
+        const present = await count(api, { batch });
+        figures[`import kill ${round}`] = `${cut.how}; ${present} of ${size} present after restart`;
+        if (present !== 0 && present !== size)
+          failures.push(`${batch}: ${present} of ${size} records after a kill -9 during the import (all or nothing)`);
+        cutMidway = cut.killedFirst && present === 0;
+      }
+      if (!cutMidway) failures.push('every import committed before its kill: the all-or-nothing check never cut one');
+      failures.push(...(await verified(w.ledger, api, storage, 'after the import kill')));
 
-    // b. kill -9 with a transaction open: three creates and an update of an earlier record inside.
-    const open = await openTransactionWithWrites(api, w.ledger);
-    failures.push(...open.failures);
-    await server.kill();
-    ({ server, api } = await restart(storage, server, backend, figures, failures, 'restart after the transaction kill'));
-    figures['transaction at the kill'] = `${open.writes} writes acknowledged inside, not committed`;
+      // b. kill -9 with a transaction open: three creates and an update of an earlier record inside.
+      const open = await openTransactionWithWrites(api, w.ledger);
+      failures.push(...open.failures);
+      await server.kill();
+      ({ server, api } = await restart(
+        storage,
+        server,
+        backend,
+        figures,
+        failures,
+        'restart after the transaction kill',
+      ));
+      figures['transaction at the kill'] = `${open.writes} writes acknowledged inside, not committed`;
 
-    // Still a working server: a write lands, and everything holds.
-    const after = new Workload(api, { label: LABEL, tag: 'after', partBase: 100, mix: MIX, txPerSecond: 0, ledger: w.ledger });
-    await after.steps(0, 10, 5);
-    failures.push(...after.unexpectedErrors(() => false), ...after.violations);
-    const verdict = await w.ledger.verify(api, { sql: storage.database ? storage.sql : undefined });
-    failures.push(...verdict.failures.map((f) => `final: ${f}`));
-    const exit = await server.stop();
-    if (exit !== 0) failures.push(`graceful stop exited ${exit}`);
-    return { figures: { ...figures, ...verdict.figures, 'server log (last)': serverLog(server) }, failures };
-  }, QUIET);
+      // Still a working server: a write lands, and everything holds.
+      const after = new Workload(api, {
+        label: LABEL,
+        tag: 'after',
+        partBase: 100,
+        mix: MIX,
+        txPerSecond: 0,
+        ledger: w.ledger,
+      });
+      await after.steps(0, 10, 5);
+      failures.push(...after.unexpectedErrors(() => false), ...after.violations);
+      const verdict = await w.ledger.verify(api, { sql: storage.database ? storage.sql : undefined });
+      failures.push(...verdict.failures.map((f) => `final: ${f}`));
+      const exit = await server.stop();
+      if (exit !== 0) failures.push(`graceful stop exited ${exit}`);
+      return { figures: { ...figures, ...verdict.figures, 'server log (last)': serverLog(server) }, failures };
+    },
+    QUIET,
+  );
 
 export const terminate: Scenario = (backend, opts) =>
   onFreshStorage('terminate', backend, async (storage) => {
@@ -95,9 +123,18 @@ export const terminate: Scenario = (backend, opts) =>
 
     // Recovered without a restart: health answers, and then writes succeed, every one of them.
     const t0 = performance.now();
-    await waitFor('health 200 after the terminations', 15_000, async () => (ok(await attempt(() => api.call('GET', '/api/health'))) ? true : undefined));
+    await waitFor('health 200 after the terminations', 15_000, async () =>
+      ok(await attempt(() => api.call('GET', '/api/health'))) ? true : undefined,
+    );
     const recoveredMs = performance.now() - t0;
-    const after = new Workload(api, { label: LABEL, tag: 'after', partBase: 100, mix: { create: 1, update: 1, search: 1, semantic: 1, batch: 1 }, txPerSecond: 0, ledger: w.ledger });
+    const after = new Workload(api, {
+      label: LABEL,
+      tag: 'after',
+      partBase: 100,
+      mix: { create: 1, update: 1, search: 1, semantic: 1, batch: 1 },
+      txPerSecond: 0,
+      ledger: w.ledger,
+    });
     await after.steps(0, 20, 5);
     const verdict = await w.ledger.verify(api, { sql: storage.sql });
     const exit = await server.stop();
@@ -139,12 +176,27 @@ async function createIndex(api: Client): Promise<void> {
 }
 
 const importDocs = (batch: string, size: number, partBase: number) =>
-  Array.from({ length: size }, (_, i) => ({ token: `${batch}-${String(i).padStart(6, '0')}`, part: partBase * 1000 + Math.floor(i / 1000), batch, text: `imported note ${i} about ${batch}`, n: i }));
+  Array.from({ length: size }, (_, i) => ({
+    token: `${batch}-${String(i).padStart(6, '0')}`,
+    part: partBase * 1000 + Math.floor(i / 1000),
+    batch,
+    text: `imported note ${i} about ${batch}`,
+    n: i,
+  }));
 
 /** One import request: answered, it acknowledges all its records; otherwise their outcome is unknown. */
-async function importRecords(api: Client, ledger: Ledger, batch: string, size: number, partBase: number, answered: () => void = () => {}) {
+async function importRecords(
+  api: Client,
+  ledger: Ledger,
+  batch: string,
+  size: number,
+  partBase: number,
+  answered: () => void = () => {},
+) {
   const docs = importDocs(batch, size, partBase);
-  const answer = await attempt(() => api.rest('POST', '/records/import/json', { body: { label: IMPORT_LABEL, data: docs }, timeoutMs: 300_000 }));
+  const answer = await attempt(() =>
+    api.rest('POST', '/records/import/json', { body: { label: IMPORT_LABEL, data: docs }, timeoutMs: 300_000 }),
+  );
   const done = ok(answer) && answer.body.data.created === size;
   if (done) answered();
   for (const d of docs) {
@@ -161,17 +213,32 @@ type ImportCut = { killedFirst: boolean; how: string };
  * An import that answered before the kill is acknowledged in the ledger like any other; otherwise its
  * records are of unknown outcome (the check is that they are all there or none is).
  */
-async function killDuringImport(storage: Storage, server: Server, api: Client, ledger: Ledger, batch: string, size: number, partBase: number): Promise<ImportCut> {
+async function killDuringImport(
+  storage: Storage,
+  server: Server,
+  api: Client,
+  ledger: Ledger,
+  batch: string,
+  size: number,
+  partBase: number,
+): Promise<ImportCut> {
   let answered = false;
   const t0 = performance.now();
   const writing = importWriting(storage, Date.now());
   const sent = importRecords(api, ledger, batch, size, partBase, () => (answered = true));
-  const seen = await waitFor('the import to write', 120_000, async () => (answered ? false : (await writing()) ? true : undefined), 10);
+  const seen = await waitFor(
+    'the import to write',
+    120_000,
+    async () => (answered ? false : (await writing()) ? true : undefined),
+    10,
+  );
   const killedFirst = !answered;
   const ms = Math.round(performance.now() - t0);
   await server.kill();
   await sent;
-  const how = seen ? `killed ${ms} ms in, its transaction writing (${storage.database ? 'pg_stat_activity' : 'WAL'})` : `answered within ${ms} ms, before it was seen writing`;
+  const how = seen
+    ? `killed ${ms} ms in, its transaction writing (${storage.database ? 'pg_stat_activity' : 'WAL'})`
+    : `answered within ${ms} ms, before it was seen writing`;
   return { killedFirst, how: killedFirst ? how : `answered before the kill (${how})` };
 }
 
@@ -185,7 +252,12 @@ function importWriting(storage: Storage, since: number): () => Promise<boolean> 
   const db = storage.database;
   if (db) {
     return async () =>
-      (await storage.sql(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL AND query ILIKE '%INSERT INTO record%'`, [db.name])).length > 0;
+      (
+        await storage.sql(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL AND query ILIKE '%INSERT INTO record%'`,
+          [db.name],
+        )
+      ).length > 0;
   }
   const wal = path.join(storage.dataDir, 'pgdata', 'pg_wal');
   if (!fs.existsSync(wal)) throw new Error(`no WAL folder at ${wal}: the embedded layout changed`);
@@ -193,7 +265,13 @@ function importWriting(storage: Storage, since: number): () => Promise<boolean> 
   let runStart = 0;
   let lastAdvance = -Infinity;
   return async () => {
-    const now = Math.max(0, ...fs.readdirSync(wal).filter((f) => /^[0-9A-F]{24}$/.test(f)).map((f) => fs.statSync(path.join(wal, f)).mtimeMs));
+    const now = Math.max(
+      0,
+      ...fs
+        .readdirSync(wal)
+        .filter((f) => /^[0-9A-F]{24}$/.test(f))
+        .map((f) => fs.statSync(path.join(wal, f)).mtimeMs),
+    );
     const t = performance.now();
     if (now > stamp) {
       stamp = now;
@@ -205,7 +283,14 @@ function importWriting(storage: Storage, since: number): () => Promise<boolean> 
 }
 
 /** Starts the server again on the same storage; embedded: it must have taken the dead owner's lock over. */
-async function restart(storage: Storage, dead: Server, backend: string, figures: Record<string, number | string>, failures: string[], what: string): Promise<{ server: Server; api: Client }> {
+async function restart(
+  storage: Storage,
+  dead: Server,
+  backend: string,
+  figures: Record<string, number | string>,
+  failures: string[],
+  what: string,
+): Promise<{ server: Server; api: Client }> {
   await dead.kill();
   const t0 = performance.now();
   const server = await storage.start();
@@ -213,7 +298,10 @@ async function restart(storage: Storage, dead: Server, backend: string, figures:
   if (backend === 'embedded') {
     const pid = dead.child.pid;
     const tookOver = new RegExp(`took over an abandoned data-folder lock.*"pid":${pid}\\b`).test(server.output());
-    if (!tookOver) failures.push(`${what}: the server started without logging that it took over pid ${pid}'s lock:\n${server.output().slice(0, 1000)}`);
+    if (!tookOver)
+      failures.push(
+        `${what}: the server started without logging that it took over pid ${pid}'s lock:\n${server.output().slice(0, 1000)}`,
+      );
   }
   return { server, api: client(server.url) };
 }
@@ -237,15 +325,27 @@ async function openTransactionWithWrites(api: Client, ledger: Ledger): Promise<{
   const tx = begin.body.data.id as string;
   let writes = 0;
   for (let k = 0; k < 3; k++) {
-    const data = { token: `open-tx-${k}`, part: 900, client: -1, seq: k, text: `written in an open transaction ${k}`, n: k, v: 0 };
+    const data = {
+      token: `open-tx-${k}`,
+      part: 900,
+      client: -1,
+      seq: k,
+      text: `written in an open transaction ${k}`,
+      n: k,
+      v: 0,
+    };
     ledger.forbid(data.token, LABEL, 900, 'written in a transaction open at the kill');
     const a = await api.rest('POST', '/records', { body: { label: LABEL, data }, tx });
     if (a.status === 201) writes++;
     else failures.push(`create inside the open transaction answered ${a.status} ${a.text.slice(0, 200)}`);
   }
-  const [token, old] = [...ledger.acked].find(([t, w]) => w.label === LABEL && w.id && !ledger.unsureValues.has(t)) ?? [];
+  const [token, old] =
+    [...ledger.acked].find(([t, w]) => w.label === LABEL && w.id && !ledger.unsureValues.has(t)) ?? [];
   if (token && old) {
-    const a = await api.rest('PATCH', `/records/${old.id}`, { body: { data: { v: -1, text: 'changed in an open transaction' } }, tx });
+    const a = await api.rest('PATCH', `/records/${old.id}`, {
+      body: { data: { v: -1, text: 'changed in an open transaction' } },
+      tx,
+    });
     if (a.status === 200) writes++;
     else failures.push(`update inside the open transaction answered ${a.status} ${a.text.slice(0, 200)}`);
   }

@@ -33,7 +33,13 @@ export const load: Scenario = (backend, opts) =>
     const ix = await api.rest('POST', '/ai/indexes', { body: { label: LABEL, propertyName: 'text' } });
     if (ix.status !== 201) throw new Error(`creating the index answered ${ix.status} ${ix.text}`);
 
-    const w = new Workload(api, { label: LABEL, tag: 'load', mix: MIX, txPerSecond: TX_PER_SECOND[backend], txMaxOpen: TX_MAX_OPEN[backend] });
+    const w = new Workload(api, {
+      label: LABEL,
+      tag: 'load',
+      mix: MIX,
+      txPerSecond: TX_PER_SECOND[backend],
+      txMaxOpen: TX_MAX_OPEN[backend],
+    });
     const seconds = await w.run(CLIENTS, SECONDS * opts.scale);
     const verdict = await w.ledger.verify(api, { sql: storage.database ? storage.sql : undefined });
     const health = await api.call('GET', '/api/health');

@@ -33,12 +33,18 @@ const entries: Entry[] = [
   { name: 'crash', run: crash, backends: BOTH },
   { name: 'terminate', run: terminate, backends: ['postgres'] },
   { name: 'two-servers', run: twoServers, backends: ['postgres'] },
-  ...[await optional('bad-input', 'bad-input.ts', 'badInput'), await optional('isolation', 'isolation.ts', 'isolation')].filter((e): e is Entry => e !== null),
+  ...[
+    await optional('bad-input', 'bad-input.ts', 'badInput'),
+    await optional('isolation', 'isolation.ts', 'isolation'),
+  ].filter((e): e is Entry => e !== null),
 ];
 
 function list(env: string | undefined, known: readonly string[], what: string): string[] | null {
   if (!env?.trim()) return null;
-  const names = env.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = env
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !known.includes(n));
   if (bad.length) throw new Error(`unknown ${what} ${bad.join(', ')} (known: ${known.join(', ')})`);
   return names;
@@ -46,7 +52,11 @@ function list(env: string | undefined, known: readonly string[], what: string): 
 
 const scale = Number(process.env.STRESS_SCALE ?? 1);
 if (!(scale > 0)) throw new Error(`STRESS_SCALE must be a positive number, got ${process.env.STRESS_SCALE}`);
-const chosen = list(process.env.STRESS_SCENARIOS, entries.map((e) => e.name), 'scenario');
+const chosen = list(
+  process.env.STRESS_SCENARIOS,
+  entries.map((e) => e.name),
+  'scenario',
+);
 const askedBackends = list(process.env.STRESS_BACKENDS, BOTH, 'backend') as BackendName[] | null;
 
 const t0 = performance.now();
@@ -55,7 +65,8 @@ console.log(`machine: ${machine()}`);
 const pg = await postgresReachable();
 const backends = (askedBackends ?? [...BOTH]).filter((b) => {
   if (b !== 'postgres' || pg.ok) return true;
-  if (askedBackends) throw new Error(`STRESS_BACKENDS names postgres but ${redact(PG_ADMIN_URL)} is not reachable: ${pg.reason}`);
+  if (askedBackends)
+    throw new Error(`STRESS_BACKENDS names postgres but ${redact(PG_ADMIN_URL)} is not reachable: ${pg.reason}`);
   console.log(`postgres: skipped, ${redact(PG_ADMIN_URL)} is not reachable (${pg.reason})`);
   return false;
 });
@@ -90,7 +101,9 @@ for (const backend of backends) {
 finish();
 
 function print(r: ScenarioResult): void {
-  console.log(`\n## ${r.scenario} on ${r.backend} — ${r.failures.length ? `FAILED (${r.failures.length})` : 'ok'} in ${r.seconds.toFixed(1)} s`);
+  console.log(
+    `\n## ${r.scenario} on ${r.backend} — ${r.failures.length ? `FAILED (${r.failures.length})` : 'ok'} in ${r.seconds.toFixed(1)} s`,
+  );
   const width = Math.max(0, ...Object.keys(r.figures).map((k) => k.length));
   for (const [k, v] of Object.entries(r.figures)) console.log(`- ${k.padEnd(width)}  ${v}`);
   if (r.table) console.log(r.table);
@@ -99,7 +112,10 @@ function print(r: ScenarioResult): void {
 
 function finish(): never {
   console.log(`\n## summary — ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  for (const r of results) console.log(`  ${(r.failures.length ? 'FAILED' : 'ok').padEnd(7)} ${r.scenario.padEnd(12)} ${r.backend.padEnd(9)} ${r.seconds.toFixed(1).padStart(6)} s${r.failures.length ? `  ${r.failures.length} failure(s)` : ''}`);
+  for (const r of results)
+    console.log(
+      `  ${(r.failures.length ? 'FAILED' : 'ok').padEnd(7)} ${r.scenario.padEnd(12)} ${r.backend.padEnd(9)} ${r.seconds.toFixed(1).padStart(6)} s${r.failures.length ? `  ${r.failures.length} failure(s)` : ''}`,
+    );
   const failed = results.filter((r) => r.failures.length > 0).length;
   console.log(failed ? `\n${failed} scenario run(s) FAILED` : '\nall scenarios passed');
   process.exit(failed ? 1 : 0);

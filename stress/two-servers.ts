@@ -41,7 +41,8 @@ export const twoServers: Scenario = (backend, opts) =>
     const mark = await lastAuditId(storage);
     const ixOrder = await a.rest('POST', '/ai/indexes', { body: { label: 'ORDER', propertyName: 'text' } });
     const ixCustomer = await b.rest('POST', '/ai/indexes', { body: { label: 'CUSTOMER', propertyName: 'text' } });
-    if (ixOrder.status !== 201 || ixCustomer.status !== 201) throw new Error(`creating the indexes answered ${ixOrder.status} / ${ixCustomer.status}`);
+    if (ixOrder.status !== 201 || ixCustomer.status !== 201)
+      throw new Error(`creating the indexes answered ${ixOrder.status} / ${ixCustomer.status}`);
     const expected = new Map<string, { label: string; n: number }>([
       [ixOrder.body.data.id, { label: 'ORDER', n: orders }],
       [ixCustomer.body.data.id, { label: 'CUSTOMER', n: customers }],
@@ -50,18 +51,45 @@ export const twoServers: Scenario = (backend, opts) =>
     const events = await auditEvents(storage, 'embedding', mark);
     const leases = await auditEvents(storage, 'index', mark);
     for (const [id, { label, n }] of expected) {
-      const check = await checkBackfill(storage, id, n, polled.get(id) ?? [], events.filter((e) => e.ref === id), leases.filter((e) => e.ref === id));
+      const check = await checkBackfill(
+        storage,
+        id,
+        n,
+        polled.get(id) ?? [],
+        events.filter((e) => e.ref === id),
+        leases.filter((e) => e.ref === id),
+      );
       figures[`backfill ${label} (${n})`] = check.figure;
       failures.push(...check.failures.map((f) => `backfill of ${label}: ${f}`));
     }
 
     // Suggestion analysis, three triggers.
-    figures['analysis: one analyze request to A'] = await trigger(storage, failures, 'one analyze request to A', { most: 1 }, () => a.rest('POST', '/relationships/suggestions/analyze', { body: { wait: true } }));
-    figures['analysis: a burst of writes through A and B'] = await trigger(storage, failures, 'a burst of writes through both servers', { most: 1 }, () =>
-      Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? b : a).rest('POST', '/records', { body: { label: 'NOTE', data: { i, text: `note ${i}` } } }))),
+    figures['analysis: one analyze request to A'] = await trigger(
+      storage,
+      failures,
+      'one analyze request to A',
+      { most: 1 },
+      () => a.rest('POST', '/relationships/suggestions/analyze', { body: { wait: true } }),
     );
-    figures['analysis: analyze requests to A and B at once'] = await trigger(storage, failures, 'analyze requests to both servers at once', { most: 2 }, () =>
-      Promise.all([a, b].map((s) => s.rest('POST', '/relationships/suggestions/analyze', { body: { wait: true } }))),
+    figures['analysis: a burst of writes through A and B'] = await trigger(
+      storage,
+      failures,
+      'a burst of writes through both servers',
+      { most: 1 },
+      () =>
+        Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 ? b : a).rest('POST', '/records', { body: { label: 'NOTE', data: { i, text: `note ${i}` } } }),
+          ),
+        ),
+    );
+    figures['analysis: analyze requests to A and B at once'] = await trigger(
+      storage,
+      failures,
+      'analyze requests to both servers at once',
+      { most: 2 },
+      () =>
+        Promise.all([a, b].map((s) => s.rest('POST', '/relationships/suggestions/analyze', { body: { wait: true } }))),
     );
 
     const exits = await Promise.all(servers.map((s) => s.stop()));
@@ -74,7 +102,11 @@ async function seed(api: Client, orders: number, customers: number): Promise<voi
   const cids = Array.from({ length: customers }, () => randomUUID());
   const data = {
     CUSTOMER: cids.map((cid, i) => ({ cid, text: `customer ${i} buys tea and coffee` })),
-    ORDER: Array.from({ length: orders }, (_, i) => ({ customer_id: cids[i % customers], n: i, text: `order ${i} of ${i % 7} items shipped` })),
+    ORDER: Array.from({ length: orders }, (_, i) => ({
+      customer_id: cids[i % customers],
+      n: i,
+      text: `order ${i} of ${i % 7} items shipped`,
+    })),
   };
   const r = await api.rest('POST', '/records/import/json', { body: { data }, timeoutMs: 300_000 });
   if (!ok(r)) throw new Error(`seeding answered ${r.status} ${r.text.slice(0, 300)}`);
@@ -85,31 +117,49 @@ type Sample = { server: number; status: string; indexed: number; total: number }
 /** Both servers' view of the indexes, alternately, until every one is ready or failed. */
 async function pollIndexes(apis: Client[], ids: string[]): Promise<Map<string, Sample[]>> {
   const seen = new Map<string, Sample[]>(ids.map((id) => [id, []]));
-  await waitFor('the backfills to finish', 120_000, async () => {
-    let finished = true;
-    for (const [server, api] of apis.entries()) {
-      const r = await api.rest('GET', '/ai/indexes');
-      if (r.status !== 200) throw new Error(`GET /ai/indexes answered ${r.status} ${r.text}`);
-      for (const ix of r.body.data) {
-        seen.get(ix.id)?.push({ server, status: ix.status, indexed: ix.progress.indexed, total: ix.progress.total });
-        if (seen.has(ix.id) && ix.status !== 'ready' && ix.status !== 'error') finished = false;
+  await waitFor(
+    'the backfills to finish',
+    120_000,
+    async () => {
+      let finished = true;
+      for (const [server, api] of apis.entries()) {
+        const r = await api.rest('GET', '/ai/indexes');
+        if (r.status !== 200) throw new Error(`GET /ai/indexes answered ${r.status} ${r.text}`);
+        for (const ix of r.body.data) {
+          seen.get(ix.id)?.push({ server, status: ix.status, indexed: ix.progress.indexed, total: ix.progress.total });
+          if (seen.has(ix.id) && ix.status !== 'ready' && ix.status !== 'error') finished = false;
+        }
       }
-    }
-    return finished ? true : undefined;
-  }, 50);
+      return finished ? true : undefined;
+    },
+    50,
+  );
   return seen;
 }
 
-async function checkBackfill(storage: Storage, id: string, n: number, polled: Sample[], writes: AuditEvent[], index: AuditEvent[]) {
+async function checkBackfill(
+  storage: Storage,
+  id: string,
+  n: number,
+  polled: Sample[],
+  writes: AuditEvent[],
+  index: AuditEvent[],
+) {
   const failures: string[] = [];
   const last = polled[polled.length - 1];
-  if (last?.status !== 'ready' || last.indexed !== n || last.total !== n) failures.push(`ended ${JSON.stringify(last)}, expected ready with ${n} of ${n}`);
-  const [{ rows }] = (await storage.sql('SELECT count(*)::int AS rows FROM embedding WHERE index_id = $1', [id])) as [{ rows: number }];
+  if (last?.status !== 'ready' || last.indexed !== n || last.total !== n)
+    failures.push(`ended ${JSON.stringify(last)}, expected ready with ${n} of ${n}`);
+  const [{ rows }] = (await storage.sql('SELECT count(*)::int AS rows FROM embedding WHERE index_id = $1', [id])) as [
+    { rows: number },
+  ];
   if (rows !== n) failures.push(`${rows} embedding rows for ${n} records`);
   const perRecord = new Map<string, number>();
   for (const w of writes) perRecord.set(w.detail.record, (perRecord.get(w.detail.record) ?? 0) + 1);
   const rewritten = [...perRecord.values()].filter((k) => k > 1).length;
-  if (rewritten) failures.push(`${rewritten} records had their vector written more than once (${writes.length} writes for ${perRecord.size} records)`);
+  if (rewritten)
+    failures.push(
+      `${rewritten} records had their vector written more than once (${writes.length} writes for ${perRecord.size} records)`,
+    );
   const writers = [...new Set(writes.map((w) => w.app))];
   if (writers.length > 1) failures.push(`vectors written by ${writers.join(' and ')}: both servers embedded it`);
   const owners = [...new Set(index.map((e) => e.detail.owner).filter(Boolean))];
@@ -117,32 +167,52 @@ async function checkBackfill(storage: Storage, id: string, n: number, polled: Sa
   const backwards = (xs: number[]) => xs.filter((x, i) => i > 0 && x < xs[i - 1]!).length;
   const apiBack = backwards(polled.map((s) => s.indexed));
   const dbBack = backwards(index.map((e) => Number(e.detail.indexed)));
-  if (apiBack || dbBack) failures.push(`progress went backwards ${apiBack} times as polled through the API, ${dbBack} times as written`);
+  if (apiBack || dbBack)
+    failures.push(`progress went backwards ${apiBack} times as polled through the API, ${dbBack} times as written`);
   const steps = polled.map((s) => s.indexed).filter((x, i, xs) => x !== xs[i - 1]);
   const progress = `${steps[0]}→…→${steps[steps.length - 1]} in ${steps.length} steps over ${polled.length} polls of both servers`;
-  return { figure: `${rows} rows; ${writes.length} vector writes by ${writers.join(', ') || 'nobody'}; ${owners.length} lease holder(s); progress ${progress}`, failures };
+  return {
+    figure: `${rows} rows; ${writes.length} vector writes by ${writers.join(', ') || 'nobody'}; ${owners.length} lease holder(s); progress ${progress}`,
+    failures,
+  };
 }
 
 /**
  * Fires a trigger and waits until analysis is quiet (no run open, nothing new for 2.5 debounce periods);
  * then counts the runs it caused. More than `most`, or two at once, is a failure.
  */
-async function trigger(storage: Storage, failures: string[], what: string, limit: { most: number }, fire: () => Promise<unknown>): Promise<string> {
+async function trigger(
+  storage: Storage,
+  failures: string[],
+  what: string,
+  limit: { most: number },
+  fire: () => Promise<unknown>,
+): Promise<string> {
   const mark = await lastAuditId(storage);
   const t0 = performance.now();
   const answers = [await fire()].flat() as { status: number; text: string }[];
-  for (const r of answers) if (!ok(r as never)) failures.push(`${what}: a request answered ${r.status} ${r.text.slice(0, 200)}`);
-  const events = await waitFor(`analysis to be quiet after ${what}`, 60_000, async () => {
-    const ev = await auditEvents(storage, 'analysis', mark);
-    const { runs } = analysisRuns(ev);
-    const lastAge = ev.length ? ev[ev.length - 1]!.ageMs : performance.now() - t0;
-    // An end written in the same millisecond as another server's leaves no trace: a run never seen
-    // ending does not hold the wait forever.
-    return lastAge > 2.5 * DEBOUNCE_MS && (runs.every((r) => !r.open) || lastAge > 10_000) ? ev : undefined;
-  }, 200);
+  for (const r of answers)
+    if (!ok(r as never)) failures.push(`${what}: a request answered ${r.status} ${r.text.slice(0, 200)}`);
+  const events = await waitFor(
+    `analysis to be quiet after ${what}`,
+    60_000,
+    async () => {
+      const ev = await auditEvents(storage, 'analysis', mark);
+      const { runs } = analysisRuns(ev);
+      const lastAge = ev.length ? ev[ev.length - 1]!.ageMs : performance.now() - t0;
+      // An end written in the same millisecond as another server's leaves no trace: a run never seen
+      // ending does not hold the wait forever.
+      return lastAge > 2.5 * DEBOUNCE_MS && (runs.every((r) => !r.open) || lastAge > 10_000) ? ev : undefined;
+    },
+    200,
+  );
   const { runs, overlapping } = analysisRuns(events);
   if (runs.length === 0) failures.push(`${what}: no analysis ran`);
-  if (runs.length > limit.most) failures.push(`${what}: ${runs.length} analyses ran (${runs.map((r) => `${r.app} ${r.trigger}`).join(', ')}), expected ${limit.most === 1 ? 'one' : `at most ${limit.most}`}`);
-  if (overlapping) failures.push(`${what}: ${overlapping} analyses of the project started while another server's was running`);
+  if (runs.length > limit.most)
+    failures.push(
+      `${what}: ${runs.length} analyses ran (${runs.map((r) => `${r.app} ${r.trigger}`).join(', ')}), expected ${limit.most === 1 ? 'one' : `at most ${limit.most}`}`,
+    );
+  if (overlapping)
+    failures.push(`${what}: ${overlapping} analyses of the project started while another server's was running`);
   return `${runs.length} run(s): ${runs.map((r) => `${r.app} ${r.trigger}`).join(', ') || 'none'}; ${overlapping} overlapping`;
 }

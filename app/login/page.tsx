@@ -8,7 +8,11 @@ import { hasConsoleSession } from '@/server/http/console-session';
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Log in' };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const next = safeNextPath((await searchParams).next);
   if (await hasConsoleSession()) redirect(next);
   return (

@@ -35,12 +35,16 @@ export function LoginForm({ next }: { next: string }) {
           aria-invalid={login.isError || undefined}
         />
         <p id="master-key-hint" className="hint">
-          Printed once when the server first started, and saved as <code>master.key</code> in the data folder (or set with{' '}
-          <code>ENGRAM_MASTER_KEY</code>).
+          Printed once when the server first started, and saved as <code>master.key</code> in the data folder (or set
+          with <code>ENGRAM_MASTER_KEY</code>).
         </p>
       </div>
       {login.isError ? <ErrorMessage error={login.error} /> : null}
-      <button type="submit" className="button button-primary button-block" disabled={login.isPending || login.isSuccess}>
+      <button
+        type="submit"
+        className="button button-primary button-block"
+        disabled={login.isPending || login.isSuccess}
+      >
         {login.isPending || login.isSuccess ? 'Logging in…' : 'Log in'}
       </button>
     </form>

@@ -16,7 +16,12 @@ export function LogoutButton() {
   );
   return (
     <div className="logout">
-      <button type="button" className="button button-quiet" onClick={() => logout.mutate()} disabled={logout.isPending || logout.isSuccess}>
+      <button
+        type="button"
+        className="button button-quiet"
+        onClick={() => logout.mutate()}
+        disabled={logout.isPending || logout.isSuccess}
+      >
         {logout.isPending ? 'Logging out…' : 'Log out'}
       </button>
       {logout.isError ? <ErrorMessage error={logout.error} /> : null}

@@ -11,7 +11,10 @@ const MAX_FIT_ZOOM = 1.4;
 
 /** Cytoscape and its layout load in the browser only, on first use (they touch `window` when imported). */
 async function loadCytoscape() {
-  const [{ default: cytoscape }, { default: fcose }] = await Promise.all([import('cytoscape'), import('cytoscape-fcose')]);
+  const [{ default: cytoscape }, { default: fcose }] = await Promise.all([
+    import('cytoscape'),
+    import('cytoscape-fcose'),
+  ]);
   if (!registered) {
     cytoscape.use(fcose);
     registered = true;
@@ -35,19 +38,28 @@ const nodeData = (n: Graph['nodes'][number], colorOf: ColorOf) => ({
 function sync(cy: Core, graph: Graph, colorOf: ColorOf): { added: number; first: boolean } {
   const first = cy.nodes().length === 0;
   const wanted = new Set([...graph.nodes.map((n) => n.id), ...graph.edges.map(edgeKey)]);
-  cy.elements().filter((el) => !wanted.has(el.id())).remove();
+  cy.elements()
+    .filter((el) => !wanted.has(el.id()))
+    .remove();
   const fresh: ElementDefinition[] = [];
   for (const n of graph.nodes) {
     const el = cy.getElementById(n.id);
     if (el.nonempty()) el.data(nodeData(n, colorOf));
     else {
-      const near = graph.edges.map((e) => (e.sourceId === n.id ? e.targetId : e.targetId === n.id ? e.sourceId : null)).find((id) => id && cy.getElementById(id).nonempty());
+      const near = graph.edges
+        .map((e) => (e.sourceId === n.id ? e.targetId : e.targetId === n.id ? e.sourceId : null))
+        .find((id) => id && cy.getElementById(id).nonempty());
       const at = near ? cy.getElementById(near).position() : { x: 0, y: 0 };
-      fresh.push({ group: 'nodes', data: nodeData(n, colorOf), position: { x: at.x + (Math.random() - 0.5) * 60, y: at.y + (Math.random() - 0.5) * 60 } });
+      fresh.push({
+        group: 'nodes',
+        data: nodeData(n, colorOf),
+        position: { x: at.x + (Math.random() - 0.5) * 60, y: at.y + (Math.random() - 0.5) * 60 },
+      });
     }
   }
   for (const e of graph.edges) {
-    if (cy.getElementById(edgeKey(e)).empty()) fresh.push({ group: 'edges', data: { id: edgeKey(e), source: e.sourceId, target: e.targetId, type: e.type } });
+    if (cy.getElementById(edgeKey(e)).empty())
+      fresh.push({ group: 'edges', data: { id: edgeKey(e), source: e.sourceId, target: e.targetId, type: e.type } });
   }
   cy.add(fresh);
   return { added: fresh.length, first };
@@ -58,7 +70,17 @@ function sync(cy: Core, graph: Graph, colorOf: ColorOf): { added: number; first:
  * expand it); everything here is also in the accessible lists beside the canvas, which is hidden from
  * assistive technology.
  */
-export function GraphCanvas({ graph, colorOf, selected, onTap }: { graph: Graph; colorOf: ColorOf; selected: string | null; onTap: (id: string | null) => void }) {
+export function GraphCanvas({
+  graph,
+  colorOf,
+  selected,
+  onTap,
+}: {
+  graph: Graph;
+  colorOf: ColorOf;
+  selected: string | null;
+  onTap: (id: string | null) => void;
+}) {
   const container = useRef<HTMLDivElement>(null);
   const [cy, setCy] = useState<Core | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
@@ -74,8 +96,17 @@ export function GraphCanvas({ graph, colorOf, selected, onTap }: { graph: Graph;
     loadCytoscape()
       .then((cytoscape) => {
         if (cancelled || !container.current) return;
-        instance = cytoscape({ container: container.current, style: graphStyle(container.current), autounselectify: true, boxSelectionEnabled: false, minZoom: 0.1, maxZoom: 3 });
-        instance.on('tap', (e) => tap.current(e.target === instance ? null : e.target.isNode() ? (e.target.id() as string) : null));
+        instance = cytoscape({
+          container: container.current,
+          style: graphStyle(container.current),
+          autounselectify: true,
+          boxSelectionEnabled: false,
+          minZoom: 0.1,
+          maxZoom: 3,
+        });
+        instance.on('tap', (e) =>
+          tap.current(e.target === instance ? null : e.target.isNode() ? (e.target.id() as string) : null),
+        );
         setCy(instance);
       })
       .catch((e: unknown) => setFailed(e));
@@ -134,7 +165,13 @@ export function GraphCanvas({ graph, colorOf, selected, onTap }: { graph: Graph;
   return (
     <div className="graph-canvas-wrap">
       {failed ? <ErrorMessage error={failed} title="The graph could not be drawn." /> : null}
-      <div ref={container} className="graph-canvas" data-testid="graph-canvas" aria-hidden="true" data-ready={cy ? 'true' : undefined} />
+      <div
+        ref={container}
+        className="graph-canvas"
+        data-testid="graph-canvas"
+        aria-hidden="true"
+        data-ready={cy ? 'true' : undefined}
+      />
     </div>
   );
 }

@@ -41,7 +41,9 @@ function FilterGroup({
           <input
             type="checkbox"
             checked={!shown.hidden.includes(o.name)}
-            onChange={(e) => change(e.target.checked ? shown.hidden.filter((h) => h !== o.name) : [...shown.hidden, o.name])}
+            onChange={(e) =>
+              change(e.target.checked ? shown.hidden.filter((h) => h !== o.name) : [...shown.hidden, o.name])
+            }
           />
           {swatch ? <span className="graph-swatch" style={{ background: swatch(o.name) }} aria-hidden="true" /> : null}
           {o.name}
@@ -73,8 +75,19 @@ export function GraphFilters({
 }) {
   return (
     <div className="graph-filters">
-      <FilterGroup legend="Relationship types" options={types} hidden={hideTypes} onChange={(h) => onChange({ hideTypes: h })} />
-      <FilterGroup legend="Labels" options={labels} hidden={hideLabels} swatch={colorOf} onChange={(h) => onChange({ hideLabels: h })} />
+      <FilterGroup
+        legend="Relationship types"
+        options={types}
+        hidden={hideTypes}
+        onChange={(h) => onChange({ hideTypes: h })}
+      />
+      <FilterGroup
+        legend="Labels"
+        options={labels}
+        hidden={hideLabels}
+        swatch={colorOf}
+        onChange={(h) => onChange({ hideLabels: h })}
+      />
     </div>
   );
 }

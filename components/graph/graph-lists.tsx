@@ -4,19 +4,39 @@ import type { ColorOf } from './graph-style';
 import { edgeKey, nodeName, type Graph, type GraphNode } from './types';
 
 /** "+k more" on a node: expands it, or for a start record (already expanded) asks for a bigger budget. */
-export function MoreButton({ node, canRaise, onExpand, onRaise }: { node: GraphNode; canRaise: boolean; onExpand: (id: string) => void; onRaise: () => void }) {
+export function MoreButton({
+  node,
+  canRaise,
+  onExpand,
+  onRaise,
+}: {
+  node: GraphNode;
+  canRaise: boolean;
+  onExpand: (id: string) => void;
+  onRaise: () => void;
+}) {
   if (node.hidden === 0) return null;
   const text = `+${node.hidden.toLocaleString()} more`;
   if (!node.start) {
     return (
-      <button type="button" className="link-button graph-more" aria-label={`Expand ${nodeName(node)} (${text})`} onClick={() => onExpand(node.id)}>
+      <button
+        type="button"
+        className="link-button graph-more"
+        aria-label={`Expand ${nodeName(node)} (${text})`}
+        onClick={() => onExpand(node.id)}
+      >
         {text}
       </button>
     );
   }
   if (!canRaise) return <span className="muted graph-more">{text}</span>;
   return (
-    <button type="button" className="link-button graph-more" aria-label={`Show more nodes around ${nodeName(node)} (${text})`} onClick={onRaise}>
+    <button
+      type="button"
+      className="link-button graph-more"
+      aria-label={`Show more nodes around ${nodeName(node)} (${text})`}
+      onClick={onRaise}
+    >
       {text}
     </button>
   );
@@ -59,7 +79,12 @@ export function GraphLists({
         {graph.nodes.map((n) => (
           <li key={n.id} className="graph-node-item">
             <span className="graph-swatch" style={{ background: colorOf(n.label) }} aria-hidden="true" />
-            <button type="button" className="link-button graph-node-name" aria-pressed={selected === n.id} onClick={() => onSelect(n.id)}>
+            <button
+              type="button"
+              className="link-button graph-node-name"
+              aria-pressed={selected === n.id}
+              onClick={() => onSelect(n.id)}
+            >
               {nodeName(n)}
             </button>{' '}
             <span className="muted graph-node-label">{n.label}</span>
@@ -80,7 +105,8 @@ export function GraphLists({
       <ul aria-label="Graph edges" className="graph-list">
         {graph.edges.map((e) => (
           <li key={edgeKey(e)}>
-            {name(e.sourceId)} <span className="graph-edge-type">{e.type}</span> <span aria-hidden="true">→</span> {name(e.targetId)}
+            {name(e.sourceId)} <span className="graph-edge-type">{e.type}</span> <span aria-hidden="true">→</span>{' '}
+            {name(e.targetId)}
           </li>
         ))}
       </ul>

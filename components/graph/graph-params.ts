@@ -6,7 +6,14 @@ import type { GraphInput } from './types';
  * expanded since, `hideType` / `hideLabel` are the unticked filters, `limit` the node budget. Filters
  * are kept as what is hidden, so a type or label that appears later shows by default.
  */
-export type GraphView = { label: string | null; ids: string[]; expanded: string[]; hideTypes: string[]; hideLabels: string[]; limit: number };
+export type GraphView = {
+  label: string | null;
+  ids: string[];
+  expanded: string[];
+  hideTypes: string[];
+  hideLabels: string[];
+  limit: number;
+};
 
 export const DEFAULT_LIMIT = 100;
 export const LIMIT_STEP = 100;
@@ -72,7 +79,8 @@ export const graphHref = (start: { id?: string; label?: string }) =>
 export function graphInputOf(view: GraphView, options: { types: string[]; labels: string[] }): GraphInput | null {
   const ids = [...view.ids, ...view.expanded];
   if (!view.label && ids.length === 0) return null;
-  const shown = (all: string[], hidden: string[]) => (hidden.length > 0 ? all.filter((x) => !hidden.includes(x)) : undefined);
+  const shown = (all: string[], hidden: string[]) =>
+    hidden.length > 0 ? all.filter((x) => !hidden.includes(x)) : undefined;
   const types = shown(options.types, view.hideTypes);
   const labels = shown(options.labels, view.hideLabels);
   return {

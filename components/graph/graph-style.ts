@@ -1,7 +1,18 @@
 import type { StylesheetJson } from 'cytoscape';
 
 /** Label colours, readable on the light and the dark surface alike. */
-const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1', '#edc948', '#9c755f', '#ff9da7', '#6b8e23'];
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#e15759',
+  '#76b7b2',
+  '#b07aa1',
+  '#edc948',
+  '#9c755f',
+  '#ff9da7',
+  '#6b8e23',
+];
 
 export type ColorOf = (label: string) => string;
 
@@ -25,7 +36,13 @@ export function labelColors(labels: string[]): ColorOf {
 function themeOf(el: Element) {
   const css = getComputedStyle(el);
   const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-  return { text: v('--text', '#1c2330'), muted: v('--muted', '#5d6675'), line: v('--border-strong', '#b9c0cc'), accent: v('--accent', '#2f5bd3'), surface: v('--surface', '#fff') };
+  return {
+    text: v('--text', '#1c2330'),
+    muted: v('--muted', '#5d6675'),
+    line: v('--border-strong', '#b9c0cc'),
+    accent: v('--accent', '#2f5bd3'),
+    surface: v('--surface', '#fff'),
+  };
 }
 
 export function graphStyle(el: Element): StylesheetJson {
@@ -53,7 +70,10 @@ export function graphStyle(el: Element): StylesheetJson {
     },
     { selector: 'node[?start]', style: { 'border-width': 3, 'border-color': t.text, width: 28, height: 28 } },
     { selector: 'node[hidden > 0]', style: { 'border-style': 'dashed', 'border-width': 2, 'border-color': t.muted } },
-    { selector: 'node.picked', style: { 'border-width': 4, 'border-style': 'solid', 'border-color': t.accent, 'overlay-opacity': 0 } },
+    {
+      selector: 'node.picked',
+      style: { 'border-width': 4, 'border-style': 'solid', 'border-color': t.accent, 'overlay-opacity': 0 },
+    },
     {
       selector: 'edge',
       style: {

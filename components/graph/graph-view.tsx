@@ -19,10 +19,16 @@ type Schema = RouterOutputs['schema']['get'];
 
 /** Filter options: every label, and every relationship type (counted once, from its source side). */
 function optionsOf(schema: Schema | undefined): { types: FilterOption[]; labels: FilterOption[] } {
-  const labels = (schema?.labels ?? []).map((l) => ({ name: l.name, count: l.count })).sort((a, b) => a.name.localeCompare(b.name));
+  const labels = (schema?.labels ?? [])
+    .map((l) => ({ name: l.name, count: l.count }))
+    .sort((a, b) => a.name.localeCompare(b.name));
   const types = new Map<string, number>();
-  for (const l of schema?.labels ?? []) for (const r of l.relationships) if (r.direction === 'out') types.set(r.type, (types.get(r.type) ?? 0) + r.count);
-  return { labels, types: [...types].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name)) };
+  for (const l of schema?.labels ?? [])
+    for (const r of l.relationships) if (r.direction === 'out') types.set(r.type, (types.get(r.type) ?? 0) + r.count);
+  return {
+    labels,
+    types: [...types].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }
 
 /**
@@ -38,15 +44,20 @@ export function GraphView() {
   const schema = useQuery(trpc.schema.get.queryOptions());
   const options = useMemo(() => optionsOf(schema.data), [schema.data]);
   const colorOf = useMemo(() => labelColors(options.labels.map((l) => l.name)), [options]);
-  const input = schema.data ? graphInputOf(view, { types: options.types.map((o) => o.name), labels: options.labels.map((o) => o.name) }) : null;
-  const graph = useQuery(trpc.relationships.graph.queryOptions(input ?? skipToken, { placeholderData: keepPreviousData }));
+  const input = schema.data
+    ? graphInputOf(view, { types: options.types.map((o) => o.name), labels: options.labels.map((o) => o.name) })
+    : null;
+  const graph = useQuery(
+    trpc.relationships.graph.queryOptions(input ?? skipToken, { placeholderData: keepPreviousData }),
+  );
   const data = input ? graph.data : undefined;
   const canRaise = view.limit < MAX_LIMIT;
 
   const expand = useCallback(
     (id: string) => {
       if (view.ids.includes(id) || view.expanded.includes(id)) return;
-      if (view.ids.length + view.expanded.length >= MAX_IDS) return setNotice(`At most ${MAX_IDS} records can be expanded at once. Start again from one of them.`);
+      if (view.ids.length + view.expanded.length >= MAX_IDS)
+        return setNotice(`At most ${MAX_IDS} records can be expanded at once. Start again from one of them.`);
       setNotice(null);
       navigate({ expanded: [...view.expanded, id] });
     },
@@ -67,7 +78,10 @@ export function GraphView() {
     <>
       <header className="page-header">
         <h1>Graph</h1>
-        <p className="muted">Start from a label or a record, then tap a node to expand its neighbours. Filter by relationship type and label.</p>
+        <p className="muted">
+          Start from a label or a record, then tap a node to expand its neighbours. Filter by relationship type and
+          label.
+        </p>
       </header>
 
       {schema.isPending ? <Loading label="Loading labels…" /> : null}
@@ -76,7 +90,8 @@ export function GraphView() {
         <div className="empty-state">
           <h2>No records yet</h2>
           <p>
-            The graph draws records and their relationships. <Link href="/import">Import JSON, JSONL or CSV</Link>; nested objects become linked records.
+            The graph draws records and their relationships. <Link href="/import">Import JSON, JSONL or CSV</Link>;
+            nested objects become linked records.
           </p>
         </div>
       ) : null}
@@ -93,18 +108,28 @@ export function GraphView() {
           }}
         />
       ) : null}
-      {schema.data && options.labels.length > 0 && !input ? <p className="hint">Choose a label or paste a record id, then press Show graph.</p> : null}
+      {schema.data && options.labels.length > 0 && !input ? (
+        <p className="hint">Choose a label or paste a record id, then press Show graph.</p>
+      ) : null}
 
       {input && graph.isPending ? <Loading label="Loading the graph…" /> : null}
       {input && graph.isError ? <ErrorMessage error={graph.error} title="The graph could not be loaded." /> : null}
 
       {data && schema.data ? (
         <>
-          <GraphFilters colorOf={colorOf} types={options.types} labels={options.labels} hideTypes={view.hideTypes} hideLabels={view.hideLabels} onChange={navigate} />
+          <GraphFilters
+            colorOf={colorOf}
+            types={options.types}
+            labels={options.labels}
+            hideTypes={view.hideTypes}
+            hideLabels={view.hideLabels}
+            onChange={navigate}
+          />
           <div className="graph-status">
             <p role="status">
-              Showing {data.nodes.length.toLocaleString()} {data.nodes.length === 1 ? 'node' : 'nodes'} and {data.edges.length.toLocaleString()}{' '}
-              {data.edges.length === 1 ? 'relationship' : 'relationships'}.{graph.isFetching ? ' Updating…' : ''}
+              Showing {data.nodes.length.toLocaleString()} {data.nodes.length === 1 ? 'node' : 'nodes'} and{' '}
+              {data.edges.length.toLocaleString()} {data.edges.length === 1 ? 'relationship' : 'relationships'}.
+              {graph.isFetching ? ' Updating…' : ''}
             </p>
             {data.truncated ? (
               <p className="warning">
@@ -139,11 +164,26 @@ export function GraphView() {
                 <GraphCanvas graph={data} colorOf={colorOf} selected={selectedNode?.id ?? null} onTap={onTap} />
                 <aside className="graph-side" aria-label="Graph contents" aria-busy={graph.isFetching}>
                   {selectedNode ? (
-                    <NodeDetails node={selectedNode} canRaise={canRaise} onExpand={expand} onRaise={raise} onClose={() => setSelected(null)} />
+                    <NodeDetails
+                      node={selectedNode}
+                      canRaise={canRaise}
+                      onExpand={expand}
+                      onRaise={raise}
+                      onClose={() => setSelected(null)}
+                    />
                   ) : (
                     <p className="hint">Select a node on the canvas or in the list to see its properties.</p>
                   )}
-                  <GraphLists graph={data} colorOf={colorOf} expanded={view.expanded} selected={selectedNode?.id ?? null} canRaise={canRaise} onSelect={setSelected} onExpand={expand} onRaise={raise} />
+                  <GraphLists
+                    graph={data}
+                    colorOf={colorOf}
+                    expanded={view.expanded}
+                    selected={selectedNode?.id ?? null}
+                    canRaise={canRaise}
+                    onSelect={setSelected}
+                    onExpand={expand}
+                    onRaise={raise}
+                  />
                 </aside>
               </div>
             </>

@@ -14,7 +14,6 @@ import { nodeName, type GraphNode } from './types';
 /** Properties shown here at most; the Records page shows the whole record. */
 const MAX_PROPERTIES = 12;
 
-
 /** The selected node: label, id, its first properties, how many relationships are not shown, and a link to the record. */
 export function NodeDetails({
   node,
@@ -64,7 +63,9 @@ export function NodeDetails({
           ))}
         </dl>
       ) : null}
-      {props.length > MAX_PROPERTIES ? <p className="muted">and {props.length - MAX_PROPERTIES} more in Records.</p> : null}
+      {props.length > MAX_PROPERTIES ? (
+        <p className="muted">and {props.length - MAX_PROPERTIES} more in Records.</p>
+      ) : null}
     </section>
   );
 }

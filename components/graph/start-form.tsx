@@ -25,7 +25,8 @@ export function StartForm({
   function submit(e: React.FormEvent) {
     e.preventDefault();
     const recordId = draftId.trim();
-    if (recordId && !isRecordId(recordId)) return setError('A record id is a UUID, like 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.');
+    if (recordId && !isRecordId(recordId))
+      return setError('A record id is a UUID, like 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.');
     if (!recordId && !draftLabel) return setError('Choose a label or paste a record id.');
     setError(null);
     onStart({ label: draftLabel || null, id: recordId ? recordId.toLowerCase() : null });

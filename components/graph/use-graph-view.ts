@@ -10,7 +10,8 @@ export function useGraphView(): [GraphView, (patch: Partial<GraphView>) => void]
   const pathname = usePathname();
   const view = useMemo(() => readGraphView(new URLSearchParams(params.toString())), [params]);
   const navigate = useCallback(
-    (patch: Partial<GraphView>) => window.history.pushState(null, '', `${pathname}${graphViewSearch({ ...view, ...patch })}`),
+    (patch: Partial<GraphView>) =>
+      window.history.pushState(null, '', `${pathname}${graphViewSearch({ ...view, ...patch })}`),
     [view, pathname],
   );
   return [view, navigate];

@@ -10,7 +10,8 @@ import { Loading } from '@/components/ui/loading';
 
 const COUNT_LABELS: Record<string, string> = { apiKeys: 'Active API keys' };
 // Later issues add counts (records, labels, relationships…); show them even before a label is chosen here.
-const labelOf = (key: string) => COUNT_LABELS[key] ?? key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
+const labelOf = (key: string) =>
+  COUNT_LABELS[key] ?? key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
 
 export function ProjectOverview() {
   const trpc = useTRPC();

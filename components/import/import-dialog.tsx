@@ -7,7 +7,15 @@ import { ImportForm } from './import-form';
  * The Import form in a modal <dialog> (focus kept inside, Escape closes, focus back on the opener).
  * The form is mounted only while open, so each opening starts a fresh one.
  */
-export function ImportDialog({ open, onClose, onImported }: { open: boolean; onClose: () => void; onImported?: (label: string | null) => void }) {
+export function ImportDialog({
+  open,
+  onClose,
+  onImported,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onImported?: (label: string | null) => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 

@@ -12,7 +12,6 @@ export type ImportResult = RouterOutputs['records']['importJson'];
 type Source = 'paste' | 'file';
 type LoadedFile = { name: string; size: number; text: string };
 
-
 /** The counts of a finished import; takes focus, since the form it replaces held it. */
 function ImportResultPanel({ result, children }: { result: ImportResult; children: React.ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -190,7 +189,9 @@ export function ImportForm({ renderDone }: { renderDone: (done: ImportDone, rese
             aria-describedby={`${id}-file-hint`}
           />
           <p id={`${id}-file-hint`} className="hint">
-            {file ? `${file.name}, ${plural(file.size, 'byte')}. The format was chosen from its extension; change it below if needed.` : '.json, .jsonl, .ndjson, .csv or .tsv'}
+            {file
+              ? `${file.name}, ${plural(file.size, 'byte')}. The format was chosen from its extension; change it below if needed.`
+              : '.json, .jsonl, .ndjson, .csv or .tsv'}
           </p>
           {fileProblem ? (
             <div role="alert" className="alert alert-error">
@@ -203,7 +204,12 @@ export function ImportForm({ renderDone }: { renderDone: (done: ImportDone, rese
       <div className="form-row">
         <div className="field">
           <label htmlFor={`${id}-format`}>Format</label>
-          <select id={`${id}-format`} value={format} onChange={(e) => choose(e.target.value as ImportFormat)} aria-describedby={`${id}-format-hint`}>
+          <select
+            id={`${id}-format`}
+            value={format}
+            onChange={(e) => choose(e.target.value as ImportFormat)}
+            aria-describedby={`${id}-format-hint`}
+          >
             {FORMATS.map((f) => (
               <option key={f.id} value={f.id}>
                 {f.label}
@@ -226,7 +232,9 @@ export function ImportForm({ renderDone }: { renderDone: (done: ImportDone, rese
             aria-describedby={`${id}-label-hint`}
           />
           <p id={`${id}-label-hint`} className="hint">
-            {format === 'csv' ? 'Every row becomes a record with this label.' : 'Label of the top-level records. Leave it empty for one object whose keys are labels.'}
+            {format === 'csv'
+              ? 'Every row becomes a record with this label.'
+              : 'Label of the top-level records. Leave it empty for one object whose keys are labels.'}
           </p>
         </div>
       </div>
@@ -254,7 +262,13 @@ export function ImportForm({ renderDone }: { renderDone: (done: ImportDone, rese
 
       <div className="field">
         <label htmlFor={`${id}-merge`}>Merge by (optional)</label>
-        <input id={`${id}-merge`} value={mergeBy} onChange={(e) => setMergeBy(e.target.value)} placeholder="e.g. email" aria-describedby={`${id}-merge-hint`} />
+        <input
+          id={`${id}-merge`}
+          value={mergeBy}
+          onChange={(e) => setMergeBy(e.target.value)}
+          placeholder="e.g. email"
+          aria-describedby={`${id}-merge-hint`}
+        />
         <p id={`${id}-merge-hint`} className="hint">
           Comma-separated properties: a record of the label with the same values is updated instead of created.
         </p>

@@ -11,8 +11,8 @@ export function ImportPage() {
       <header className="page-header">
         <h1>Import</h1>
         <p className="muted">
-          Paste or upload JSON, JSONL or CSV. Nested objects become child records linked to their parent. An import is atomic: if one
-          value is invalid, nothing is written, and the error names its path.
+          Paste or upload JSON, JSONL or CSV. Nested objects become child records linked to their parent. An import is
+          atomic: if one value is invalid, nothing is written, and the error names its path.
         </p>
       </header>
       <section className="card import-card" aria-label="Import data">

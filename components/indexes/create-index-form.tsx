@@ -14,7 +14,13 @@ const MAX_DIMENSIONS = 2000;
  * Create an embedding index: a label from the live schema, one of its text properties, the similarity,
  * and optionally "external" (the caller brings vectors of the given dimensions).
  */
-export function CreateIndexForm({ existing, onCreated }: { existing: EmbeddingIndex[]; onCreated: (ix: EmbeddingIndex) => void }) {
+export function CreateIndexForm({
+  existing,
+  onCreated,
+}: {
+  existing: EmbeddingIndex[];
+  onCreated: (ix: EmbeddingIndex) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const schema = useQuery(trpc.schema.get.queryOptions());
@@ -44,7 +50,8 @@ export function CreateIndexForm({ existing, onCreated }: { existing: EmbeddingIn
       <section className="card" aria-labelledby="create-index-heading">
         <h2 id="create-index-heading">Create an index</h2>
         <p className="muted">
-          An index is built on a text property of a label, and this project has no records yet. <Link href="/import">Import some records</Link> first.
+          An index is built on a text property of a label, and this project has no records yet.{' '}
+          <Link href="/import">Import some records</Link> first.
         </p>
       </section>
     );
@@ -99,7 +106,9 @@ export function CreateIndexForm({ existing, onCreated }: { existing: EmbeddingIn
               create.reset();
             }}
           >
-            <option value="">{chosen && textProperties.length === 0 ? 'No text properties' : 'Choose a property'}</option>
+            <option value="">
+              {chosen && textProperties.length === 0 ? 'No text properties' : 'Choose a property'}
+            </option>
             {textProperties.map((p) => (
               <option key={p.name} value={p.name} disabled={indexed.has(p.name)}>
                 {p.name}
@@ -110,7 +119,11 @@ export function CreateIndexForm({ existing, onCreated }: { existing: EmbeddingIn
         </div>
         <div className="field">
           <label htmlFor="index-similarity">Similarity</label>
-          <select id="index-similarity" value={similarity} onChange={(e) => setSimilarity(e.target.value as Similarity)}>
+          <select
+            id="index-similarity"
+            value={similarity}
+            onChange={(e) => setSimilarity(e.target.value as Similarity)}
+          >
             {(Object.keys(SIMILARITY_LABELS) as Similarity[]).map((s) => (
               <option key={s} value={s}>
                 {SIMILARITY_LABELS[s]}
@@ -120,7 +133,8 @@ export function CreateIndexForm({ existing, onCreated }: { existing: EmbeddingIn
         </div>
         <div className="field field-action">
           <label className="checkbox">
-            <input type="checkbox" checked={external} onChange={(e) => setExternal(e.target.checked)} /> External vectors
+            <input type="checkbox" checked={external} onChange={(e) => setExternal(e.target.checked)} /> External
+            vectors
           </label>
         </div>
         {external ? (
@@ -153,7 +167,12 @@ export function CreateIndexForm({ existing, onCreated }: { existing: EmbeddingIn
             ? `${chosen.name} has no string properties to embed.`
             : 'Engram embeds the property with the server’s embedding model: existing records are backfilled, new and changed ones are embedded as they are written.'}
       </p>
-      {create.isError ? <ErrorWithPath error={create.error} title={`The index on ${indexName({ label, propertyName: property || '…' })} was not created.`} /> : null}
+      {create.isError ? (
+        <ErrorWithPath
+          error={create.error}
+          title={`The index on ${indexName({ label, propertyName: property || '…' })} was not created.`}
+        />
+      ) : null}
     </section>
   );
 }

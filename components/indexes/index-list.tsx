@@ -20,7 +20,10 @@ const STATUS_TEXT: Record<EmbeddingIndex['status'], string> = {
 function Progress({ ix }: { ix: EmbeddingIndex }) {
   const { indexed, total } = ix.progress;
   const pct = percentDone(ix.progress);
-  const text = total === 0 && ix.status === 'pending' ? 'Waiting to start…' : `${indexed.toLocaleString()} / ${total.toLocaleString()} records (${pct}%)`;
+  const text =
+    total === 0 && ix.status === 'pending'
+      ? 'Waiting to start…'
+      : `${indexed.toLocaleString()} / ${total.toLocaleString()} records (${pct}%)`;
   return (
     <div className="index-progress">
       <div
@@ -65,7 +68,12 @@ function IndexCard({ ix, onDelete }: { ix: EmbeddingIndex; onDelete: (ix: Embedd
                 Search
               </Link>
             ) : null}
-            <button type="button" className="button button-small button-danger-quiet" onClick={() => onDelete(ix)} aria-label={`Delete the index on ${name}`}>
+            <button
+              type="button"
+              className="button button-small button-danger-quiet"
+              onClick={() => onDelete(ix)}
+              aria-label={`Delete the index on ${name}`}
+            >
               Delete
             </button>
           </div>
@@ -108,9 +116,15 @@ function IndexCard({ ix, onDelete }: { ix: EmbeddingIndex; onDelete: (ix: Embedd
         {ix.status === 'error' ? (
           <div className="index-failure">
             <div role="alert" className="alert alert-error">
-              <strong>The backfill failed</strong> after {ix.progress.indexed.toLocaleString()} of {ix.progress.total.toLocaleString()} records: {ix.error ?? 'no reason recorded.'}
+              <strong>The backfill failed</strong> after {ix.progress.indexed.toLocaleString()} of{' '}
+              {ix.progress.total.toLocaleString()} records: {ix.error ?? 'no reason recorded.'}
             </div>
-            <button type="button" className="button button-small" disabled={retry.isPending} onClick={() => retry.mutate({ id: ix.id })}>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={retry.isPending}
+              onClick={() => retry.mutate({ id: ix.id })}
+            >
               {retry.isPending ? 'Retrying…' : 'Retry'}
             </button>
             {retry.isError ? <ErrorMessage error={retry.error} title="Retry failed." /> : null}
@@ -160,8 +174,8 @@ export function IndexList({ indexes }: { indexes: EmbeddingIndex[] }) {
         onCancel={() => setDeleting(null)}
       >
         <p>
-          The index on <strong>{deleting ? indexName(deleting) : ''}</strong> and its vectors are deleted; the records themselves stay. Searches on
-          this property fail until a new index is built.
+          The index on <strong>{deleting ? indexName(deleting) : ''}</strong> and its vectors are deleted; the records
+          themselves stay. Searches on this property fail until a new index is built.
         </p>
       </ConfirmDialog>
     </>

@@ -21,28 +21,30 @@ export function IndexesView() {
       <header className="page-header">
         <h1>Indexes</h1>
         <p className="muted">
-          An embedding index makes a text property searchable by meaning: Engram turns each record’s text into a vector, so{' '}
-          <code>ai.search</code> finds “the user’s favourite food” in “I love sushi” — inside any exact filter, such as one user’s memories.
+          An embedding index makes a text property searchable by meaning: Engram turns each record’s text into a vector,
+          so <code>ai.search</code> finds “the user’s favourite food” in “I love sushi” — inside any exact filter, such
+          as one user’s memories.
         </p>
       </header>
 
       <CreateIndexForm existing={indexes} onCreated={setCreated} />
       <p role="status" className="hint index-created">
-        {created ? `Index on ${indexName(created)} created${created.status === 'ready' ? '.' : '; existing records are being embedded.'}` : ''}
+        {created
+          ? `Index on ${indexName(created)} created${created.status === 'ready' ? '.' : '; existing records are being embedded.'}`
+          : ''}
       </p>
 
       <section aria-labelledby="indexes-heading">
-        <h2 id="indexes-heading">
-          Indexes{list.data ? <span className="count"> ({list.data.total})</span> : null}
-        </h2>
+        <h2 id="indexes-heading">Indexes{list.data ? <span className="count"> ({list.data.total})</span> : null}</h2>
         {list.isPending ? <Loading label="Loading indexes…" /> : null}
         {list.isError ? <ErrorMessage error={list.error} title="The indexes could not be loaded." /> : null}
         {list.data && indexes.length === 0 ? (
           <div className="empty-state">
             <h3>No indexes yet</h3>
             <p>
-              Create one above on the property that holds your memories’ text (for example <code>text</code> or <code>content</code>). Existing
-              records are embedded in the background, and every record written afterwards is searchable as soon as the write returns.
+              Create one above on the property that holds your memories’ text (for example <code>text</code> or{' '}
+              <code>content</code>). Existing records are embedded in the background, and every record written
+              afterwards is searchable as soon as the write returns.
             </p>
           </div>
         ) : null}

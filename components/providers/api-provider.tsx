@@ -54,7 +54,10 @@ export function ApiProvider({
   const [project, setProjectState] = useState(initialProject);
   const [queryClient] = useState(() => makeQueryClient(redirectOnUnauthorized));
   const trpcClient = useMemo(
-    () => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc', headers: { [PROJECT_HEADER]: project } })] }),
+    () =>
+      createTRPCClient<AppRouter>({
+        links: [httpBatchLink({ url: '/api/trpc', headers: { [PROJECT_HEADER]: project } })],
+      }),
     [project],
   );
   const setProject = useCallback((name: string) => {

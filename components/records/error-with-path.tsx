@@ -6,12 +6,22 @@ type Details = { path?: (string | number)[]; expected?: unknown; got?: unknown }
 /** `["data", 0, "tags", 1]` → `data[0].tags[1]`, the way the JSON reads. */
 export function formatPath(path: (string | number)[]): string {
   return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`))
+    .map((p, i) =>
+      typeof p === 'number'
+        ? `[${p}]`
+        : /^[A-Za-z_$][\w$-]*$/.test(p)
+          ? i === 0
+            ? p
+            : `.${p}`
+          : `[${JSON.stringify(p)}]`,
+    )
     .join('');
 }
 
 const detailsOf = (error: unknown): Details | undefined =>
-  error instanceof TRPCClientError ? (error.data as { domain?: { details?: Details } } | undefined)?.domain?.details : undefined;
+  error instanceof TRPCClientError
+    ? (error.data as { domain?: { details?: Details } } | undefined)?.domain?.details
+    : undefined;
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 

@@ -59,7 +59,19 @@ export const ID_PROP = '$id';
 const ID_OPERATORS: readonly string[] = ['eq', 'ne', 'in', 'nin'];
 
 /** The types `$type` accepts. */
-export const VALUE_TYPES = ['string', 'number', 'boolean', 'datetime', 'null', 'string[]', 'number[]', 'boolean[]', 'datetime[]', 'array', 'vector'] as const;
+export const VALUE_TYPES = [
+  'string',
+  'number',
+  'boolean',
+  'datetime',
+  'null',
+  'string[]',
+  'number[]',
+  'boolean[]',
+  'datetime[]',
+  'array',
+  'vector',
+] as const;
 
 /**
  * The operators worth offering for a property with these types (as the schema reports them); every
@@ -81,7 +93,8 @@ export function operatorsFor(prop: string, types: readonly string[] | undefined,
 const NUMBER_RE = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER_RE = /^-?\d+$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DATETIME_RE =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /** An ISO date (2024-01-31) or date-time (2024-01-31T09:30:00Z) with real calendar values, as the server reads them. */
 export function isIsoDatetime(s: string): boolean {
@@ -117,7 +130,10 @@ export function parseValue(text: string): Scalar {
 /** Comma-separated values, each typed by parseValue; a comma inside "quotes" does not split. */
 export function parseList(text: string): Scalar[] {
   const parts = text.match(/\s*"(?:[^"\\]|\\.)*"\s*(?=,|$)|[^,]+/g) ?? [];
-  return parts.map((p) => p.trim()).filter((p) => p !== '').map(parseValue);
+  return parts
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map(parseValue);
 }
 
 /** The text that parseValue reads back as `v` (strings are quoted only when they would read as something else). */
@@ -157,7 +173,8 @@ export function operandOf(opId: OperatorId, text: string, types?: readonly strin
       if (only.length > 0 && only.every((x) => x === 'datetime')) {
         return { ok: false, value: v, error: 'Enter an ISO date (2024-01-31) or date-time (2024-01-31T09:30:00Z).' };
       }
-      if (only.length > 0 && only.every((x) => x === 'number') && typeof v !== 'number') return { ok: false, value: v, error: 'Enter a number.' };
+      if (only.length > 0 && only.every((x) => x === 'number') && typeof v !== 'number')
+        return { ok: false, value: v, error: 'Enter a number.' };
       return { ok: true, value: v, note: typeof v === 'string' ? 'text' : typeof v };
     }
     case 'list': {
@@ -169,19 +186,29 @@ export function operandOf(opId: OperatorId, text: string, types?: readonly strin
       if (text === '') return { ok: false, value: '', error: 'Enter some text.' };
       return { ok: true, value: text, note: 'text' };
     case 'boolean':
-      return t === 'true' || t === 'false' ? { ok: true, value: t === 'true', note: '' } : { ok: false, value: t, error: 'Choose yes or no.' };
+      return t === 'true' || t === 'false'
+        ? { ok: true, value: t === 'true', note: '' }
+        : { ok: false, value: t, error: 'Choose yes or no.' };
     case 'type':
-      return (VALUE_TYPES as readonly string[]).includes(t) ? { ok: true, value: t, note: '' } : { ok: false, value: t, error: 'Choose a type.' };
+      return (VALUE_TYPES as readonly string[]).includes(t)
+        ? { ok: true, value: t, note: '' }
+        : { ok: false, value: t, error: 'Choose a type.' };
     case 'integer':
-      if (INTEGER_RE.test(t) && Number.isSafeInteger(Number(t))) return { ok: true, value: Number(t), note: 'whole number' };
-      return { ok: false, value: t, error: `${op.key} takes a whole number, such as ${op.id === 'year' ? '2024' : '3'}.` };
+      if (INTEGER_RE.test(t) && Number.isSafeInteger(Number(t)))
+        return { ok: true, value: Number(t), note: 'whole number' };
+      return {
+        ok: false,
+        value: t,
+        error: `${op.key} takes a whole number, such as ${op.id === 'year' ? '2024' : '3'}.`,
+      };
   }
 }
 
 /** The text box contents for an operand found in a query, or undefined when the box cannot hold it. */
 export function textOf(opId: OperatorId, operand: unknown): string | undefined {
   const op = operatorById(opId) ?? OPERATORS[0];
-  const scalar = (v: unknown): v is Scalar => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+  const scalar = (v: unknown): v is Scalar =>
+    v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
   switch (op.takes) {
     case 'scalar':
       return scalar(operand) ? formatScalar(operand) : undefined;
@@ -197,6 +224,10 @@ export function textOf(opId: OperatorId, operand: unknown): string | undefined {
       return typeof operand === 'string' && (VALUE_TYPES as readonly string[]).includes(operand) ? operand : undefined;
     case 'integer':
       // A string (say "abc") is kept so the box shows what the query holds and says what is wrong with it.
-      return typeof operand === 'number' && Number.isInteger(operand) ? String(operand) : typeof operand === 'string' ? operand : undefined;
+      return typeof operand === 'number' && Number.isInteger(operand)
+        ? String(operand)
+        : typeof operand === 'string'
+          ? operand
+          : undefined;
   }
 }

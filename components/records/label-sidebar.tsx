@@ -6,7 +6,13 @@ import { ErrorMessage } from '@/components/ui/error-message';
 import { Loading } from '@/components/ui/loading';
 
 /** Every label of the project with its record count, plus "All"; the current one is marked. */
-export function LabelSidebar({ current, onSelect }: { current: string | null; onSelect: (label: string | null) => void }) {
+export function LabelSidebar({
+  current,
+  onSelect,
+}: {
+  current: string | null;
+  onSelect: (label: string | null) => void;
+}) {
   const trpc = useTRPC();
   const counts = useQuery(trpc.labels.search.queryOptions({}));
   const entries = counts.data ? Object.entries(counts.data).sort(([a], [b]) => a.localeCompare(b)) : [];
@@ -16,7 +22,12 @@ export function LabelSidebar({ current, onSelect }: { current: string | null; on
 
   const item = (label: string | null, name: string, count: number) => (
     <li key={label ?? ''}>
-      <button type="button" className="label-item" aria-current={current === label ? 'true' : undefined} onClick={() => onSelect(label)}>
+      <button
+        type="button"
+        className="label-item"
+        aria-current={current === label ? 'true' : undefined}
+        onClick={() => onSelect(label)}
+      >
         <span className="label-name">{name}</span>
         <span className="label-count">{count.toLocaleString()}</span>
       </button>

@@ -20,11 +20,15 @@ export function Pager({
   onLimit: (limit: number) => void;
 }) {
   const id = useId();
-  const sizes: number[] = PAGE_SIZES.includes(limit as (typeof PAGE_SIZES)[number]) ? [...PAGE_SIZES] : [...PAGE_SIZES, limit].sort((a, b) => a - b);
+  const sizes: number[] = PAGE_SIZES.includes(limit as (typeof PAGE_SIZES)[number])
+    ? [...PAGE_SIZES]
+    : [...PAGE_SIZES, limit].sort((a, b) => a - b);
   return (
     <nav className="pager" aria-label="Pages">
       <p className="pager-range" aria-live="polite">
-        {shown === 0 ? `0 of ${total.toLocaleString()}` : `${(skip + 1).toLocaleString()}–${(skip + shown).toLocaleString()} of ${total.toLocaleString()}`}
+        {shown === 0
+          ? `0 of ${total.toLocaleString()}`
+          : `${(skip + 1).toLocaleString()}–${(skip + shown).toLocaleString()} of ${total.toLocaleString()}`}
       </p>
       <div className="pager-size">
         <label htmlFor={`${id}-size`}>Per page</label>
@@ -37,10 +41,20 @@ export function Pager({
         </select>
       </div>
       <div className="row">
-        <button type="button" className="button button-small" disabled={skip === 0} onClick={() => onPage(Math.max(0, skip - limit))}>
+        <button
+          type="button"
+          className="button button-small"
+          disabled={skip === 0}
+          onClick={() => onPage(Math.max(0, skip - limit))}
+        >
           ← Previous
         </button>
-        <button type="button" className="button button-small" disabled={skip + limit >= total} onClick={() => onPage(skip + limit)}>
+        <button
+          type="button"
+          className="button button-small"
+          disabled={skip + limit >= total}
+          onClick={() => onPage(skip + limit)}
+        >
           Next →
         </button>
       </div>

@@ -15,16 +15,26 @@ const elementType = (type: PropType | undefined): PropType | undefined =>
   type?.endsWith('[]') ? (type.slice(0, -2) as PropType) : undefined;
 
 /** Table cells cut long strings; the drawer shows them whole. */
-const cut = (s: string, max: number | undefined) => (max !== undefined && s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const cut = (s: string, max: number | undefined) =>
+  max !== undefined && s.length > max ? `${s.slice(0, max - 1)}…` : s;
 
 /**
  * One property value, formatted by its type: datetimes readable (the stored text in the tooltip), arrays
  * as chips, null as a muted "null". A missing property (undefined) renders nothing.
  */
-export function PropValue({ value, type, maxLength }: { value: unknown; type: PropType | undefined; maxLength?: number }) {
+export function PropValue({
+  value,
+  type,
+  maxLength,
+}: {
+  value: unknown;
+  type: PropType | undefined;
+  maxLength?: number;
+}) {
   if (value === undefined) return null;
   if (value === null) return <span className="value-null">null</span>;
-  if (type === 'vector' && Array.isArray(value)) return <span className="muted">vector · {value.length} dimensions</span>;
+  if (type === 'vector' && Array.isArray(value))
+    return <span className="muted">vector · {value.length} dimensions</span>;
   if (Array.isArray(value)) {
     if (value.length === 0) return <span className="value-null">[ ]</span>;
     const shown = maxLength !== undefined ? value.slice(0, 6) : value;

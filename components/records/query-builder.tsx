@@ -2,7 +2,18 @@
 
 import { createContext, useContext, useId } from 'react';
 import { ID_PROP, operandOf, operatorById, operatorsFor, VALUE_TYPES, type OperatorId } from './filter';
-import { MAX_HOPS, newCondition, newGroup, newRelated, type BuildError, type ConditionNode, type GroupNode, type QueryNode, type RawNode, type RelatedNode } from './query-model';
+import {
+  MAX_HOPS,
+  newCondition,
+  newGroup,
+  newRelated,
+  type BuildError,
+  type ConditionNode,
+  type GroupNode,
+  type QueryNode,
+  type RawNode,
+  type RelatedNode,
+} from './query-model';
 import type { SchemaHints } from './use-schema-hints';
 
 /** What every row needs: suggestions, the errors to show, and a way to change the tree. */
@@ -37,7 +48,12 @@ function useRowErrors(id: string, typed: (field: BuildError['field']) => boolean
   const own = (errors.get(id) ?? []).filter((e) => attempted || e.field === 'json' || typed(e.field));
   // The builder's own message says it better when it has one; otherwise the server's.
   const server = flagged?.id === id && own.length === 0 ? flagged.message : null;
-  return { own, server, invalid: (field: BuildError['field']) => own.some((e) => e.field === field) || (flagged?.id === id && field !== 'prop') };
+  return {
+    own,
+    server,
+    invalid: (field: BuildError['field']) =>
+      own.some((e) => e.field === field) || (flagged?.id === id && field !== 'prop'),
+  };
 }
 
 function RowErrors({ id, own, server }: { id: string; own: BuildError[]; server: string | null }) {
@@ -51,25 +67,47 @@ function RowErrors({ id, own, server }: { id: string; own: BuildError[]; server:
 
 function RemoveButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (
-    <button type="button" className="button button-quiet button-small qb-remove" aria-label={label} title={label} onClick={onClick}>
+    <button
+      type="button"
+      className="button button-quiet button-small qb-remove"
+      aria-label={label}
+      title={label}
+      onClick={onClick}
+    >
       <span aria-hidden="true">×</span>
     </button>
   );
 }
 
-const GROUP_NAMES = { root: 'Query conditions', nested: 'Nested group', related: 'Conditions on the related record' } as const;
+const GROUP_NAMES = {
+  root: 'Query conditions',
+  nested: 'Nested group',
+  related: 'Conditions on the related record',
+} as const;
 
 function describeGroup(g: GroupNode): string {
   if (g.op === 'and') return g.not ? 'not all of these' : 'all of these';
   return g.not ? 'none of these' : 'any of these';
 }
 
-function GroupView({ group, scope, variant, relatedLabel }: { group: GroupNode; scope: string | null; variant: keyof typeof GROUP_NAMES; relatedLabel?: string }) {
+function GroupView({
+  group,
+  scope,
+  variant,
+  relatedLabel,
+}: {
+  group: GroupNode;
+  scope: string | null;
+  variant: keyof typeof GROUP_NAMES;
+  relatedLabel?: string;
+}) {
   const { update } = useBuilder();
   const id = useId();
   const set = (patch: Partial<GroupNode>) => update(group.id, (n) => ({ ...(n as GroupNode), ...patch }));
-  const add = (node: QueryNode) => update(group.id, (n) => ({ ...(n as GroupNode), items: [...(n as GroupNode).items, node] }));
-  const name = variant === 'related' && relatedLabel ? `Conditions on the related ${relatedLabel} record` : GROUP_NAMES[variant];
+  const add = (node: QueryNode) =>
+    update(group.id, (n) => ({ ...(n as GroupNode), items: [...(n as GroupNode).items, node] }));
+  const name =
+    variant === 'related' && relatedLabel ? `Conditions on the related ${relatedLabel} record` : GROUP_NAMES[variant];
   const connector = group.op === 'and' ? 'AND' : 'OR';
 
   return (
@@ -92,7 +130,9 @@ function GroupView({ group, scope, variant, relatedLabel }: { group: GroupNode; 
           {variant === 'related' ? 'where the linked record matches ' : 'match '}
           {describeGroup(group)}
         </span>
-        {variant === 'nested' ? <RemoveButton label="Remove group" onClick={() => update(group.id, () => null)} /> : null}
+        {variant === 'nested' ? (
+          <RemoveButton label="Remove group" onClick={() => update(group.id, () => null)} />
+        ) : null}
       </div>
 
       {group.items.length > 0 ? (
@@ -107,17 +147,34 @@ function GroupView({ group, scope, variant, relatedLabel }: { group: GroupNode; 
           ))}
         </ul>
       ) : (
-        <p className="qb-empty muted">{variant === 'related' ? 'No conditions: any linked record will do.' : 'No conditions.'}</p>
+        <p className="qb-empty muted">
+          {variant === 'related' ? 'No conditions: any linked record will do.' : 'No conditions.'}
+        </p>
       )}
 
       <div className="qb-add">
-        <button type="button" className="button button-quiet button-small" aria-label="Add condition" onClick={() => add(newCondition())}>
+        <button
+          type="button"
+          className="button button-quiet button-small"
+          aria-label="Add condition"
+          onClick={() => add(newCondition())}
+        >
           + condition
         </button>
-        <button type="button" className="button button-quiet button-small" aria-label="Add group" onClick={() => add(newGroup())}>
+        <button
+          type="button"
+          className="button button-quiet button-small"
+          aria-label="Add group"
+          onClick={() => add(newGroup())}
+        >
           + group
         </button>
-        <button type="button" className="button button-quiet button-small" aria-label="Add related label" onClick={() => add(newRelated())}>
+        <button
+          type="button"
+          className="button button-quiet button-small"
+          aria-label="Add related label"
+          onClick={() => add(newRelated())}
+        >
           + related label
         </button>
       </div>
@@ -155,32 +212,65 @@ function ConditionRow({ node, scope }: { node: ConditionNode; scope: string | nu
   const types = hint?.types;
   const op = operatorById(node.op)!;
   const operand = prop ? operandOf(node.op, node.value, types) : null;
-  const { own, server, invalid } = useRowErrors(node.id, (field) => (field === 'value' ? node.value.trim() !== '' : field === 'prop' && prop !== ''));
+  const { own, server, invalid } = useRowErrors(node.id, (field) =>
+    field === 'value' ? node.value.trim() !== '' : field === 'prop' && prop !== '',
+  );
   const errorId = `${id}-error`;
   const described = own.length > 0 || server ? errorId : operand?.ok && operand.note ? `${id}-note` : undefined;
 
   const changeOp = (next: OperatorId) => {
     const takes = operatorById(next)!.takes;
-    const value = takes === 'boolean' ? (node.value === 'false' ? 'false' : 'true') : takes === 'type' ? ((VALUE_TYPES as readonly string[]).includes(node.value) ? node.value : (types?.[0] ?? 'string')) : op.takes === 'boolean' || op.takes === 'type' ? '' : node.value;
+    const value =
+      takes === 'boolean'
+        ? node.value === 'false'
+          ? 'false'
+          : 'true'
+        : takes === 'type'
+          ? (VALUE_TYPES as readonly string[]).includes(node.value)
+            ? node.value
+            : (types?.[0] ?? 'string')
+          : op.takes === 'boolean' || op.takes === 'type'
+            ? ''
+            : node.value;
     set({ op: next, value });
   };
 
   const onlyDatetime = types !== undefined && types.length > 0 && types.every((t) => t === 'datetime' || t === 'null');
   const onlyNumber = types !== undefined && types.length > 0 && types.every((t) => t === 'number' || t === 'null');
-  const placeholder = op.takes === 'compare' ? (onlyDatetime ? '2024-01-31' : onlyNumber ? 'number' : 'number, date or text') : (VALUE_PLACEHOLDER[op.takes] ?? 'value');
-  const suggestions = [...(hint?.samples ?? []), ...(types?.some((t) => t.startsWith('boolean')) ? ['true', 'false'] : [])];
+  const placeholder =
+    op.takes === 'compare'
+      ? onlyDatetime
+        ? '2024-01-31'
+        : onlyNumber
+          ? 'number'
+          : 'number, date or text'
+      : (VALUE_PLACEHOLDER[op.takes] ?? 'value');
+  const suggestions = [
+    ...(hint?.samples ?? []),
+    ...(types?.some((t) => t.startsWith('boolean')) ? ['true', 'false'] : []),
+  ];
 
   let valueControl: React.ReactNode;
   if (op.takes === 'boolean') {
     valueControl = (
-      <select id={`${id}-value`} className="qb-value" value={node.value} onChange={(e) => set({ value: e.target.value })}>
+      <select
+        id={`${id}-value`}
+        className="qb-value"
+        value={node.value}
+        onChange={(e) => set({ value: e.target.value })}
+      >
         <option value="true">yes</option>
         <option value="false">no</option>
       </select>
     );
   } else if (op.takes === 'type') {
     valueControl = (
-      <select id={`${id}-value`} className="qb-value" value={node.value} onChange={(e) => set({ value: e.target.value })}>
+      <select
+        id={`${id}-value`}
+        className="qb-value"
+        value={node.value}
+        onChange={(e) => set({ value: e.target.value })}
+      >
         {VALUE_TYPES.map((t) => (
           <option key={t} value={t}>
             {t}
@@ -243,7 +333,12 @@ function ConditionRow({ node, scope }: { node: ConditionNode; scope: string | nu
         <label className="visually-hidden" htmlFor={`${id}-op`}>
           Operator
         </label>
-        <select id={`${id}-op`} className="qb-op" value={node.op} onChange={(e) => changeOp(e.target.value as OperatorId)}>
+        <select
+          id={`${id}-op`}
+          className="qb-op"
+          value={node.op}
+          onChange={(e) => changeOp(e.target.value as OperatorId)}
+        >
           {operatorsFor(prop, types, node.op).map((o) => (
             <option key={o.id} value={o.id}>
               {o.label}
@@ -318,7 +413,12 @@ function RelatedRow({ node, scope }: { node: RelatedNode; scope: string | null }
         <label className="visually-hidden" htmlFor={`${id}-dir`}>
           Direction
         </label>
-        <select id={`${id}-dir`} className="qb-dir" value={node.direction} onChange={(e) => set({ direction: e.target.value as RelatedNode['direction'] })}>
+        <select
+          id={`${id}-dir`}
+          className="qb-dir"
+          value={node.direction}
+          onChange={(e) => set({ direction: e.target.value as RelatedNode['direction'] })}
+        >
           <option value="any">either way</option>
           <option value="out">outgoing →</option>
           <option value="in">← incoming</option>
@@ -326,7 +426,12 @@ function RelatedRow({ node, scope }: { node: RelatedNode; scope: string | null }
         <label className="visually-hidden" htmlFor={`${id}-hops`}>
           Hops
         </label>
-        <select id={`${id}-hops`} className="qb-hops" value={node.hops} onChange={(e) => set({ hops: Number(e.target.value) })}>
+        <select
+          id={`${id}-hops`}
+          className="qb-hops"
+          value={node.hops}
+          onChange={(e) => set({ hops: Number(e.target.value) })}
+        >
           {hops.map((h) => (
             <option key={h} value={h}>
               {h === 1 ? '1 hop' : `${h} hops`}

@@ -13,7 +13,8 @@ export type SearchQuery = {
 };
 
 /** `curl` for `POST /api/v1/records/search`. */
-export const curlCommand = (origin: string, project: string, query: SearchQuery): string => curlPost(origin, project, '/api/v1/records/search', query);
+export const curlCommand = (origin: string, project: string, query: SearchQuery): string =>
+  curlPost(origin, project, '/api/v1/records/search', query);
 
 /** The same query through the TypeScript SDK (`db` is a connected client). */
 export function sdkCall(query: SearchQuery): string {

@@ -51,7 +51,8 @@ export function QueryJson({ query, onApply }: { query: SearchQuery; onApply: (va
           }}
         />
         <p id={`${id}-help`} className="hint">
-          labels (one), where, orderBy (one property, or &quot;asc&quot;/&quot;desc&quot;), skip and limit. Ctrl+Enter applies.
+          labels (one), where, orderBy (one property, or &quot;asc&quot;/&quot;desc&quot;), skip and limit. Ctrl+Enter
+          applies.
         </p>
         {error ? (
           <p id={`${id}-error`} role="alert" className="alert alert-error">
@@ -94,7 +95,11 @@ export function QueryJson({ query, onApply }: { query: SearchQuery; onApply: (va
           Edit JSON
         </button>
         <span role="status" className="hint">
-          {copied?.result === 'copied' ? 'JSON copied to the clipboard.' : copied?.result === 'manual' ? 'Copying is not available here: the JSON is selected, press Ctrl+C (⌘C).' : ''}
+          {copied?.result === 'copied'
+            ? 'JSON copied to the clipboard.'
+            : copied?.result === 'manual'
+              ? 'Copying is not available here: the JSON is selected, press Ctrl+C (⌘C).'
+              : ''}
         </span>
       </div>
       {/* Focusable so keyboard users can scroll it and select its text. */}

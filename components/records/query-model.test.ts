@@ -1,42 +1,91 @@
 import { describe, expect, it } from 'vitest';
 import { formatList, formatScalar, operandOf, operatorsFor, parseList, parseValue } from './filter';
 import { curlCommand, sdkCall } from './query-export';
-import { buildWhere, newCondition, newGroup, newRelated, nodeAtPath, treeFromWhere, type ConditionNode, type GroupNode, type QueryNode } from './query-model';
+import {
+  buildWhere,
+  newCondition,
+  newGroup,
+  newRelated,
+  nodeAtPath,
+  treeFromWhere,
+  type ConditionNode,
+  type GroupNode,
+  type QueryNode,
+} from './query-model';
 
-const cond = (prop: string, op: ConditionNode['op'], value: string): ConditionNode => ({ ...newCondition(prop), op, value });
-const group = (items: QueryNode[], op: 'and' | 'or' = 'and', not = false): GroupNode => ({ ...newGroup(items, op), not });
+const cond = (prop: string, op: ConditionNode['op'], value: string): ConditionNode => ({
+  ...newCondition(prop),
+  op,
+  value,
+});
+const group = (items: QueryNode[], op: 'and' | 'or' = 'and', not = false): GroupNode => ({
+  ...newGroup(items, op),
+  not,
+});
 
 describe('buildWhere', () => {
   it('writes AND groups as one object and OR groups as $or', () => {
-    const tree = group([cond('age', 'gte', '30'), group([cond('city', 'contains', 'os'), cond('vip', 'eq', 'true')], 'or')]);
+    const tree = group([
+      cond('age', 'gte', '30'),
+      group([cond('city', 'contains', 'os'), cond('vip', 'eq', 'true')], 'or'),
+    ]);
     const built = buildWhere(tree);
     expect(built.errors).toEqual([]);
     expect(built.where).toEqual({ age: { $gte: 30 }, $or: [{ city: { $contains: 'os' } }, { vip: true }] });
   });
 
   it('merges operators on one property and falls back to $and when keys collide', () => {
-    expect(buildWhere(group([cond('age', 'gte', '30'), cond('age', 'lt', '50')])).where).toEqual({ age: { $gte: 30, $lt: 50 } });
-    expect(buildWhere(group([cond('age', 'eq', '30'), cond('age', 'exists', 'true')])).where).toEqual({ age: { $eq: 30, $exists: true } });
-    const two = group([group([cond('a', 'eq', '1'), cond('b', 'eq', '2')], 'or'), group([cond('c', 'eq', '3'), cond('d', 'eq', '4')], 'or')]);
+    expect(buildWhere(group([cond('age', 'gte', '30'), cond('age', 'lt', '50')])).where).toEqual({
+      age: { $gte: 30, $lt: 50 },
+    });
+    expect(buildWhere(group([cond('age', 'eq', '30'), cond('age', 'exists', 'true')])).where).toEqual({
+      age: { $eq: 30, $exists: true },
+    });
+    const two = group([
+      group([cond('a', 'eq', '1'), cond('b', 'eq', '2')], 'or'),
+      group([cond('c', 'eq', '3'), cond('d', 'eq', '4')], 'or'),
+    ]);
     expect(buildWhere(two).where).toEqual({ $and: [{ $or: [{ a: 1 }, { b: 2 }] }, { $or: [{ c: 3 }, { d: 4 }] }] });
-    expect(buildWhere(group([cond('a', 'eq', '1'), cond('a', 'eq', '2')])).where).toEqual({ $and: [{ a: 1 }, { a: 2 }] });
+    expect(buildWhere(group([cond('a', 'eq', '1'), cond('a', 'eq', '2')])).where).toEqual({
+      $and: [{ a: 1 }, { a: 2 }],
+    });
   });
 
   it('negates groups with $not and $nor', () => {
-    expect(buildWhere(group([cond('a', 'eq', '1'), cond('b', 'ne', 'x')], 'and', true)).where).toEqual({ $not: { a: 1, b: { $ne: 'x' } } });
-    expect(buildWhere(group([cond('a', 'eq', '1'), cond('b', 'eq', '2')], 'or', true)).where).toEqual({ $nor: [{ a: 1 }, { b: 2 }] });
+    expect(buildWhere(group([cond('a', 'eq', '1'), cond('b', 'ne', 'x')], 'and', true)).where).toEqual({
+      $not: { a: 1, b: { $ne: 'x' } },
+    });
+    expect(buildWhere(group([cond('a', 'eq', '1'), cond('b', 'eq', '2')], 'or', true)).where).toEqual({
+      $nor: [{ a: 1 }, { b: 2 }],
+    });
   });
 
   it('reads values by operator: lists, quoted text, dates, booleans, types', () => {
-    const tree = group([cond('name', 'in', 'Ada, "42", 7'), cond('born', 'lt', '2000-01-01'), cond('n', 'eq', '"true"'), cond('x', 'exists', 'false'), cond('t', 'type', 'string[]')]);
-    expect(buildWhere(tree).where).toEqual({ name: { $in: ['Ada', '42', 7] }, born: { $lt: '2000-01-01' }, n: 'true', x: { $exists: false }, t: { $type: 'string[]' } });
+    const tree = group([
+      cond('name', 'in', 'Ada, "42", 7'),
+      cond('born', 'lt', '2000-01-01'),
+      cond('n', 'eq', '"true"'),
+      cond('x', 'exists', 'false'),
+      cond('t', 'type', 'string[]'),
+    ]);
+    expect(buildWhere(tree).where).toEqual({
+      name: { $in: ['Ada', '42', 7] },
+      born: { $lt: '2000-01-01' },
+      n: 'true',
+      x: { $exists: false },
+      t: { $type: 'string[]' },
+    });
   });
 
   it('writes related labels with $relation only when it says something', () => {
     const r = { ...newRelated(), label: 'address', where: group([cond('city', 'eq', 'London')]) };
     expect(buildWhere(group([r])).where).toEqual({ address: { city: 'London' } });
-    expect(buildWhere(group([{ ...r, type: 'HAS_ADDRESS' }])).where).toEqual({ address: { $relation: 'HAS_ADDRESS', city: 'London' } });
-    expect(buildWhere(group([{ ...r, direction: 'out', hops: 2 }])).where).toEqual({ address: { $relation: { direction: 'out', hops: 2 }, city: 'London' } });
+    expect(buildWhere(group([{ ...r, type: 'HAS_ADDRESS' }])).where).toEqual({
+      address: { $relation: 'HAS_ADDRESS', city: 'London' },
+    });
+    expect(buildWhere(group([{ ...r, direction: 'out', hops: 2 }])).where).toEqual({
+      address: { $relation: { direction: 'out', hops: 2 }, city: 'London' },
+    });
     expect(buildWhere(group([{ ...r, where: group([]) }])).where).toEqual({ address: {} });
   });
 
@@ -78,7 +127,13 @@ describe('treeFromWhere', () => {
     { $or: [{ a: 1, b: 2 }, { c: { $in: ['x', 'y,z', 3] } }] },
     { $nor: [{ a: 1 }, { b: null }] },
     { $not: { a: 1, b: 2 } },
-    { address: { $relation: { type: 'HAS', direction: 'in', hops: 3 }, city: 'London', $or: [{ zip: 'W1' }, { zip: 'W2' }] } },
+    {
+      address: {
+        $relation: { type: 'HAS', direction: 'in', hops: 3 },
+        city: 'London',
+        $or: [{ zip: 'W1' }, { zip: 'W2' }],
+      },
+    },
     { Person: { employer: { name: { $startsWith: 'A' } } } },
     { address: {} },
     { $id: { $in: ['0190a4f2-0000-7000-8000-000000000000'] } },
@@ -113,9 +168,12 @@ describe('treeFromWhere', () => {
 });
 
 describe('values', () => {
-  it.each(['Ada', 42, -1.5, true, false, null, '42', 'true', 'null', '', ' padded ', 'say "hi"'])('formatScalar reads back %j', (v) => {
-    expect(parseValue(formatScalar(v))).toEqual(v);
-  });
+  it.each(['Ada', 42, -1.5, true, false, null, '42', 'true', 'null', '', ' padded ', 'say "hi"'])(
+    'formatScalar reads back %j',
+    (v) => {
+      expect(parseValue(formatScalar(v))).toEqual(v);
+    },
+  );
 
   it('formatList reads back', () => {
     const values = ['a,b', 'plain', 3, '3', 'quote"d', null];
@@ -142,7 +200,13 @@ describe('values', () => {
 });
 
 describe('export', () => {
-  const query = { labels: ['Person'], where: { name: "O'Brien", 'odd key': { $in: [1, 2] } }, orderBy: 'desc' as const, skip: 0, limit: 50 };
+  const query = {
+    labels: ['Person'],
+    where: { name: "O'Brien", 'odd key': { $in: [1, 2] } },
+    orderBy: 'desc' as const,
+    skip: 0,
+    limit: 50,
+  };
 
   it('curl reads the key from the environment and quotes the body for the shell', () => {
     const cmd = curlCommand('http://127.0.0.1:3000', 'demo', query);

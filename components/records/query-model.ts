@@ -12,7 +12,15 @@ export type Path = (string | number)[];
 export type GroupNode = { kind: 'group'; id: string; op: 'and' | 'or'; not: boolean; items: QueryNode[] };
 export type ConditionNode = { kind: 'cond'; id: string; prop: string; op: OperatorId; value: string };
 export type Direction = 'any' | 'out' | 'in';
-export type RelatedNode = { kind: 'related'; id: string; label: string; type: string; direction: Direction; hops: number; where: GroupNode };
+export type RelatedNode = {
+  kind: 'related';
+  id: string;
+  label: string;
+  type: string;
+  direction: Direction;
+  hops: number;
+  where: GroupNode;
+};
 /** A condition the builder has no row for ($xor, $alias, hop ranges…), kept as JSON and sent as is. */
 export type RawNode = { kind: 'raw'; id: string; text: string };
 export type QueryNode = GroupNode | ConditionNode | RelatedNode | RawNode;
@@ -24,9 +32,29 @@ export const MAX_HOPS = 3;
 let created = 0;
 const newId = () => `n${++created}`;
 
-export const newCondition = (prop = ''): ConditionNode => ({ kind: 'cond', id: newId(), prop, op: DEFAULT_OPERATOR, value: '' });
-export const newGroup = (items: QueryNode[] = [newCondition()], op: 'and' | 'or' = 'and'): GroupNode => ({ kind: 'group', id: newId(), op, not: false, items });
-export const newRelated = (): RelatedNode => ({ kind: 'related', id: newId(), label: '', type: '', direction: 'any', hops: 1, where: newGroup() });
+export const newCondition = (prop = ''): ConditionNode => ({
+  kind: 'cond',
+  id: newId(),
+  prop,
+  op: DEFAULT_OPERATOR,
+  value: '',
+});
+export const newGroup = (items: QueryNode[] = [newCondition()], op: 'and' | 'or' = 'and'): GroupNode => ({
+  kind: 'group',
+  id: newId(),
+  op,
+  not: false,
+  items,
+});
+export const newRelated = (): RelatedNode => ({
+  kind: 'related',
+  id: newId(),
+  label: '',
+  type: '',
+  direction: 'any',
+  hops: 1,
+  where: newGroup(),
+});
 /** An empty builder: one blank condition, ready to fill in. */
 export const emptyTree = (): GroupNode => newGroup();
 
@@ -37,7 +65,10 @@ const LOGIC = ['$and', '$or', '$not', '$nor', '$xor'];
 export function isRelationBlock(v: unknown): v is Record<string, unknown> {
   if (!isObject(v)) return false;
   const keys = Object.keys(v);
-  return keys.length === 0 || keys.some((k) => !k.startsWith('$') || k === '$relation' || k === '$alias' || LOGIC.includes(k) || k === '$id');
+  return (
+    keys.length === 0 ||
+    keys.some((k) => !k.startsWith('$') || k === '$relation' || k === '$alias' || LOGIC.includes(k) || k === '$id')
+  );
 }
 
 // ——— tree → where ———
@@ -69,7 +100,14 @@ function mergeAll(parts: Part[]): Where | undefined {
         continue;
       }
       const prev = out[key];
-      const asOps = (v: unknown) => (isObject(v) ? (isRelationBlock(v) || key.startsWith('$') ? undefined : v) : key.startsWith('$') ? undefined : { $eq: v });
+      const asOps = (v: unknown) =>
+        isObject(v)
+          ? isRelationBlock(v) || key.startsWith('$')
+            ? undefined
+            : v
+          : key.startsWith('$')
+            ? undefined
+            : { $eq: v };
       const a = asOps(prev);
       const b = asOps(value);
       if (!a || !b || Object.keys(b).some((k) => k in a)) return undefined;
@@ -82,11 +120,18 @@ function mergeAll(parts: Part[]): Where | undefined {
 function relationOf(r: RelatedNode): unknown {
   const type = r.type.trim();
   if (r.direction === 'any' && r.hops === 1) return type ? type : undefined;
-  return { ...(type ? { type } : {}), ...(r.direction !== 'any' ? { direction: r.direction } : {}), ...(r.hops !== 1 ? { hops: r.hops } : {}) };
+  return {
+    ...(type ? { type } : {}),
+    ...(r.direction !== 'any' ? { direction: r.direction } : {}),
+    ...(r.hops !== 1 ? { hops: r.hops } : {}),
+  };
 }
 
 /** The `where` a tree asks for, what is wrong with it, and where each row sits in it. */
-export function buildWhere(root: GroupNode, propTypes?: (prop: string, scope: string | null) => readonly string[] | undefined): Built {
+export function buildWhere(
+  root: GroupNode,
+  propTypes?: (prop: string, scope: string | null) => readonly string[] | undefined,
+): Built {
   const errors: BuildError[] = [];
 
   const group = (g: GroupNode, scope: string | null): Part | undefined => {
@@ -95,7 +140,10 @@ export function buildWhere(root: GroupNode, propTypes?: (prop: string, scope: st
     let body: Part;
     if (g.op === 'or') {
       const key = g.not ? '$nor' : '$or';
-      return { where: { [key]: parts.map((p) => p.where) }, paths: [{ id: g.id, path: [key] }, ...parts.flatMap((p, i) => prefix(p, [key, i]))] };
+      return {
+        where: { [key]: parts.map((p) => p.where) },
+        paths: [{ id: g.id, path: [key] }, ...parts.flatMap((p, i) => prefix(p, [key, i]))],
+      };
     }
     const merged = mergeAll(parts);
     if (merged) body = { where: merged, paths: parts.flatMap((p) => p.paths) };
@@ -115,11 +163,13 @@ export function buildWhere(root: GroupNode, propTypes?: (prop: string, scope: st
           errors.push({ id: n.id, field: 'prop', message: 'Choose a property.' });
           return undefined;
         }
-        if (prop.startsWith('$') && prop !== ID_PROP) errors.push({ id: n.id, field: 'prop', message: `A property name cannot start with $ (only ${ID_PROP}).` });
+        if (prop.startsWith('$') && prop !== ID_PROP)
+          errors.push({ id: n.id, field: 'prop', message: `A property name cannot start with $ (only ${ID_PROP}).` });
         const op = operatorById(n.op) ?? operatorById(DEFAULT_OPERATOR)!;
         const operand = operandOf(op.id as OperatorId, n.value, propTypes?.(prop, scope));
         if (!operand.ok) errors.push({ id: n.id, field: 'value', message: operand.error });
-        if (op.id === 'eq' && !isObject(operand.value)) return { where: { [prop]: operand.value }, paths: [{ id: n.id, path: [prop] }] };
+        if (op.id === 'eq' && !isObject(operand.value))
+          return { where: { [prop]: operand.value }, paths: [{ id: n.id, path: [prop] }] };
         return { where: { [prop]: { [op.key]: operand.value } }, paths: [{ id: n.id, path: [prop, op.key] }] };
       }
       case 'related': {
@@ -132,7 +182,10 @@ export function buildWhere(root: GroupNode, propTypes?: (prop: string, scope: st
         const inner = group(n.where, label);
         const relation = relationOf(n);
         const block: Where = { ...(relation !== undefined ? { $relation: relation } : {}), ...(inner?.where ?? {}) };
-        return { where: { [label]: block }, paths: [{ id: n.id, path: [label] }, ...(inner ? prefix(inner, [label]) : [])] };
+        return {
+          where: { [label]: block },
+          paths: [{ id: n.id, path: [label] }, ...(inner ? prefix(inner, [label]) : [])],
+        };
       }
       case 'raw': {
         if (n.text.trim() === '') return undefined;
@@ -140,14 +193,21 @@ export function buildWhere(root: GroupNode, propTypes?: (prop: string, scope: st
         try {
           value = JSON.parse(n.text);
         } catch (e) {
-          errors.push({ id: n.id, field: 'json', message: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` });
+          errors.push({
+            id: n.id,
+            field: 'json',
+            message: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+          });
           return undefined;
         }
         if (!isObject(value) || Object.keys(value).length === 0) {
           errors.push({ id: n.id, field: 'json', message: 'Enter a JSON object, such as { "age": { "$gte": 30 } }.' });
           return undefined;
         }
-        return { where: value, paths: [{ id: n.id, path: [] }, ...Object.keys(value).map((k) => ({ id: n.id, path: [k] }))] };
+        return {
+          where: value,
+          paths: [{ id: n.id, path: [] }, ...Object.keys(value).map((k) => ({ id: n.id, path: [k] }))],
+        };
       }
     }
   };
@@ -163,7 +223,8 @@ export function buildWhere(root: GroupNode, propTypes?: (prop: string, scope: st
 export function nodeAtPath(built: Built, path: Path): string | undefined {
   let best: { id: string; length: number } | undefined;
   for (const { id, path: p } of built.paths) {
-    if (p.length <= path.length && p.every((k, i) => k === path[i]) && (!best || p.length > best.length)) best = { id, length: p.length };
+    if (p.length <= path.length && p.every((k, i) => k === path[i]) && (!best || p.length > best.length))
+      best = { id, length: p.length };
   }
   return best?.id;
 }
@@ -174,8 +235,18 @@ export function nodeAtPath(built: Built, path: Path): string | undefined {
 export function treeFromWhere(where: unknown): GroupNode {
   let n = 0;
   const id = () => `q${++n}`;
-  const raw = (key: string, value: unknown): RawNode => ({ kind: 'raw', id: id(), text: JSON.stringify({ [key]: value }) });
-  const group = (items: QueryNode[], op: 'and' | 'or' = 'and', not = false): GroupNode => ({ kind: 'group', id: id(), op, not, items });
+  const raw = (key: string, value: unknown): RawNode => ({
+    kind: 'raw',
+    id: id(),
+    text: JSON.stringify({ [key]: value }),
+  });
+  const group = (items: QueryNode[], op: 'and' | 'or' = 'and', not = false): GroupNode => ({
+    kind: 'group',
+    id: id(),
+    op,
+    not,
+    items,
+  });
 
   /** The rows of one where object (its entries are ANDed). */
   const rows = (w: Where): QueryNode[] => Object.entries(w).flatMap(([k, v]) => entry(k, v));
@@ -197,7 +268,15 @@ export function treeFromWhere(where: unknown): GroupNode {
       case '$or':
       case '$nor': {
         const items = list(value);
-        return items && items.every(isObject) ? [group(items.map((w) => one(w, key)), 'or', key === '$nor')] : [raw(key, value)];
+        return items && items.every(isObject)
+          ? [
+              group(
+                items.map((w) => one(w, key)),
+                'or',
+                key === '$nor',
+              ),
+            ]
+          : [raw(key, value)];
       }
       case '$not': {
         if (!isObject(value)) return [raw(key, value)];
@@ -212,7 +291,8 @@ export function treeFromWhere(where: unknown): GroupNode {
           const [k, v] = Object.entries(value)[0]!;
           const op = operatorByKey(k);
           const text = op && ['eq', 'ne', 'in', 'nin'].includes(op.id) ? textOf(op.id as OperatorId, v) : undefined;
-          if (op && text !== undefined) return [{ kind: 'cond', id: id(), prop: ID_PROP, op: op.id as OperatorId, value: text }];
+          if (op && text !== undefined)
+            return [{ kind: 'cond', id: id(), prop: ID_PROP, op: op.id as OperatorId, value: text }];
         }
         return [raw(key, value)];
       }
@@ -252,7 +332,10 @@ export function treeFromWhere(where: unknown): GroupNode {
         direction = rel.direction;
       }
       if (rel.hops !== undefined) {
-        const h = isObject(rel.hops) && Object.keys(rel.hops).length === 2 && rel.hops.min === rel.hops.max ? rel.hops.min : rel.hops;
+        const h =
+          isObject(rel.hops) && Object.keys(rel.hops).length === 2 && rel.hops.min === rel.hops.max
+            ? rel.hops.min
+            : rel.hops;
         if (typeof h !== 'number' || !Number.isInteger(h) || h < 1 || h > MAX_HOPS) return undefined;
         hops = h;
       }

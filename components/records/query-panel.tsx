@@ -8,7 +8,17 @@ import { ErrorWithPath } from './error-with-path';
 import { QueryBuilder } from './query-builder';
 import { curlCommand, sdkCall, type SearchQuery } from './query-export';
 import { QueryJson } from './query-json';
-import { buildWhere, countConditions, emptyTree, nodeAtPath, treeFromWhere, updateNode, type BuildError, type Path, type Where } from './query-model';
+import {
+  buildWhere,
+  countConditions,
+  emptyTree,
+  nodeAtPath,
+  treeFromWhere,
+  updateNode,
+  type BuildError,
+  type Path,
+  type Where,
+} from './query-model';
 import { DEFAULT_LIMIT, type RecordsView } from './use-records-view';
 import { useSchemaHints } from './use-schema-hints';
 
@@ -35,13 +45,19 @@ function viewOfQuery(value: unknown): { patch: Partial<RecordsView>; where?: Whe
   if (!isObject(value)) return { error: 'The query must be a JSON object.' };
   const extra = Object.keys(value).filter((k) => !['labels', 'where', 'orderBy', 'skip', 'limit'].includes(k));
   if (extra.length > 0) {
-    return { error: `The Records page runs labels, where, orderBy, skip and limit; remove ${extra.join(', ')}${extra.some((k) => k === 'select' || k === 'groupBy') ? ' (select and groupBy are for the API)' : ''}.` };
+    return {
+      error: `The Records page runs labels, where, orderBy, skip and limit; remove ${extra.join(', ')}${extra.some((k) => k === 'select' || k === 'groupBy') ? ' (select and groupBy are for the API)' : ''}.`,
+    };
   }
   const { labels, where, orderBy, skip, limit } = value;
-  if (labels !== undefined && !(Array.isArray(labels) && labels.length <= 1 && labels.every((l) => typeof l === 'string' && l !== ''))) {
+  if (
+    labels !== undefined &&
+    !(Array.isArray(labels) && labels.length <= 1 && labels.every((l) => typeof l === 'string' && l !== ''))
+  ) {
     return { error: 'labels is a list of at most one label here (the page shows one label at a time).' };
   }
-  if (where !== undefined && !isObject(where)) return { error: 'where must be an object, such as { "age": { "$gte": 30 } }.' };
+  if (where !== undefined && !isObject(where))
+    return { error: 'where must be an object, such as { "age": { "$gte": 30 } }.' };
   let sort: string | null = null;
   let dir: 'asc' | 'desc' = 'desc';
   if (orderBy === 'asc' || orderBy === 'desc') dir = orderBy;
@@ -50,8 +66,10 @@ function viewOfQuery(value: unknown): { patch: Partial<RecordsView>; where?: Whe
     if (d !== 'asc' && d !== 'desc') return { error: `orderBy.${key} is "asc" or "desc".` };
     sort = key === '$id' || key === '__id' ? null : key;
     dir = d;
-  } else if (orderBy !== undefined) return { error: 'orderBy is "asc", "desc" or one { property: "asc" | "desc" } here.' };
-  const int = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+  } else if (orderBy !== undefined)
+    return { error: 'orderBy is "asc", "desc" or one { property: "asc" | "desc" } here.' };
+  const int = (v: unknown, min: number, max: number) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
   if (skip !== undefined && !int(skip, 0, 1_000_000)) return { error: 'skip is a whole number from 0 to 1,000,000.' };
   if (limit !== undefined && !int(limit, 1, 1000)) return { error: 'limit is a whole number from 1 to 1,000.' };
   const w = where && Object.keys(where).length > 0 ? where : undefined;
@@ -69,7 +87,9 @@ function viewOfQuery(value: unknown): { patch: Partial<RecordsView>; where?: Whe
 }
 
 const pathOf = (error: unknown): Path | undefined =>
-  error instanceof TRPCClientError ? (error.data as { domain?: { details?: { path?: Path } } } | undefined)?.domain?.details?.path : undefined;
+  error instanceof TRPCClientError
+    ? (error.data as { domain?: { details?: { path?: Path } } } | undefined)?.domain?.details?.path
+    : undefined;
 
 type Copied = { what: string; text: string; ok: boolean } | null;
 
@@ -115,13 +135,20 @@ export function QueryPanel({
   const dirty = JSON.stringify(built.where ?? null) !== appliedWhere;
 
   const { labels, orderBy, skip, limit } = query;
-  const draftQuery: SearchQuery = { ...(labels ? { labels } : {}), ...(built.where ? { where: built.where } : {}), orderBy, skip, limit };
+  const draftQuery: SearchQuery = {
+    ...(labels ? { labels } : {}),
+    ...(built.where ? { where: built.where } : {}),
+    orderBy,
+    skip,
+    limit,
+  };
 
   const errorPath = pathOf(error);
   const flaggedId = error && !dirty && errorPath ? nodeAtPath(built, errorPath) : undefined;
   const flagged = flaggedId ? { id: flaggedId, message: errorText(error) } : null;
 
-  const update = (nodeId: string, fn: Parameters<typeof updateNode>[2]) => setDraft((d) => ({ ...d, tree: updateNode(d.tree, nodeId, fn) }));
+  const update = (nodeId: string, fn: Parameters<typeof updateNode>[2]) =>
+    setDraft((d) => ({ ...d, tree: updateNode(d.tree, nodeId, fn) }));
 
   function apply() {
     if (built.errors.length > 0) {
@@ -178,10 +205,18 @@ export function QueryPanel({
         <h3 id={`${id}-heading`} className="query-heading">
           Query
         </h3>
-        <QueryBuilder tree={draft.tree} hints={hints} errors={errors} attempted={attempted} flagged={flagged} update={update} />
+        <QueryBuilder
+          tree={draft.tree}
+          hints={hints}
+          errors={errors}
+          attempted={attempted}
+          flagged={flagged}
+          update={update}
+        />
         {blocked ? (
           <p role="alert" className="alert alert-error">
-            {built.errors.length === 1 ? 'One condition needs fixing' : `${built.errors.length} conditions need fixing`} before the query can run.
+            {built.errors.length === 1 ? 'One condition needs fixing' : `${built.errors.length} conditions need fixing`}{' '}
+            before the query can run.
           </p>
         ) : null}
         <div className="query-actions">
@@ -197,19 +232,37 @@ export function QueryPanel({
             {dirty ? 'Changes not applied yet.' : view.q ? `Showing records that match.` : ''}
           </span>
           <span className="query-tools">
-            <button type="button" className="button button-small" aria-expanded={showJson} aria-controls={`${id}-json`} onClick={() => setShowJson((s) => !s)}>
+            <button
+              type="button"
+              className="button button-small"
+              aria-expanded={showJson}
+              aria-controls={`${id}-json`}
+              onClick={() => setShowJson((s) => !s)}
+            >
               {showJson ? 'Hide JSON' : 'JSON'}
             </button>
-            <button type="button" className="button button-small" onClick={() => void copy('curl command', curlCommand(window.location.origin, project, draftQuery))}>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => void copy('curl command', curlCommand(window.location.origin, project, draftQuery))}
+            >
               Copy as curl
             </button>
-            <button type="button" className="button button-small" onClick={() => void copy('SDK call', sdkCall(draftQuery))}>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => void copy('SDK call', sdkCall(draftQuery))}
+            >
               Copy as SDK call
             </button>
           </span>
         </div>
         <p role="status" className="hint query-copied">
-          {copied ? (copied.ok ? `The ${copied.what} is on the clipboard${copied.what === 'curl command' ? ' (set ENGRAM_KEY to an API key first)' : ''}.` : `Copying is not available here: select the ${copied.what} below and press Ctrl+C (⌘C).`) : ''}
+          {copied
+            ? copied.ok
+              ? `The ${copied.what} is on the clipboard${copied.what === 'curl command' ? ' (set ENGRAM_KEY to an API key first)' : ''}.`
+              : `Copying is not available here: select the ${copied.what} below and press Ctrl+C (⌘C).`
+            : ''}
         </p>
         {copied && !copied.ok ? (
           <pre className="query-json-text" tabIndex={0} aria-label={copied.what}>

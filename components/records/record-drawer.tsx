@@ -47,7 +47,17 @@ function PropertiesTable({ record }: { record: RecordItem }) {
 }
 
 /** The open record: loaded by id, so following a relationship opens the other end in place. */
-function DrawerBody({ id, headingId, onOpen, onClose }: { id: string; headingId: string; onOpen: (id: string) => void; onClose: () => void }) {
+function DrawerBody({
+  id,
+  headingId,
+  onOpen,
+  onClose,
+}: {
+  id: string;
+  headingId: string;
+  onOpen: (id: string) => void;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const refresh = useRefreshData();
   const record = useQuery(trpc.records.get.queryOptions({ id }));
@@ -143,7 +153,15 @@ function DrawerBody({ id, headingId, onOpen, onClose }: { id: string; headingId:
  * The record drawer: a modal dialog at the side (native <dialog>: focus kept inside, Escape closes,
  * focus goes back to the row's button on close).
  */
-export function RecordDrawer({ id, onOpen, onClose }: { id: string | null; onOpen: (id: string) => void; onClose: () => void }) {
+export function RecordDrawer({
+  id,
+  onOpen,
+  onClose,
+}: {
+  id: string | null;
+  onOpen: (id: string) => void;
+  onClose: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const headingId = useId();
 
@@ -170,7 +188,9 @@ export function RecordDrawer({ id, onOpen, onClose }: { id: string | null; onOpe
         if (e.target === e.currentTarget) onClose();
       }}
     >
-      <div className="drawer-panel">{id ? <DrawerBody key={id} id={id} headingId={headingId} onOpen={onOpen} onClose={onClose} /> : null}</div>
+      <div className="drawer-panel">
+        {id ? <DrawerBody key={id} id={id} headingId={headingId} onOpen={onOpen} onClose={onClose} /> : null}
+      </div>
     </dialog>
   );
 }

@@ -17,7 +17,8 @@ function parseObject(text: string): { data: Record<string, unknown> } | { proble
   } catch (e) {
     return { problem: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'The properties must be one JSON object: { "name": value, … }.' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { problem: 'The properties must be one JSON object: { "name": value, … }.' };
   return { data: value as Record<string, unknown> };
 }
 
@@ -77,11 +78,23 @@ export function RecordEditor({ record, onDone }: { record: RecordItem; onDone: (
       <fieldset className="radio-group">
         <legend>How to save</legend>
         <label>
-          <input type="radio" name={`${id}-mode`} value="merge" checked={mode === 'merge'} onChange={() => setMode('merge')} />
+          <input
+            type="radio"
+            name={`${id}-mode`}
+            value="merge"
+            checked={mode === 'merge'}
+            onChange={() => setMode('merge')}
+          />
           Merge: change and add these properties, keep the others
         </label>
         <label>
-          <input type="radio" name={`${id}-mode`} value="replace" checked={mode === 'replace'} onChange={() => setMode('replace')} />
+          <input
+            type="radio"
+            name={`${id}-mode`}
+            value="replace"
+            checked={mode === 'replace'}
+            onChange={() => setMode('replace')}
+          />
           Replace: these become the only properties
         </label>
       </fieldset>

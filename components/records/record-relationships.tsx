@@ -6,7 +6,15 @@ import { ErrorMessage } from '@/components/ui/error-message';
 import { Loading } from '@/components/ui/loading';
 import { shortId, type Relationship } from './types';
 
-function RelationshipList({ title, items, onOpen }: { title: string; items: Relationship[]; onOpen: (id: string) => void }) {
+function RelationshipList({
+  title,
+  items,
+  onOpen,
+}: {
+  title: string;
+  items: Relationship[];
+  onOpen: (id: string) => void;
+}) {
   return (
     <div className="relationship-group">
       <h4>
@@ -19,11 +27,18 @@ function RelationshipList({ title, items, onOpen }: { title: string; items: Rela
           {items.map((r) => (
             <li key={`${r.direction}-${r.type}-${r.otherId}`}>
               <span className="rel-type">{r.direction === 'out' ? `${r.type} →` : `← ${r.type}`}</span>
-              <button type="button" className="link-button rel-link" onClick={() => onOpen(r.otherId)} aria-label={`Open ${r.otherLabel} record ${r.otherId}`}>
+              <button
+                type="button"
+                className="link-button rel-link"
+                onClick={() => onOpen(r.otherId)}
+                aria-label={`Open ${r.otherLabel} record ${r.otherId}`}
+              >
                 <span className="label-tag">{r.otherLabel}</span>
                 <span className="mono">{shortId(r.otherId)}</span>
               </button>
-              {Object.keys(r.properties).length > 0 ? <code className="rel-props">{JSON.stringify(r.properties)}</code> : null}
+              {Object.keys(r.properties).length > 0 ? (
+                <code className="rel-props">{JSON.stringify(r.properties)}</code>
+              ) : null}
             </li>
           ))}
         </ul>

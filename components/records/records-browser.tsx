@@ -33,14 +33,20 @@ export function RecordsBrowser() {
   const items = search.data?.items ?? [];
 
   const sortBy = (prop: string | null) =>
-    navigate({ sort: prop, dir: view.sort === prop ? (view.dir === 'asc' ? 'desc' : 'asc') : prop === null ? 'desc' : 'asc', skip: 0 });
+    navigate({
+      sort: prop,
+      dir: view.sort === prop ? (view.dir === 'asc' ? 'desc' : 'asc') : prop === null ? 'desc' : 'asc',
+      skip: 0,
+    });
 
   return (
     <>
       <header className="page-header page-header-row">
         <div>
           <h1>Records</h1>
-          <p className="muted">Browse records by label, query them, and open one to see its properties and relationships.</p>
+          <p className="muted">
+            Browse records by label, query them, and open one to see its properties and relationships.
+          </p>
         </div>
         <button type="button" className="button button-primary" onClick={() => setImporting(true)}>
           Import…
@@ -48,13 +54,18 @@ export function RecordsBrowser() {
       </header>
 
       <div className="records-layout">
-        <LabelSidebar current={view.label} onSelect={(label) => navigate({ label, skip: 0, sort: null, dir: 'desc' })} />
+        <LabelSidebar
+          current={view.label}
+          onSelect={(label) => navigate({ label, skip: 0, sort: null, dir: 'desc' })}
+        />
 
         <section className="records-main" aria-labelledby="records-heading">
           <h2 id="records-heading" className="records-heading">
             {view.label ?? 'All records'}
             {search.data ? <span className="count"> ({search.data.total.toLocaleString()})</span> : null}
-            {search.isFetching && !search.isPending ? <span className="spinner spinner-inline" aria-hidden="true" /> : null}
+            {search.isFetching && !search.isPending ? (
+              <span className="spinner spinner-inline" aria-hidden="true" />
+            ) : null}
           </h2>
           <QueryPanel view={view} query={input} error={search.isError ? search.error : null} navigate={navigate} />
 
@@ -98,8 +109,13 @@ export function RecordsBrowser() {
                 <p className="muted">
                   {view.sort ? (
                     <>
-                      Sorted by <strong>{sortName(view.sort)}</strong> ({view.dir === 'asc' ? 'ascending' : 'descending'}, missing last).{' '}
-                      <button type="button" className="link-button" onClick={() => navigate({ sort: null, dir: 'desc', skip: 0 })}>
+                      Sorted by <strong>{sortName(view.sort)}</strong> (
+                      {view.dir === 'asc' ? 'ascending' : 'descending'}, missing last).{' '}
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={() => navigate({ sort: null, dir: 'desc', skip: 0 })}
+                      >
                         Newest first
                       </button>
                     </>
@@ -135,8 +151,16 @@ export function RecordsBrowser() {
         </section>
       </div>
 
-      <RecordDrawer id={view.record} onOpen={(record) => navigate({ record })} onClose={() => navigate({ record: null })} />
-      <ImportDialog open={importing} onClose={() => setImporting(false)} onImported={(label) => label && navigate({ label, q: null, skip: 0, sort: null, dir: 'desc' })} />
+      <RecordDrawer
+        id={view.record}
+        onOpen={(record) => navigate({ record })}
+        onClose={() => navigate({ record: null })}
+      />
+      <ImportDialog
+        open={importing}
+        onClose={() => setImporting(false)}
+        onImported={(label) => label && navigate({ label, q: null, skip: 0, sort: null, dir: 'desc' })}
+      />
     </>
   );
 }

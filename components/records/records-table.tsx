@@ -24,11 +24,27 @@ export function columnsOf(items: RecordItem[]): Column[] {
     .sort(([a, x], [b, y]) => y.count - x.count || a.localeCompare(b))
     .map(([name, { types }]) => {
       const list = [...types];
-      return { name, types: list, numeric: list.every((t) => t === 'number' || t === 'null') && list.includes('number') };
+      return {
+        name,
+        types: list,
+        numeric: list.every((t) => t === 'number' || t === 'null') && list.includes('number'),
+      };
     });
 }
 
-function SortButton({ name, label = name, sort, dir, onSort }: { name: string; label?: string; sort: string | null; dir: 'asc' | 'desc'; onSort: (prop: string) => void }) {
+function SortButton({
+  name,
+  label = name,
+  sort,
+  dir,
+  onSort,
+}: {
+  name: string;
+  label?: string;
+  sort: string | null;
+  dir: 'asc' | 'desc';
+  onSort: (prop: string) => void;
+}) {
   const active = sort === name;
   return (
     <button type="button" className="sort-button" onClick={() => onSort(name)} title={`Sort by ${label}`}>
@@ -88,7 +104,11 @@ export function RecordsTable({
           </thead>
           <tbody>
             {items.map((r) => (
-              <tr key={r.__id} className={r.__id === selected ? 'clickable-row is-selected' : 'clickable-row'} onClick={() => onOpen(r.__id)}>
+              <tr
+                key={r.__id}
+                className={r.__id === selected ? 'clickable-row is-selected' : 'clickable-row'}
+                onClick={() => onOpen(r.__id)}
+              >
                 <th scope="row">
                   {/* The row is clickable with a mouse; this button is the keyboard and screen-reader way in. */}
                   <button

@@ -18,6 +18,10 @@ describe('a record in the console', () => {
   });
 
   it('names a timestamp sort by its column, a property by itself', () => {
-    expect([sortName('__createdAt'), sortName('__updatedAt'), sortName('createdAt')]).toEqual(['Created', 'Updated', 'createdAt']);
+    expect([sortName('__createdAt'), sortName('__updatedAt'), sortName('createdAt')]).toEqual([
+      'Created',
+      'Updated',
+      'createdAt',
+    ]);
   });
 });

@@ -9,7 +9,14 @@ export type FindInput = inferRouterInputs<AppRouter>['records']['find'];
 
 /** The user's properties of a record, without the `__id`, `__label`, `__proptypes` and timestamps envelope. */
 export function propertiesOf(record: RecordItem): Record<string, unknown> {
-  const { __id: _id, __label: _label, __proptypes: _types, __createdAt: _created, __updatedAt: _updated, ...properties } = record;
+  const {
+    __id: _id,
+    __label: _label,
+    __proptypes: _types,
+    __createdAt: _created,
+    __updatedAt: _updated,
+    ...properties
+  } = record;
   return properties;
 }
 

@@ -52,10 +52,12 @@ export function viewSearch(view: RecordsView): string {
 }
 
 /** The link to a label's records (used by the Schema page and the Import page). */
-export const recordsHref = (label: string | null) => `/records${viewSearch({ ...readView(new URLSearchParams()), label })}`;
+export const recordsHref = (label: string | null) =>
+  `/records${viewSearch({ ...readView(new URLSearchParams()), label })}`;
 
 /** The link to one record: its label's records with its drawer open (search hits, graph nodes, suggestion samples). */
-export const recordHref = (label: string, id: string) => `/records${viewSearch({ ...readView(new URLSearchParams()), label, record: id })}`;
+export const recordHref = (label: string, id: string) =>
+  `/records${viewSearch({ ...readView(new URLSearchParams()), label, record: id })}`;
 
 /**
  * The view and a way to change it. Changes go through history.pushState, which Next.js syncs with

@@ -8,7 +8,12 @@ export function useRefreshData(): () => Promise<void> {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return async () => {
-    const keys = [trpc.records.pathKey(), trpc.labels.pathKey(), trpc.schema.pathKey(), trpc.projects.current.queryKey()];
+    const keys = [
+      trpc.records.pathKey(),
+      trpc.labels.pathKey(),
+      trpc.schema.pathKey(),
+      trpc.projects.current.queryKey(),
+    ];
     await Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
   };
 }

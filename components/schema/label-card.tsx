@@ -6,7 +6,11 @@ import type { SchemaLabel, SchemaProperty } from './types';
 const percent = (coverage: number) => `${Math.round(coverage * 1000) / 10}%`;
 
 const showBound = (v: string | number, p: SchemaProperty) =>
-  typeof v === 'number' ? v.toLocaleString(undefined, { maximumFractionDigits: 6 }) : p.types.some((t) => t.startsWith('datetime')) ? formatDatetime(v) : v;
+  typeof v === 'number'
+    ? v.toLocaleString(undefined, { maximumFractionDigits: 6 })
+    : p.types.some((t) => t.startsWith('datetime'))
+      ? formatDatetime(v)
+      : v;
 
 function Values({ property: p }: { property: SchemaProperty }) {
   if (p.min !== undefined && p.max !== undefined) {
@@ -100,7 +104,12 @@ export function LabelCard({ label, anchorOf }: { label: SchemaLabel; anchorOf: (
           </table>
         </div>
       )}
-      {sampled ? <p className="hint">Ranges and samples come from the {label.sampledFrom?.toLocaleString()} most recent records; counts and coverage from all.</p> : null}
+      {sampled ? (
+        <p className="hint">
+          Ranges and samples come from the {label.sampledFrom?.toLocaleString()} most recent records; counts and
+          coverage from all.
+        </p>
+      ) : null}
 
       <h3 className="schema-rels-heading">Relationships</h3>
       {label.relationships.length === 0 ? (
@@ -134,10 +143,14 @@ export function LabelCard({ label, anchorOf }: { label: SchemaLabel; anchorOf: (
           <ul className="schema-rels" aria-label={`Embedding indexes of ${label.name}`}>
             {label.indexes.map((ix) => (
               <li key={ix.id}>
-                <span className="rel-type">{ix.property}</span> {ix.source === 'external' ? 'external vectors' : ix.model}, {ix.dimensions}-d {ix.similarity}
+                <span className="rel-type">{ix.property}</span>{' '}
+                {ix.source === 'external' ? 'external vectors' : ix.model}, {ix.dimensions}-d {ix.similarity}
                 <span className="count">
                   {' '}
-                  · {ix.status === 'ready' ? 'ready' : `${ix.status}, ${ix.progress.indexed.toLocaleString()} of ${ix.progress.total.toLocaleString()} embedded`}
+                  ·{' '}
+                  {ix.status === 'ready'
+                    ? 'ready'
+                    : `${ix.status}, ${ix.progress.indexed.toLocaleString()} of ${ix.progress.total.toLocaleString()} embedded`}
                 </span>
               </li>
             ))}

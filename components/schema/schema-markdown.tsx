@@ -22,15 +22,29 @@ export function SchemaMarkdown() {
         <p className="muted">
           The same text as <code>GET /api/v1/schema/markdown</code>: give it to an LLM so it knows what it can query.
         </p>
-        <button type="button" className="button button-primary" onClick={() => void copy('markdown', markdown.data.markdown, pre.current)}>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => void copy('markdown', markdown.data.markdown, pre.current)}
+        >
           {copied?.result === 'copied' ? 'Copied' : 'Copy'}
         </button>
       </div>
       <p role="status" className="hint">
-        {copied?.result === 'copied' ? 'Copied to the clipboard.' : copied?.result === 'manual' ? 'Copying is not available here: the text is selected, press Ctrl+C (⌘C).' : ''}
+        {copied?.result === 'copied'
+          ? 'Copied to the clipboard.'
+          : copied?.result === 'manual'
+            ? 'Copying is not available here: the text is selected, press Ctrl+C (⌘C).'
+            : ''}
       </p>
       {/* Focusable so keyboard users can scroll it and select its text. */}
-      <pre ref={pre} className="markdown-text" tabIndex={0} aria-label="Schema as Markdown" data-testid="schema-markdown">
+      <pre
+        ref={pre}
+        className="markdown-text"
+        tabIndex={0}
+        aria-label="Schema as Markdown"
+        data-testid="schema-markdown"
+      >
         {markdown.data.markdown}
       </pre>
     </div>

@@ -23,7 +23,10 @@ export function SchemaView() {
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ labels: null, markdown: null });
 
   // Label names are free text: anchors use their position, never the name itself.
-  const anchors = useMemo(() => new Map(schema.data?.labels.map((l, i) => [l.name, `schema-label-${i}`]) ?? []), [schema.data]);
+  const anchors = useMemo(
+    () => new Map(schema.data?.labels.map((l, i) => [l.name, `schema-label-${i}`]) ?? []),
+    [schema.data],
+  );
   const anchorOf = (name: string) => anchors.get(name);
 
   const labels = schema.data?.labels ?? [];
@@ -34,8 +37,8 @@ export function SchemaView() {
       <header className="page-header">
         <h1>Schema</h1>
         <p className="muted">
-          The live schema, computed from the records themselves: labels, properties with their types and coverage, and the relationships
-          between labels.
+          The live schema, computed from the records themselves: labels, properties with their types and coverage, and
+          the relationships between labels.
         </p>
       </header>
 
@@ -46,7 +49,8 @@ export function SchemaView() {
         <div className="empty-state">
           <h2>No records yet</h2>
           <p>
-            The schema appears as soon as the project has records. <Link href="/import">Import JSON, JSONL or CSV</Link>.
+            The schema appears as soon as the project has records. <Link href="/import">Import JSON, JSONL or CSV</Link>
+            .
           </p>
         </div>
       ) : null}
@@ -55,7 +59,8 @@ export function SchemaView() {
         <>
           <div className="schema-toolbar">
             <p className="muted">
-              {labels.length.toLocaleString()} {labels.length === 1 ? 'label' : 'labels'}, {records.toLocaleString()} {records === 1 ? 'record' : 'records'}
+              {labels.length.toLocaleString()} {labels.length === 1 ? 'label' : 'labels'}, {records.toLocaleString()}{' '}
+              {records === 1 ? 'record' : 'records'}
             </p>
             <div role="tablist" aria-label="Schema view" className="tabs">
               {TABS.map((t, i) => (

@@ -22,7 +22,9 @@ export function splitByTerms(text: string, terms: string[]): { text: string; mat
 export function Highlighted({ text, terms }: { text: string; terms: string[] }) {
   return (
     <>
-      {splitByTerms(text, terms).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <Fragment key={i}>{part.text}</Fragment>))}
+      {splitByTerms(text, terms).map((part, i) =>
+        part.match ? <mark key={i}>{part.text}</mark> : <Fragment key={i}>{part.text}</Fragment>,
+      )}
     </>
   );
 }

@@ -7,7 +7,8 @@ import type { SearchInput } from './search-params';
  */
 
 /** `curl` for `POST /api/v1/ai/search`. */
-export const searchCurl = (origin: string, project: string, input: SearchInput): string => curlPost(origin, project, '/api/v1/ai/search', input);
+export const searchCurl = (origin: string, project: string, input: SearchInput): string =>
+  curlPost(origin, project, '/api/v1/ai/search', input);
 
 /** The same search through the TypeScript SDK (`db` is a connected client). */
 export function searchSdkCall(input: SearchInput): string {

@@ -12,7 +12,15 @@ const optionText = (ix: EmbeddingIndex) =>
   `${indexName(ix)}${ix.source === 'external' ? ' (external)' : ''}${isBuilding(ix) ? ` — building ${percentDone(ix.progress)}%` : ix.status === 'error' ? ' — failed' : ''}`;
 
 /** Adds `{ property: value }` to the filter: properties come from the live schema of the index's label. */
-function ConditionHelper({ label, disabled, onAdd }: { label: string; disabled: boolean; onAdd: (property: string, value: unknown) => void }) {
+function ConditionHelper({
+  label,
+  disabled,
+  onAdd,
+}: {
+  label: string;
+  disabled: boolean;
+  onAdd: (property: string, value: unknown) => void;
+}) {
   const trpc = useTRPC();
   const schema = useQuery(trpc.schema.get.queryOptions());
   const properties = schema.data?.labels.find((l) => l.name === label)?.properties ?? [];
@@ -134,7 +142,13 @@ export function SearchForm({
           <div className="segmented">
             {MODES.map((m) => (
               <label key={m.id} className="segmented-option">
-                <input type="radio" name="search-mode" value={m.id} checked={mode === m.id} onChange={() => onChange({ mode: m.id })} />
+                <input
+                  type="radio"
+                  name="search-mode"
+                  value={m.id}
+                  checked={mode === m.id}
+                  onChange={() => onChange({ mode: m.id })}
+                />
                 <span>{m.label}</span>
               </label>
             ))}
@@ -158,11 +172,22 @@ export function SearchForm({
         ) : null}
         <div className="field search-limit">
           <label htmlFor="search-limit">Limit</label>
-          <input id="search-limit" type="number" inputMode="numeric" min={1} max={MAX_LIMIT} step={1} value={draft.limit} onChange={(e) => onChange({ limit: e.target.value })} />
+          <input
+            id="search-limit"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={MAX_LIMIT}
+            step={1}
+            value={draft.limit}
+            onChange={(e) => onChange({ limit: e.target.value })}
+          />
         </div>
       </div>
       <p id={ids.mode} className="hint search-mode-hint">
-        {external ? 'An external index is searched by vector only (semantic mode).' : `${MODES.find((m) => m.id === mode)?.label}: ${MODES.find((m) => m.id === mode)?.summary}.`}
+        {external
+          ? 'An external index is searched by vector only (semantic mode).'
+          : `${MODES.find((m) => m.id === mode)?.label}: ${MODES.find((m) => m.id === mode)?.summary}.`}
         {mode === 'hybrid' && !external ? ' Keyword weight 0–1: the vector leg gets the rest (default 0.8).' : null}
       </p>
 
@@ -212,7 +237,9 @@ export function SearchForm({
           </button>
         </div>
       </div>
-      {isBuilding(selected) ? <p className="hint">This index is still being built ({percentDone(selected.progress)}%).</p> : null}
+      {isBuilding(selected) ? (
+        <p className="hint">This index is still being built ({percentDone(selected.progress)}%).</p>
+      ) : null}
 
       <div className="field search-where">
         <div className="search-where-head">
@@ -238,15 +265,19 @@ export function SearchForm({
         <p id={ids.whereError} className={where.ok ? 'hint' : 'field-error'}>
           {where.ok ? (
             <>
-              Optional: a JSON object in the query language (operators, <code>$or</code>, related records). It is applied exactly: a record
-              outside it is never returned.
+              Optional: a JSON object in the query language (operators, <code>$or</code>, related records). It is
+              applied exactly: a record outside it is never returned.
             </>
           ) : (
             where.message
           )}
         </p>
       </div>
-      <ConditionHelper label={selected.label} disabled={!where.ok} onAdd={(property, value) => onChange({ where: addCondition(draft.where, property, value) ?? draft.where })} />
+      <ConditionHelper
+        label={selected.label}
+        disabled={!where.ok}
+        onAdd={(property, value) => onChange({ where: addCondition(draft.where, property, value) ?? draft.where })}
+      />
     </form>
   );
 }

@@ -114,7 +114,10 @@ export function parseVector(text: string): VectorCheck {
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, message: 'An external index is searched with a vector: a JSON array of numbers, such as [0.12, -0.4, …].' };
+    return {
+      ok: false,
+      message: 'An external index is searched with a vector: a JSON array of numbers, such as [0.12, -0.4, …].',
+    };
   }
   if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     return { ok: false, message: 'The query vector is a JSON array of finite numbers.' };

@@ -14,7 +14,8 @@ const SCORE_HELP: Record<SearchMode, string> = {
   keyword: 'Score: BM25 full-text relevance (higher is better).',
 };
 
-export const formatScore = (n: number) => n.toLocaleString('en-US', { maximumSignificantDigits: 3, useGrouping: false });
+export const formatScore = (n: number) =>
+  n.toLocaleString('en-US', { maximumSignificantDigits: 3, useGrouping: false });
 
 /** The link that opens the record in the Records page's drawer. */
 
@@ -28,12 +29,25 @@ function textOf(value: unknown): string | null {
 function LegScore({ name, score }: { name: string; score: number | undefined }) {
   return (
     <span className="leg-score" title={score === undefined ? `Not among the ${name} leg’s candidates` : undefined}>
-      <span className="leg-name">{name}</span> <span className="score-value">{score === undefined ? '—' : formatScore(score)}</span>
+      <span className="leg-name">{name}</span>{' '}
+      <span className="score-value">{score === undefined ? '—' : formatScore(score)}</span>
     </span>
   );
 }
 
-function Hit({ hit, rank, property, terms, mode }: { hit: SearchHit; rank: number; property: string; terms: string[]; mode: SearchMode }) {
+function Hit({
+  hit,
+  rank,
+  property,
+  terms,
+  mode,
+}: {
+  hit: SearchHit;
+  rank: number;
+  property: string;
+  terms: string[];
+  mode: SearchMode;
+}) {
   const { __id, __label, __proptypes, __createdAt, __updatedAt, __score, __scores, ...properties } = hit;
   // The record's catch-all properties widen __scores in the inferred type; the router's output schema fixes it.
   const legs = __scores as { semantic?: number; keyword?: number } | undefined;
@@ -62,7 +76,7 @@ function Hit({ hit, rank, property, terms, mode }: { hit: SearchHit; rank: numbe
           </Link>
         </header>
         {text !== null ? (
-          <p className="hit-text" title={full !== text ? full ?? undefined : undefined}>
+          <p className="hit-text" title={full !== text ? (full ?? undefined) : undefined}>
             <Highlighted text={text} terms={terms} />
           </p>
         ) : (
@@ -108,7 +122,19 @@ function Hit({ hit, rank, property, terms, mode }: { hit: SearchHit; rank: numbe
 }
 
 /** Ranked hits: score (and each leg’s in hybrid mode), the indexed text with the query’s words marked, the rest compact. */
-export function SearchResults({ items, total, property, query, mode }: { items: SearchHit[]; total: number; property: string; query: string; mode: SearchMode }) {
+export function SearchResults({
+  items,
+  total,
+  property,
+  query,
+  mode,
+}: {
+  items: SearchHit[];
+  total: number;
+  property: string;
+  query: string;
+  mode: SearchMode;
+}) {
   const terms = queryTerms(query);
   return (
     <>
@@ -116,7 +142,11 @@ export function SearchResults({ items, total, property, query, mode }: { items: 
       {items.length === 0 ? (
         <div className="empty-state">
           <h3>No matches</h3>
-          <p>{total > 0 ? 'Every match is on an earlier page.' : 'Nothing in this index matches the query and the filter. Try another query, a looser filter, or another mode.'}</p>
+          <p>
+            {total > 0
+              ? 'Every match is on an earlier page.'
+              : 'Nothing in this index matches the query and the filter. Try another query, a looser filter, or another mode.'}
+          </p>
         </div>
       ) : (
         <ol className="hit-list" aria-label="Search results">

@@ -11,10 +11,25 @@ import { ErrorMessage } from '@/components/ui/error-message';
 import { Loading } from '@/components/ui/loading';
 import { CodePanel } from './code-panel';
 import { SearchForm, type Draft } from './search-form';
-import { clampLimit, clampWeight, readSearchView, searchInputOf, searchViewQuery, vectorTooLong, type SearchView as View } from './search-params';
+import {
+  clampLimit,
+  clampWeight,
+  readSearchView,
+  searchInputOf,
+  searchViewQuery,
+  vectorTooLong,
+  type SearchView as View,
+} from './search-params';
 import { SearchResults } from './search-results';
 
-const draftOf = (view: View): Draft => ({ indexId: '', q: view.q, mode: view.mode, where: view.where, limit: String(view.limit), kw: String(view.keywordWeight) });
+const draftOf = (view: View): Draft => ({
+  indexId: '',
+  q: view.q,
+  mode: view.mode,
+  where: view.where,
+  limit: String(view.limit),
+  kw: String(view.keywordWeight),
+});
 
 /**
  * The Search page: pick an index, type a query, narrow it with an exact `where` filter, pick the mode.
@@ -46,7 +61,15 @@ export function SearchView() {
 
   const external = selected?.source === 'external';
   const draftView: View | null = selected
-    ? { label: selected.label, property: selected.propertyName, q: draft.q, mode: draft.mode, where: draft.where, limit: clampLimit(draft.limit), keywordWeight: clampWeight(draft.kw) }
+    ? {
+        label: selected.label,
+        property: selected.propertyName,
+        q: draft.q,
+        mode: draft.mode,
+        where: draft.where,
+        limit: clampLimit(draft.limit),
+        keywordWeight: clampWeight(draft.kw),
+      }
     : null;
   // A long query vector cannot be searched from here (see MAX_URL_VECTOR_CHARS): offer the calls instead.
   const tooLong = external && vectorTooLong(draft.q);
@@ -64,8 +87,8 @@ export function SearchView() {
       <header className="page-header">
         <h1>Search</h1>
         <p className="muted">
-          Find records by meaning inside an exact filter — the way an agent recalls one user’s memories. Results show their scores, and the same
-          search as an SDK call and as curl.
+          Find records by meaning inside an exact filter — the way an agent recalls one user’s memories. Results show
+          their scores, and the same search as an SDK call and as curl.
         </p>
       </header>
 
@@ -76,7 +99,8 @@ export function SearchView() {
           <h2>No indexes yet</h2>
           <p>
             Search by meaning needs an embedding index on a text property (such as a memory’s <code>text</code>).{' '}
-            <Link href="/indexes">Create one on the Indexes page</Link>; existing records are embedded in the background.
+            <Link href="/indexes">Create one on the Indexes page</Link>; existing records are embedded in the
+            background.
           </p>
         </div>
       ) : null}
@@ -99,7 +123,10 @@ export function SearchView() {
           <section className="search-results" aria-labelledby="results-heading" aria-busy={search.isFetching}>
             <div className="results-head">
               <h2 id="results-heading">
-                Results{search.data && !search.isPlaceholderData ? <span className="count"> ({search.data.items.length.toLocaleString()})</span> : null}
+                Results
+                {search.data && !search.isPlaceholderData ? (
+                  <span className="count"> ({search.data.items.length.toLocaleString()})</span>
+                ) : null}
               </h2>
               {search.isFetching ? <Loading label="Searching…" /> : null}
             </div>
@@ -124,7 +151,9 @@ export function SearchView() {
           <CodePanel input={input} />
         </>
       ) : null}
-      {!input && !tooLongInput && selected && indexes.data ? <p className="hint">Type a query and press Search.</p> : null}
+      {!input && !tooLongInput && selected && indexes.data ? (
+        <p className="hint">Type a query and press Search.</p>
+      ) : null}
     </>
   );
 }

@@ -1,22 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import { queryTerms, splitByTerms } from './highlight';
 import { searchCurl, searchSdkCall } from './search-export';
-import { addCondition, helperValue, parseVector, parseWhere, readSearchView, searchInputOf, searchViewQuery, vectorTooLong } from './search-params';
+import {
+  addCondition,
+  helperValue,
+  parseVector,
+  parseWhere,
+  readSearchView,
+  searchInputOf,
+  searchViewQuery,
+  vectorTooLong,
+} from './search-params';
 
 describe('search view in the URL', () => {
   it('round-trips, leaving defaults out', () => {
-    const view = { label: 'Memory', property: 'text', q: 'sushi', mode: 'semantic' as const, where: '{"user":"alice"}', limit: 50, keywordWeight: 0.8 };
+    const view = {
+      label: 'Memory',
+      property: 'text',
+      q: 'sushi',
+      mode: 'semantic' as const,
+      where: '{"user":"alice"}',
+      limit: 50,
+      keywordWeight: 0.8,
+    };
     const query = searchViewQuery(view);
-    expect(query).toBe('?label=Memory&property=text&q=sushi&mode=semantic&where=%7B%22user%22%3A%22alice%22%7D&limit=50');
+    expect(query).toBe(
+      '?label=Memory&property=text&q=sushi&mode=semantic&where=%7B%22user%22%3A%22alice%22%7D&limit=50',
+    );
     expect(readSearchView(new URLSearchParams(query.slice(1)))).toEqual(view);
-    expect(searchViewQuery({ ...view, mode: 'hybrid', limit: 20, where: '  ' })).toBe('?label=Memory&property=text&q=sushi');
+    expect(searchViewQuery({ ...view, mode: 'hybrid', limit: 20, where: '  ' })).toBe(
+      '?label=Memory&property=text&q=sushi',
+    );
     const weighted = { ...view, mode: 'hybrid' as const, keywordWeight: 0.5 };
     expect(searchViewQuery(weighted)).toContain('kw=0.5');
     expect(readSearchView(new URLSearchParams(searchViewQuery(weighted).slice(1)))).toEqual(weighted);
   });
 
   it('reads junk as defaults', () => {
-    expect(readSearchView(new URLSearchParams('mode=fuzzy&limit=-3'))).toMatchObject({ mode: 'hybrid', limit: 20, label: null });
+    expect(readSearchView(new URLSearchParams('mode=fuzzy&limit=-3'))).toMatchObject({
+      mode: 'hybrid',
+      limit: 20,
+      label: null,
+    });
     expect(readSearchView(new URLSearchParams('limit=5000')).limit).toBe(1000);
     expect(readSearchView(new URLSearchParams('kw=1.5')).keywordWeight).toBe(0.8);
     expect(readSearchView(new URLSearchParams('kw=abc')).keywordWeight).toBe(0.8);
@@ -46,9 +71,24 @@ describe('where filter and helper', () => {
 });
 
 describe('search input', () => {
-  const view = { label: 'Memory', property: 'text', q: ' sushi ', mode: 'hybrid' as const, where: '{"user":"alice"}', limit: 20, keywordWeight: 0.8 };
+  const view = {
+    label: 'Memory',
+    property: 'text',
+    q: ' sushi ',
+    mode: 'hybrid' as const,
+    where: '{"user":"alice"}',
+    limit: 20,
+    keywordWeight: 0.8,
+  };
   it('is the tRPC/REST input, or null until it can run', () => {
-    expect(searchInputOf(view)).toEqual({ labels: ['Memory'], propertyName: 'text', query: 'sushi', where: { user: 'alice' }, mode: 'hybrid', limit: 20 });
+    expect(searchInputOf(view)).toEqual({
+      labels: ['Memory'],
+      propertyName: 'text',
+      query: 'sushi',
+      where: { user: 'alice' },
+      mode: 'hybrid',
+      limit: 20,
+    });
     expect(searchInputOf({ ...view, q: '' })).toBeNull();
     expect(searchInputOf({ ...view, where: '{' })).toBeNull();
     expect(searchInputOf({ ...view, label: null })).toBeNull();
@@ -56,7 +96,14 @@ describe('search input', () => {
     expect(searchInputOf({ ...view, mode: 'keyword', keywordWeight: 0.3 })?.weights).toBeUndefined();
   });
   it('searches an external index by vector, semantically', () => {
-    expect(searchInputOf({ ...view, q: '[0.5, -1]' }, true)).toEqual({ labels: ['Memory'], propertyName: 'text', queryVector: [0.5, -1], where: { user: 'alice' }, mode: 'semantic', limit: 20 });
+    expect(searchInputOf({ ...view, q: '[0.5, -1]' }, true)).toEqual({
+      labels: ['Memory'],
+      propertyName: 'text',
+      queryVector: [0.5, -1],
+      where: { user: 'alice' },
+      mode: 'semantic',
+      limit: 20,
+    });
     expect(parseVector('[1, "x"]').ok).toBe(false);
     expect(parseVector('[]').ok).toBe(false);
     expect(vectorTooLong(JSON.stringify(Array.from({ length: 1536 }, () => 0.123456789)))).toBe(true);
@@ -65,7 +112,14 @@ describe('search input', () => {
 });
 
 describe('export', () => {
-  const input = { labels: ['Memory'], propertyName: 'text', query: "Bob's food", where: { user: 'alice', 'first name': 'A' }, mode: 'hybrid' as const, limit: 20 };
+  const input = {
+    labels: ['Memory'],
+    propertyName: 'text',
+    query: "Bob's food",
+    where: { user: 'alice', 'first name': 'A' },
+    mode: 'hybrid' as const,
+    limit: 20,
+  };
   it('curl quotes for the shell and lets it expand the key', () => {
     const curl = searchCurl('http://localhost:3000', 'my project', input);
     expect(curl).toContain('curl -s http://localhost:3000/api/v1/ai/search');

@@ -17,8 +17,9 @@ export function ApiKeys() {
         </nav>
         <h1>API keys</h1>
         <p className="muted">
-          Keys let apps and agents call this project with <code>Authorization: Bearer &lt;key&gt;</code>. <strong>read</strong> queries
-          and searches, <strong>write</strong> also changes records, <strong>admin</strong> also manages keys.
+          Keys let apps and agents call this project with <code>Authorization: Bearer &lt;key&gt;</code>.{' '}
+          <strong>read</strong> queries and searches, <strong>write</strong> also changes records,{' '}
+          <strong>admin</strong> also manages keys.
         </p>
       </header>
       {created ? <NewKeyPanel created={created} onDismiss={() => setCreated(null)} /> : null}

@@ -8,7 +8,8 @@ import { ErrorMessage } from '@/components/ui/error-message';
 type Scope = 'read' | 'write' | 'admin';
 
 /** `YYYY-MM-DD` in local time, for the date input's `min`. */
-const localDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const localDate = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void }) {
   const trpc = useTRPC();
@@ -43,7 +44,14 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) =
       >
         <div className="field field-grow">
           <label htmlFor="key-name">Name</label>
-          <input id="key-name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="e.g. support-bot production" />
+          <input
+            id="key-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={100}
+            placeholder="e.g. support-bot production"
+          />
         </div>
         <div className="field">
           <label htmlFor="key-scope">Scope</label>
@@ -55,7 +63,13 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) =
         </div>
         <div className="field">
           <label htmlFor="key-expires">Expires (optional)</label>
-          <input id="key-expires" type="date" value={expires} min={localDate(new Date())} onChange={(e) => setExpires(e.target.value)} />
+          <input
+            id="key-expires"
+            type="date"
+            value={expires}
+            min={localDate(new Date())}
+            onChange={(e) => setExpires(e.target.value)}
+          />
         </div>
         <div className="field field-action">
           <button type="submit" className="button button-primary" disabled={create.isPending}>

@@ -124,7 +124,8 @@ export function KeysTable() {
         onCancel={() => setRevoking(null)}
       >
         <p>
-          Calls with “{revoking?.name}” (<code>{revoking?.prefix}</code>) are refused from now on. This cannot be undone.
+          Calls with “{revoking?.name}” (<code>{revoking?.prefix}</code>) are refused from now on. This cannot be
+          undone.
         </p>
       </ConfirmDialog>
     </section>

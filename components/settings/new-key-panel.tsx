@@ -31,19 +31,30 @@ export function NewKeyPanel({ created, onDismiss }: { created: CreatedApiKey; on
     <section className="card card-success" aria-labelledby="new-key-heading">
       <h2 id="new-key-heading">Key “{created.name}” created</h2>
       <p className="warning">
-        <strong>Copy the secret now.</strong> It is shown only this once and cannot be shown again; if it is lost, revoke the key and
-        create a new one.
+        <strong>Copy the secret now.</strong> It is shown only this once and cannot be shown again; if it is lost,
+        revoke the key and create a new one.
       </p>
       <div className="field">
         <label htmlFor="new-key-secret">Secret key</label>
         <div className="copy-row">
-          <input id="new-key-secret" ref={input} className="mono" readOnly value={created.key} onFocus={(e) => e.currentTarget.select()} />
+          <input
+            id="new-key-secret"
+            ref={input}
+            className="mono"
+            readOnly
+            value={created.key}
+            onFocus={(e) => e.currentTarget.select()}
+          />
           <button type="button" className="button button-primary" onClick={() => void copySecret()}>
             {copy === 'copied' ? 'Copied' : 'Copy'}
           </button>
         </div>
         <p role="status" className="hint">
-          {copy === 'copied' ? 'Copied to the clipboard.' : copy === 'manual' ? 'Copying is not available here: press Ctrl+C (⌘C) to copy the selected secret.' : ''}
+          {copy === 'copied'
+            ? 'Copied to the clipboard.'
+            : copy === 'manual'
+              ? 'Copying is not available here: press Ctrl+C (⌘C) to copy the selected secret.'
+              : ''}
         </p>
       </div>
       <button type="button" className="button" onClick={onDismiss}>

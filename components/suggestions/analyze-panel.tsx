@@ -10,10 +10,21 @@ const TRIGGER_TEXT = { manual: 'on demand', writes: 'after writes' } as const;
 
 function Progress({ a }: { a: Analysis }) {
   const pct = progressPercent(a.progress);
-  const text = a.progress.total === 0 ? 'Starting…' : `${a.progress.done.toLocaleString()} / ${a.progress.total.toLocaleString()} steps (${pct}%)`;
+  const text =
+    a.progress.total === 0
+      ? 'Starting…'
+      : `${a.progress.done.toLocaleString()} / ${a.progress.total.toLocaleString()} steps (${pct}%)`;
   return (
     <div className="index-progress">
-      <div className="progress-bar" role="progressbar" aria-label="Analysis progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-valuetext={text}>
+      <div
+        className="progress-bar"
+        role="progressbar"
+        aria-label="Analysis progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+        aria-valuetext={text}
+      >
         <span style={{ width: `${pct}%` }} />
       </div>
       <span className="progress-text">{text}</span>
@@ -43,7 +54,12 @@ export function AnalyzePanel({ state }: { state: AnalysisState }) {
     <section className="card suggestion-analysis" aria-labelledby="analysis-heading">
       <div className="suggestion-analysis-head">
         <h2 id="analysis-heading">Analysis</h2>
-        <button type="button" className="button button-primary" disabled={running || analyze.isPending || analysis.isPending} onClick={() => analyze.mutate({})}>
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={running || analyze.isPending || analysis.isPending}
+          onClick={() => analyze.mutate({})}
+        >
           {running ? 'Analyzing…' : analyze.isPending ? 'Starting…' : 'Analyze now'}
         </button>
       </div>
@@ -54,10 +70,13 @@ export function AnalyzePanel({ state }: { state: AnalysisState }) {
       {a?.status === 'running' ? <Progress a={a} /> : null}
       {a?.status === 'error' ? (
         <div role="alert" className="alert alert-error">
-          <strong>The last analysis failed{a.trigger ? ` (${TRIGGER_TEXT[a.trigger]})` : ''}:</strong> {a.error ?? 'no reason recorded.'}
+          <strong>The last analysis failed{a.trigger ? ` (${TRIGGER_TEXT[a.trigger]})` : ''}:</strong>{' '}
+          {a.error ?? 'no reason recorded.'}
         </div>
       ) : null}
-      {analysis.isError ? <ErrorMessage error={analysis.error} title="The analysis state could not be loaded." /> : null}
+      {analysis.isError ? (
+        <ErrorMessage error={analysis.error} title="The analysis state could not be loaded." />
+      ) : null}
       {analyze.isError ? <ErrorMessage error={analyze.error} title="The analysis did not start." /> : null}
     </section>
   );

@@ -21,7 +21,9 @@ export function ApprovedList({ items, onNotice }: { items: Suggestion[]; onNotic
       onSuccess: async (r, input) => {
         const s = items.find((x) => x.id === input.id);
         const kept = !input.deleteEdges && s && s.edges > 0 ? ` Its ${plural(s.edges, 'relationship')} stay.` : '';
-        onNotice(`Withdrew ${s ? ruleName(s) : 'the rule'}.${r.edgesDeleted > 0 ? ` Deleted ${plural(r.edgesDeleted, 'relationship')}.` : kept}`);
+        onNotice(
+          `Withdrew ${s ? ruleName(s) : 'the rule'}.${r.edgesDeleted > 0 ? ` Deleted ${plural(r.edgesDeleted, 'relationship')}.` : kept}`,
+        );
         setWithdrawing(null);
         await refresh();
       },
@@ -88,13 +90,18 @@ export function ApprovedList({ items, onNotice }: { items: Suggestion[]; onNotic
         onCancel={() => setWithdrawing(null)}
       >
         <p>
-          <strong>{withdrawing ? ruleName(withdrawing) : ''}</strong> stops linking records written from now on. A later analysis may suggest it
-          again; reject it then to keep it away.
+          <strong>{withdrawing ? ruleName(withdrawing) : ''}</strong> stops linking records written from now on. A later
+          analysis may suggest it again; reject it then to keep it away.
         </p>
         {withdrawing && withdrawing.edges > 0 ? (
           <label className="checkbox">
-            <input type="checkbox" checked={deleteEdges} disabled={withdraw.isPending} onChange={(e) => setDeleteEdges(e.target.checked)} /> Also
-            delete its {plural(withdrawing.edges, 'relationship')}
+            <input
+              type="checkbox"
+              checked={deleteEdges}
+              disabled={withdraw.isPending}
+              onChange={(e) => setDeleteEdges(e.target.checked)}
+            />{' '}
+            Also delete its {plural(withdrawing.edges, 'relationship')}
           </label>
         ) : null}
       </ConfirmDialog>

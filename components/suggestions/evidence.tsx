@@ -11,7 +11,15 @@ export function Confidence({ value, rule }: { value: number; rule: string }) {
       <span className="muted" aria-hidden="true">
         confidence
       </span>
-      <span className="coverage-bar" role="meter" aria-label={`Confidence of ${rule}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-valuetext={`${pct}%`}>
+      <span
+        className="coverage-bar"
+        role="meter"
+        aria-label={`Confidence of ${rule}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+        aria-valuetext={`${pct}%`}
+      >
         <span style={{ width: `${pct}%` }} />
       </span>
       <span className="coverage-value">{pct}%</span>
@@ -72,7 +80,17 @@ export function SamplePairs({ s }: { s: Suggestion }) {
 }
 
 /** Source record, its value, target record: a table shared by the evidence and the preview. */
-export function PairTable({ caption, source, target, rows }: { caption: string; source: string; target: string; rows: { sourceId: string; value: string; targetId: string }[] }) {
+export function PairTable({
+  caption,
+  source,
+  target,
+  rows,
+}: {
+  caption: string;
+  source: string;
+  target: string;
+  rows: { sourceId: string; value: string; targetId: string }[];
+}) {
   return (
     <div className="table-wrap">
       <table className="table suggestion-pairs" aria-label={caption}>
@@ -87,13 +105,21 @@ export function PairTable({ caption, source, target, rows }: { caption: string; 
           {rows.map((r) => (
             <tr key={`${r.sourceId}-${r.targetId}`}>
               <td>
-                <Link className="mono" href={recordHref(source, r.sourceId)} aria-label={`Open ${source} ${r.sourceId}`}>
+                <Link
+                  className="mono"
+                  href={recordHref(source, r.sourceId)}
+                  aria-label={`Open ${source} ${r.sourceId}`}
+                >
                   {r.sourceId}
                 </Link>
               </td>
               <td className="mono">{r.value}</td>
               <td>
-                <Link className="mono" href={recordHref(target, r.targetId)} aria-label={`Open ${target} ${r.targetId}`}>
+                <Link
+                  className="mono"
+                  href={recordHref(target, r.targetId)}
+                  aria-label={`Open ${target} ${r.targetId}`}
+                >
                   {r.targetId}
                 </Link>
               </td>

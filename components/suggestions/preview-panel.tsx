@@ -34,7 +34,11 @@ export function PreviewPanel({ s, type, id }: { s: Suggestion; type: string; id:
               caption={`Relationships approval creates between ${s.source.label} and ${s.target.label}`}
               source={s.source.label}
               target={s.target.label}
-              rows={preview.data.samples.map((p) => ({ sourceId: p.source.id, value: show(p.source.value), targetId: p.target.id }))}
+              rows={preview.data.samples.map((p) => ({
+                sourceId: p.source.id,
+                value: show(p.source.value),
+                targetId: p.target.id,
+              }))}
             />
           ) : null}
         </>

@@ -13,7 +13,15 @@ export const tabId = (s: SuggestionStatus) => `suggestions-tab-${s}`;
 export const panelId = (s: SuggestionStatus) => `suggestions-panel-${s}`;
 
 /** Suggested / Approved / Rejected with their counts; arrow keys move between tabs. */
-export function StatusTabs({ tab, counts, onTab }: { tab: SuggestionStatus; counts: Partial<Record<SuggestionStatus, number>>; onTab: (s: SuggestionStatus) => void }) {
+export function StatusTabs({
+  tab,
+  counts,
+  onTab,
+}: {
+  tab: SuggestionStatus;
+  counts: Partial<Record<SuggestionStatus, number>>;
+  onTab: (s: SuggestionStatus) => void;
+}) {
   const refs = useRef<Partial<Record<SuggestionStatus, HTMLButtonElement | null>>>({});
   return (
     <div role="tablist" aria-label="Rules by status" className="tabs">
@@ -33,7 +41,8 @@ export function StatusTabs({ tab, counts, onTab }: { tab: SuggestionStatus; coun
           onClick={() => onTab(t.id)}
           onKeyDown={(e) => {
             if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-            const next = STATUS_TABS[(i + (e.key === 'ArrowRight' ? 1 : STATUS_TABS.length - 1)) % STATUS_TABS.length]!.id;
+            const next =
+              STATUS_TABS[(i + (e.key === 'ArrowRight' ? 1 : STATUS_TABS.length - 1)) % STATUS_TABS.length]!.id;
             onTab(next);
             refs.current[next]?.focus();
           }}

@@ -53,7 +53,8 @@ export function SuggestedList({ items, onNotice }: { items: Suggestion[]; onNoti
     },
   });
 
-  const run = (action: Bulk['action']) => bulk.mutate({ action, targets: selected.map((s) => ({ s, type: typeOf(s) })) });
+  const run = (action: Bulk['action']) =>
+    bulk.mutate({ action, targets: selected.map((s) => ({ s, type: typeOf(s) })) });
   const all = items.length > 0 && selected.length === items.length;
   const busyLabel = bulk.isPending ? (bulk.variables?.action === 'approve' ? 'Approving…' : 'Rejecting…') : null;
 
@@ -70,13 +71,25 @@ export function SuggestedList({ items, onNotice }: { items: Suggestion[]; onNoti
           Select all
         </label>
         <span className="muted">{selected.length > 0 ? `${selected.length} selected` : ''}</span>
-        <button type="button" className="button button-small button-primary" disabled={bulk.isPending || selected.length === 0 || invalid.length > 0} onClick={() => run('approve')}>
+        <button
+          type="button"
+          className="button button-small button-primary"
+          disabled={bulk.isPending || selected.length === 0 || invalid.length > 0}
+          onClick={() => run('approve')}
+        >
           {bulk.variables?.action === 'approve' && busyLabel ? busyLabel : 'Approve selected'}
         </button>
-        <button type="button" className="button button-small" disabled={bulk.isPending || selected.length === 0} onClick={() => run('reject')}>
+        <button
+          type="button"
+          className="button button-small"
+          disabled={bulk.isPending || selected.length === 0}
+          onClick={() => run('reject')}
+        >
           {bulk.variables?.action === 'reject' && busyLabel ? busyLabel : 'Reject selected'}
         </button>
-        {invalid.length > 0 ? <span className="field-error">Fix the relationship type of {invalid.map(ruleName).join(', ')} first.</span> : null}
+        {invalid.length > 0 ? (
+          <span className="field-error">Fix the relationship type of {invalid.map(ruleName).join(', ')} first.</span>
+        ) : null}
       </div>
       {bulk.isError ? <ErrorMessage error={bulk.error} title="The bulk action failed." /> : null}
       <ul className="index-list" aria-label="Suggested rules">

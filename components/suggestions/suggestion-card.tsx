@@ -29,7 +29,12 @@ export function SuggestionCard({ s, type, onType, selected, onSelect, busy, onNo
   const refresh = useRefreshSuggestions();
   const [previewing, setPreviewing] = useState(false);
   const rule = ruleName(s);
-  const ids = { heading: `sug-${s.id}`, type: `sug-type-${s.id}`, error: `sug-type-error-${s.id}`, preview: `sug-preview-${s.id}` };
+  const ids = {
+    heading: `sug-${s.id}`,
+    type: `sug-type-${s.id}`,
+    error: `sug-type-error-${s.id}`,
+    preview: `sug-preview-${s.id}`,
+  };
   const problem = typeProblem(type);
   const approve = useMutation(
     trpc.suggestions.approve.mutationOptions({
@@ -54,7 +59,13 @@ export function SuggestionCard({ s, type, onType, selected, onSelect, busy, onNo
     <li>
       <article className="index-card suggestion-card" aria-labelledby={ids.heading}>
         <div className="index-card-head">
-          <input type="checkbox" checked={selected} disabled={disabled} onChange={(e) => onSelect(e.target.checked)} aria-label={`Select ${rule}`} />
+          <input
+            type="checkbox"
+            checked={selected}
+            disabled={disabled}
+            onChange={(e) => onSelect(e.target.checked)}
+            aria-label={`Select ${rule}`}
+          />
           <h3 id={ids.heading} className="index-name" aria-label={rule}>
             <RuleName s={s} />
           </h3>
@@ -91,10 +102,21 @@ export function SuggestionCard({ s, type, onType, selected, onSelect, busy, onNo
             ) : null}
           </div>
           <div className="field field-action suggestion-buttons">
-            <button type="submit" className="button button-primary" disabled={disabled || problem !== null} aria-label={`Approve ${rule}`}>
+            <button
+              type="submit"
+              className="button button-primary"
+              disabled={disabled || problem !== null}
+              aria-label={`Approve ${rule}`}
+            >
               {approve.isPending ? 'Approving…' : 'Approve'}
             </button>
-            <button type="button" className="button" disabled={disabled} aria-label={`Reject ${rule}`} onClick={() => reject.mutate({ id: s.id })}>
+            <button
+              type="button"
+              className="button"
+              disabled={disabled}
+              aria-label={`Reject ${rule}`}
+              onClick={() => reject.mutate({ id: s.id })}
+            >
               {reject.isPending ? 'Rejecting…' : 'Reject'}
             </button>
             <button

@@ -14,17 +14,28 @@ import { LIST_LIMIT, type Analysis, type SuggestionStatus } from './types';
 import { useAnalysis } from './use-analysis';
 
 function Empty({ status, analysis }: { status: SuggestionStatus; analysis: Analysis | undefined }) {
-  if (status === 'approved') return <EmptyState title="No approved rules">Approve a suggestion to create its relationships; the rule then links records written later too.</EmptyState>;
-  if (status === 'rejected') return <EmptyState title="No rejected rules">A rejected rule is never suggested again.</EmptyState>;
-  if (analysis?.status === 'running') return <EmptyState title="Analyzing…">Suggestions appear here when the analysis finishes.</EmptyState>;
+  if (status === 'approved')
+    return (
+      <EmptyState title="No approved rules">
+        Approve a suggestion to create its relationships; the rule then links records written later too.
+      </EmptyState>
+    );
+  if (status === 'rejected')
+    return <EmptyState title="No rejected rules">A rejected rule is never suggested again.</EmptyState>;
+  if (analysis?.status === 'running')
+    return <EmptyState title="Analyzing…">Suggestions appear here when the analysis finishes.</EmptyState>;
   if (analysis?.status === 'done') {
-    return <EmptyState title="No suggestions">The last analysis found no new references between labels. Approved and rejected rules are in their tabs.</EmptyState>;
+    return (
+      <EmptyState title="No suggestions">
+        The last analysis found no new references between labels. Approved and rejected rules are in their tabs.
+      </EmptyState>
+    );
   }
   return (
     <EmptyState title="No suggestions yet">
-      Engram looks for references between labels — a property such as <code>customer_id</code> whose values match another label’s key — a
-      few seconds after records are written. Nothing changes until you approve a rule. <strong>Analyze now</strong> (above) looks at the data at
-      once.
+      Engram looks for references between labels — a property such as <code>customer_id</code> whose values match
+      another label’s key — a few seconds after records are written. Nothing changes until you approve a rule.{' '}
+      <strong>Analyze now</strong> (above) looks at the data at once.
     </EmptyState>
   );
 }
@@ -60,8 +71,9 @@ export function SuggestionsView() {
       <header className="page-header">
         <h1>Suggestions</h1>
         <p className="muted">
-          Relationship rules Engram found in your data from property names and values — no LLM. Each says which records would point at which,
-          with the evidence; approving one creates the relationships and keeps linking records written later.
+          Relationship rules Engram found in your data from property names and values — no LLM. Each says which records
+          would point at which, with the evidence; approving one creates the relationships and keeps linking records
+          written later.
         </p>
       </header>
 

@@ -4,8 +4,12 @@ import { percent, pollAnalysis, progressPercent, ruleName, typeProblem, type Ana
 
 describe('suggestions page helpers', () => {
   it('names a rule the way the page shows it, the record id as id', () => {
-    expect(ruleName({ source: { label: 'ORDER', key: 'customer_id' }, target: { label: 'CUSTOMER', key: 'id' } })).toBe('ORDER.customer_id → CUSTOMER.id');
-    expect(ruleName({ source: { label: 'NOTE', key: 'author' }, target: { label: 'USER', key: '$id' } })).toBe('NOTE.author → USER.id');
+    expect(ruleName({ source: { label: 'ORDER', key: 'customer_id' }, target: { label: 'CUSTOMER', key: 'id' } })).toBe(
+      'ORDER.customer_id → CUSTOMER.id',
+    );
+    expect(ruleName({ source: { label: 'NOTE', key: 'author' }, target: { label: 'USER', key: '$id' } })).toBe(
+      'NOTE.author → USER.id',
+    );
   });
 
   it('validates a relationship type as the server does', () => {

@@ -32,8 +32,8 @@ export function typeProblem(type: string): string | null {
 }
 
 /** React Query's refetchInterval for the analysis: every second while it runs, else now and then for analyses after writes. */
-export const pollAnalysis = (query: { state: { data?: Analysis } }): number => (query.state.data?.status === 'running' ? 1_000 : 15_000);
+export const pollAnalysis = (query: { state: { data?: Analysis } }): number =>
+  query.state.data?.status === 'running' ? 1_000 : 15_000;
 
 /** Analysis progress, 0–100. */
 export const progressPercent = ({ done, total }: Analysis['progress']) => percentOf(done, total);
-

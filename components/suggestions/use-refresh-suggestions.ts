@@ -11,7 +11,12 @@ export function useRefreshSuggestions(): () => Promise<void> {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return async () => {
-    const keys = [trpc.suggestions.pathKey(), trpc.relationships.pathKey(), trpc.records.pathKey(), trpc.schema.pathKey()];
+    const keys = [
+      trpc.suggestions.pathKey(),
+      trpc.relationships.pathKey(),
+      trpc.records.pathKey(),
+      trpc.schema.pathKey(),
+    ];
     await Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
   };
 }

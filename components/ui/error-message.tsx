@@ -5,7 +5,8 @@ export function errorText(error: unknown): string {
   if (error instanceof TRPCClientError) {
     const domain = (error.data as { domain?: { message?: string } } | undefined)?.domain;
     if (domain?.message) return domain.message;
-    if (error.cause instanceof TypeError || /fetch/i.test(error.message)) return 'Could not reach the Engram server. Check that it is running.';
+    if (error.cause instanceof TypeError || /fetch/i.test(error.message))
+      return 'Could not reach the Engram server. Check that it is running.';
     return error.message;
   }
   return error instanceof Error ? error.message : 'Something went wrong.';

@@ -8,7 +8,11 @@ export type CopyState<K extends string> = { kind: K; result: 'copied' | 'manual'
  * Copies text to the clipboard; where that is not available (not a secure context, permission refused)
  * selects the element's text instead so Ctrl+C (⌘C) works. `clear` forgets the last outcome.
  */
-export function useCopy<K extends string>(): [CopyState<K>, (kind: K, text: string, fallback: HTMLElement | null) => Promise<void>, () => void] {
+export function useCopy<K extends string>(): [
+  CopyState<K>,
+  (kind: K, text: string, fallback: HTMLElement | null) => Promise<void>,
+  () => void,
+] {
   const [state, setState] = useState<CopyState<K>>(null);
   const copy = useCallback(async (kind: K, text: string, fallback: HTMLElement | null) => {
     try {

@@ -1,6 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { asMaster, bearer, createKey, createProject, expectError, expectStatus, REST, uniqueName, type ApiKey, type CreatedApiKey, type Project } from '../helpers/api';
+import {
+  asMaster,
+  bearer,
+  createKey,
+  createProject,
+  expectError,
+  expectStatus,
+  REST,
+  uniqueName,
+  type ApiKey,
+  type CreatedApiKey,
+  type Project,
+} from '../helpers/api';
 import { E2E_DATABASE_KIND } from '../helpers/env';
 
 /**
@@ -13,7 +25,11 @@ test.describe('health and OpenAPI', () => {
   test('GET /api/health answers 200 without credentials and names the database', async ({ request }) => {
     const res = await request.get('/api/health');
     await expectStatus(res, 200);
-    const body = (await res.json()) as { status: string; database: string; migrations: { applied: number; latest: string | null } };
+    const body = (await res.json()) as {
+      status: string;
+      database: string;
+      migrations: { applied: number; latest: string | null };
+    };
     expect(body.status).toBe('ok');
     expect(body.database).toBe(E2E_DATABASE_KIND);
     expect(body.migrations.applied).toBeGreaterThanOrEqual(1);
@@ -29,7 +45,14 @@ test.describe('health and OpenAPI', () => {
       responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
       security?: unknown[];
     };
-    type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[]; $ref?: string };
+    type Schema = {
+      type?: string | string[];
+      properties?: Record<string, Schema>;
+      required?: string[];
+      items?: Schema;
+      enum?: unknown[];
+      $ref?: string;
+    };
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, Operation>> };
     expect(doc.openapi).toMatch(/^3\./);
 
@@ -59,7 +82,9 @@ test.describe('health and OpenAPI', () => {
     expect(keyInput!.required?.sort()).toEqual(['name', 'scope']);
     expect(keyInput!.properties!.scope!.enum?.slice().sort()).toEqual(['admin', 'read', 'write']);
     const createdKey = createKeyOp.responses['201']!.content!['application/json']!.schema.properties!.data!;
-    expect(Object.keys(createdKey.properties ?? {})).toEqual(expect.arrayContaining(['id', 'name', 'scope', 'key', 'prefix', 'expiresAt']));
+    expect(Object.keys(createdKey.properties ?? {})).toEqual(
+      expect.arrayContaining(['id', 'name', 'scope', 'key', 'prefix', 'expiresAt']),
+    );
 
     const listKeys = doc.paths['/keys']!.get!.responses['200']!.content!['application/json']!.schema;
     expect(listKeys.required).toEqual(expect.arrayContaining(['data', 'total']));
@@ -71,14 +96,19 @@ test.describe('health and OpenAPI', () => {
     expect(projectInput?.required).toContain('name');
 
     const revoke = doc.paths['/keys/{id}']!.delete!;
-    expect(revoke.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'id', in: 'path', required: true })]));
+    expect(revoke.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'id', in: 'path', required: true })]),
+    );
 
     // Every documented operation is actually served, and none of them is open without a key.
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
         expect(op.security, `${method.toUpperCase()} ${path} declares bearer auth`).toEqual([{ bearerAuth: [] }]);
         const url = REST + path.replace('{id}', '00000000-0000-7000-8000-000000000000');
-        const r = await request.fetch(url, { method: method.toUpperCase(), data: method === 'get' || method === 'delete' ? undefined : {} });
+        const r = await request.fetch(url, {
+          method: method.toUpperCase(),
+          data: method === 'get' || method === 'delete' ? undefined : {},
+        });
         await expectError(r, 401, 'UNAUTHORIZED');
       }
     }
@@ -100,7 +130,11 @@ test.describe('401: no valid credentials', () => {
     for (const key of ['garbage', 'egk_nope', wellFormedUnknown, 'e2e-master-key-0123456789abcdeX']) {
       await expectError(await request.get(`${REST}/projects/current`, { headers: bearer(key) }), 401, 'UNAUTHORIZED');
     }
-    await expectError(await request.get(`${REST}/projects/current`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } }), 401, 'UNAUTHORIZED');
+    await expectError(
+      await request.get(`${REST}/projects/current`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } }),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   test('a revoked key stops working, and the listing shows it revoked', async ({ request }) => {
@@ -114,7 +148,11 @@ test.describe('401: no valid credentials', () => {
     expect(revoked.id).toBe(key.id);
     expect(revoked.revokedAt).not.toBeNull();
 
-    const err = await expectError(await request.get(`${REST}/projects/current`, { headers: bearer(key.key) }), 401, 'UNAUTHORIZED');
+    const err = await expectError(
+      await request.get(`${REST}/projects/current`, { headers: bearer(key.key) }),
+      401,
+      'UNAUTHORIZED',
+    );
     expect(err.message).toMatch(/revoked/i);
 
     const list = await request.get(`${REST}/keys`, { headers: asMaster(project.id) });
@@ -136,7 +174,11 @@ test.describe('401: no valid credentials', () => {
         intervals: [250, 500],
       })
       .toBe(401);
-    const err = await expectError(await request.get(`${REST}/projects/current`, { headers: bearer(key.key) }), 401, 'UNAUTHORIZED');
+    const err = await expectError(
+      await request.get(`${REST}/projects/current`, { headers: bearer(key.key) }),
+      401,
+      'UNAUTHORIZED',
+    );
     expect(err.message).toMatch(/expired/i);
   });
 
@@ -154,16 +196,28 @@ test.describe('401: no valid credentials', () => {
 test.describe('keys: create, list, scopes (403)', () => {
   test('a key is created once with its secret, listed without it, and records its last use', async ({ request }) => {
     const project = await createProject(request);
-    const res = await request.post(`${REST}/keys`, { headers: asMaster(project.id), data: { name: 'agent', scope: 'write' } });
+    const res = await request.post(`${REST}/keys`, {
+      headers: asMaster(project.id),
+      data: { name: 'agent', scope: 'write' },
+    });
     await expectStatus(res, 201);
     const created = ((await res.json()) as { data: CreatedApiKey }).data;
-    expect(created).toMatchObject({ name: 'agent', scope: 'write', expiresAt: null, revokedAt: null, lastUsedAt: null });
+    expect(created).toMatchObject({
+      name: 'agent',
+      scope: 'write',
+      expiresAt: null,
+      revokedAt: null,
+      lastUsedAt: null,
+    });
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.key.length).toBeGreaterThanOrEqual(32);
 
     const current = await request.get(`${REST}/projects/current`, { headers: bearer(created.key) });
     await expectStatus(current, 200);
-    expect(((await current.json()) as { data: { project: Project } }).data.project).toMatchObject({ id: project.id, name: project.name });
+    expect(((await current.json()) as { data: { project: Project } }).data.project).toMatchObject({
+      id: project.id,
+      name: project.name,
+    });
 
     const list = await request.get(`${REST}/keys`, { headers: asMaster(project.name) });
     await expectStatus(list, 200);
@@ -190,13 +244,20 @@ test.describe('keys: create, list, scopes (403)', () => {
     await expectError(await request.get(`${REST}/keys`, { headers: bearer(read.key) }), 403, 'FORBIDDEN');
 
     const write = await createKey(request, project, { scope: 'write' });
-    await expectError(await request.post(`${REST}/keys`, { headers: bearer(write.key), data: { name: 'w', scope: 'read' } }), 403, 'FORBIDDEN');
+    await expectError(
+      await request.post(`${REST}/keys`, { headers: bearer(write.key), data: { name: 'w', scope: 'read' } }),
+      403,
+      'FORBIDDEN',
+    );
   });
 
   test('an admin key manages its own project keys', async ({ request }) => {
     const project = await createProject(request);
     const admin = await createKey(request, project, { scope: 'admin' });
-    const res = await request.post(`${REST}/keys`, { headers: bearer(admin.key), data: { name: 'child', scope: 'read' } });
+    const res = await request.post(`${REST}/keys`, {
+      headers: bearer(admin.key),
+      data: { name: 'child', scope: 'read' },
+    });
     await expectStatus(res, 201);
     const child = ((await res.json()) as { data: CreatedApiKey }).data;
 
@@ -207,7 +268,11 @@ test.describe('keys: create, list, scopes (403)', () => {
     expect(body.total).toBe(2);
 
     await expectStatus(await request.delete(`${REST}/keys/${child.id}`, { headers: bearer(admin.key) }), 200);
-    await expectError(await request.get(`${REST}/projects/current`, { headers: bearer(child.key) }), 401, 'UNAUTHORIZED');
+    await expectError(
+      await request.get(`${REST}/projects/current`, { headers: bearer(child.key) }),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   test('master-only /projects refuses every project key (403)', async ({ request }) => {
@@ -235,7 +300,11 @@ test.describe('404: a key never sees another project', () => {
       const headers = { ...bearer(keyA.key), 'x-project-id': ref };
       await expectError(await request.get(`${REST}/projects/current`, { headers }), 404, 'NOT_FOUND');
       await expectError(await request.get(`${REST}/keys`, { headers }), 404, 'NOT_FOUND');
-      await expectError(await request.post(`${REST}/keys`, { headers, data: { name: 'foothold', scope: 'admin' } }), 404, 'NOT_FOUND');
+      await expectError(
+        await request.post(`${REST}/keys`, { headers, data: { name: 'foothold', scope: 'admin' } }),
+        404,
+        'NOT_FOUND',
+      );
     }
     // The same answer as for a project that does not exist, so keys cannot probe for tenants.
     await expectError(
@@ -258,7 +327,9 @@ test.describe('404: a key never sees another project', () => {
     expect(((await current.json()) as { data: { project: Project } }).data.project.id).toBe(b.id);
   });
 
-  test('the master key chooses the project with x-project-id (id or name); an unknown one is 404', async ({ request }) => {
+  test('the master key chooses the project with x-project-id (id or name); an unknown one is 404', async ({
+    request,
+  }) => {
     const project = await createProject(request);
     for (const ref of [project.id, project.name]) {
       const res = await request.get(`${REST}/projects/current`, { headers: asMaster(ref) });
@@ -268,7 +339,11 @@ test.describe('404: a key never sees another project', () => {
     const fallback = await request.get(`${REST}/projects/current`, { headers: asMaster() });
     await expectStatus(fallback, 200);
     expect(((await fallback.json()) as { data: { project: Project } }).data.project.name).toBe('default');
-    await expectError(await request.get(`${REST}/projects/current`, { headers: asMaster(uniqueName('ghost')) }), 404, 'NOT_FOUND');
+    await expectError(
+      await request.get(`${REST}/projects/current`, { headers: asMaster(uniqueName('ghost')) }),
+      404,
+      'NOT_FOUND',
+    );
   });
 });
 
@@ -286,14 +361,20 @@ test.describe('400 and 409: bad input', () => {
 
   test('an unknown scope is a 400 INVALID naming the path', async ({ request }) => {
     const project = await createProject(request);
-    const res = await request.post(`${REST}/keys`, { headers: asMaster(project.id), data: { name: 'root key', scope: 'root' } });
+    const res = await request.post(`${REST}/keys`, {
+      headers: asMaster(project.id),
+      data: { name: 'root key', scope: 'root' },
+    });
     const err = await expectError(res, 400, 'INVALID');
     expect(err.details?.path).toEqual(['scope']);
 
     const missing = await request.post(`${REST}/keys`, { headers: asMaster(project.id), data: { scope: 'read' } });
     expect((await expectError(missing, 400, 'INVALID')).details?.path).toEqual(['name']);
 
-    const badName = await request.post(`${REST}/projects`, { headers: asMaster(), data: { name: 'Not A Valid Name!' } });
+    const badName = await request.post(`${REST}/projects`, {
+      headers: asMaster(),
+      data: { name: 'Not A Valid Name!' },
+    });
     expect((await expectError(badName, 400, 'INVALID')).details?.path).toEqual(['name']);
 
     const badId = await request.delete(`${REST}/keys/not-a-uuid`, { headers: asMaster(project.id) });

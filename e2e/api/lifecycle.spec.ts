@@ -6,7 +6,10 @@ import { expect, test } from '@playwright/test';
 import { E2E_DATABASE_KIND, E2E_MASTER_KEY } from '../helpers/env';
 
 /** Starts `npm start`'s server script and collects its output until it exits or `ms` pass. */
-function startServer(env: Record<string, string>, ms: number): Promise<{ code: number | null; output: string; elapsed: number; stop: () => void }> {
+function startServer(
+  env: Record<string, string>,
+  ms: number,
+): Promise<{ code: number | null; output: string; elapsed: number; stop: () => void }> {
   const started = Date.now();
   const child = spawn(process.execPath, ['scripts/serve.mjs'], {
     env: { ...process.env, DATABASE_URL: '', ENGRAM_MASTER_KEY: E2E_MASTER_KEY, HOSTNAME: '127.0.0.1', ...env },
@@ -16,7 +19,10 @@ function startServer(env: Record<string, string>, ms: number): Promise<{ code: n
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ code: null, output, elapsed: Date.now() - started, stop: () => child.kill('SIGTERM') }), ms);
+    const timer = setTimeout(
+      () => resolve({ code: null, output, elapsed: Date.now() - started, stop: () => child.kill('SIGTERM') }),
+      ms,
+    );
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output, elapsed: Date.now() - started, stop: () => {} });
@@ -29,7 +35,9 @@ test.describe('server lifecycle', () => {
   // Each test boots its own servers (a cold start takes 2-15 s on two loaded cores).
   test.setTimeout(120_000);
 
-  test('a second server on the same data folder fails within 5 s naming the lock; the first keeps serving', async ({ request }) => {
+  test('a second server on the same data folder fails within 5 s naming the lock; the first keeps serving', async ({
+    request,
+  }) => {
     const dataDir = process.env.E2E_DATA_DIR;
     expect(dataDir, 'playwright.config.ts sets E2E_DATA_DIR').toBeTruthy();
     const second = await startServer({ ENGRAM_DATA_DIR: dataDir!, PORT: '3199' }, 15_000);
@@ -49,19 +57,33 @@ test.describe('server lifecycle', () => {
     const auth = { authorization: `Bearer ${E2E_MASTER_KEY}`, 'content-type': 'application/json' };
     const boot = async () => {
       const child = spawn(process.execPath, ['scripts/serve.mjs'], {
-        env: { ...process.env, DATABASE_URL: '', ENGRAM_MASTER_KEY: E2E_MASTER_KEY, HOSTNAME: '127.0.0.1', PORT: String(port), ENGRAM_DATA_DIR: dataDir },
+        env: {
+          ...process.env,
+          DATABASE_URL: '',
+          ENGRAM_MASTER_KEY: E2E_MASTER_KEY,
+          HOSTNAME: '127.0.0.1',
+          PORT: String(port),
+          ENGRAM_DATA_DIR: dataDir,
+        },
         stdio: 'ignore',
       });
-      await expect.poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: 60_000 }).toBe(200);
+      await expect
+        .poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: 60_000 })
+        .toBe(200);
       return child;
     };
-    const stop = (child: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => {
-      child.on('exit', (code) => resolve(code));
-      child.kill('SIGTERM');
-    });
+    const stop = (child: ReturnType<typeof spawn>) =>
+      new Promise<number | null>((resolve) => {
+        child.on('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      });
     try {
       const first = await boot();
-      const created = await fetch(`${base}/api/v1/records`, { method: 'POST', headers: auth, body: JSON.stringify({ label: 'KEEP', data: { n: 42 } }) });
+      const created = await fetch(`${base}/api/v1/records`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ label: 'KEEP', data: { n: 42 } }),
+      });
       expect(created.status).toBe(201);
       const id = (await created.json()).data.__id;
       expect(await stop(first)).toBe(0);
@@ -79,10 +101,16 @@ test.describe('server lifecycle', () => {
     const migrations = fs.mkdtempSync(path.join(os.tmpdir(), 'engram-e2e-mig-'));
     fs.cpSync('prisma/migrations', migrations, { recursive: true });
     fs.mkdirSync(path.join(migrations, '9999_broken'));
-    fs.writeFileSync(path.join(migrations, '9999_broken', 'migration.sql'), 'CREATE TABLE will_not_exist (id int);\nSELECT no_such_function();');
+    fs.writeFileSync(
+      path.join(migrations, '9999_broken', 'migration.sql'),
+      'CREATE TABLE will_not_exist (id int);\nSELECT no_such_function();',
+    );
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'engram-e2e-data-'));
     try {
-      const run = await startServer({ ENGRAM_DATA_DIR: dataDir, ENGRAM_MIGRATIONS_DIR: migrations, PORT: '3198' }, 90_000);
+      const run = await startServer(
+        { ENGRAM_DATA_DIR: dataDir, ENGRAM_MIGRATIONS_DIR: migrations, PORT: '3198' },
+        90_000,
+      );
       run.stop();
       expect(run.code).toBe(1);
       expect(run.output).toMatch(/Migration 9999_broken failed: .*no_such_function/);

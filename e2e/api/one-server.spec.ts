@@ -31,14 +31,25 @@ test('one copy of the server code is loaded, after every kind of route has run',
 test('domain errors keep their status through the built server', async ({ request }) => {
   const p = await createProject(request, 'errors');
   const h = asMaster(p.id);
-  await expectError(await request.post(`${REST}/tx/00000000-0000-4000-8000-000000000000/commit`, { headers: h }), 404, 'NOT_FOUND');
+  await expectError(
+    await request.post(`${REST}/tx/00000000-0000-4000-8000-000000000000/commit`, { headers: h }),
+    404,
+    'NOT_FOUND',
+  );
   const tx = (await (await request.post(`${REST}/tx`, { headers: h, data: { ttl: 20_000 } })).json()).data.id as string;
   await expectStatus(await request.post(`${REST}/tx/${tx}/rollback`, { headers: h }), 200);
   const late = await expectError(await request.post(`${REST}/tx/${tx}/commit`, { headers: h }), 409, 'CONFLICT');
   expect(late.details?.reason).toBe('rolled back');
-  await expectError(await request.get(`${REST}/records/${'0'.repeat(8)}-0000-7000-8000-000000000000`, { headers: h }), 404, 'NOT_FOUND');
+  await expectError(
+    await request.get(`${REST}/records/${'0'.repeat(8)}-0000-7000-8000-000000000000`, { headers: h }),
+    404,
+    'NOT_FOUND',
+  );
   await expectError(await request.get('/api/no-such-route'), 404, 'NOT_FOUND');
-  const trpc = await request.get(`/api/trpc/records.get?input=${encodeURIComponent(JSON.stringify({ id: '00000000-0000-7000-8000-000000000000' }))}`, { headers: h });
+  const trpc = await request.get(
+    `/api/trpc/records.get?input=${encodeURIComponent(JSON.stringify({ id: '00000000-0000-7000-8000-000000000000' }))}`,
+    { headers: h },
+  );
   expect(trpc.status()).toBe(404);
   expect((await trpc.json()).error.data.domain.code).toBe('NOT_FOUND');
 });
@@ -46,17 +57,34 @@ test('domain errors keep their status through the built server', async ({ reques
 test('a transaction opened through REST is the same one tRPC sees, and the other way round', async ({ request }) => {
   const p = await createProject(request, 'txroutes');
   const h = asMaster(p.id);
-  const viaRest = (await (await request.post(`${REST}/tx`, { headers: h, data: { ttl: 20_000 } })).json()).data.id as string;
-  const created = await request.post('/api/trpc/records.create', { headers: h, data: { transactionId: viaRest, label: 'T', data: { via: 'trpc' } } });
+  const viaRest = (await (await request.post(`${REST}/tx`, { headers: h, data: { ttl: 20_000 } })).json()).data
+    .id as string;
+  const created = await request.post('/api/trpc/records.create', {
+    headers: h,
+    data: { transactionId: viaRest, label: 'T', data: { via: 'trpc' } },
+  });
   await expectStatus(created, 200);
   const id = (await created.json()).result.data.__id as string;
-  await expectStatus(await request.patch(`${REST}/records/${id}`, { headers: { ...h, 'x-transaction-id': viaRest }, data: { data: { n: 1 } } }), 200);
+  await expectStatus(
+    await request.patch(`${REST}/records/${id}`, {
+      headers: { ...h, 'x-transaction-id': viaRest },
+      data: { data: { n: 1 } },
+    }),
+    200,
+  );
   await expectStatus(await request.post(`${REST}/tx/${viaRest}/commit`, { headers: h }), 200);
   const got = await request.get(`${REST}/records/${id}`, { headers: h });
   expect((await got.json()).data).toMatchObject({ via: 'trpc', n: 1 });
 
-  const viaTrpc = (await (await request.post('/api/trpc/tx.begin', { headers: h, data: { ttl: 20_000 } })).json()).result.data.id as string;
-  await expectStatus(await request.post(`${REST}/records`, { headers: { ...h, 'x-transaction-id': viaTrpc }, data: { label: 'T', data: { via: 'rest' } } }), 201);
+  const viaTrpc = (await (await request.post('/api/trpc/tx.begin', { headers: h, data: { ttl: 20_000 } })).json())
+    .result.data.id as string;
+  await expectStatus(
+    await request.post(`${REST}/records`, {
+      headers: { ...h, 'x-transaction-id': viaTrpc },
+      data: { label: 'T', data: { via: 'rest' } },
+    }),
+    201,
+  );
   await expectStatus(await request.post('/api/trpc/tx.rollback', { headers: h, data: { id: viaTrpc } }), 200);
   const left = await request.post(`${REST}/records/search`, { headers: h, data: { labels: ['T'] } });
   expect((await left.json()).total).toBe(1);
@@ -69,7 +97,11 @@ test('malformed paths under /api answer the JSON error shape', async ({ request 
   await expectError(await request.get('/api/v1/no/such/endpoint', { headers: asMaster() }), 404, 'NOT_FOUND');
   // Next.js drops a __proto__ query key before the route sees the URL; the server refuses it first.
   for (const query of ['__proto__=x', '__proto__=a&__proto__=b', '%5F%5Fproto%5F%5F=x']) {
-    const err = await expectError(await request.get(`${REST}/relationships/suggestions/analysis?${query}`, { headers: asMaster() }), 400, 'INVALID');
+    const err = await expectError(
+      await request.get(`${REST}/relationships/suggestions/analysis?${query}`, { headers: asMaster() }),
+      400,
+      'INVALID',
+    );
     expect(err.details?.path).toEqual(['__proto__']);
   }
 });

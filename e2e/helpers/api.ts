@@ -20,12 +20,17 @@ export type ApiKey = {
   createdAt: string;
 };
 export type CreatedApiKey = ApiKey & { key: string };
-export type ErrorBody = { error: { code: string; message: string; details?: { path?: (string | number)[]; [k: string]: unknown } } };
+export type ErrorBody = {
+  error: { code: string; message: string; details?: { path?: (string | number)[]; [k: string]: unknown } };
+};
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 /** Master-key headers, acting on `project` (id or name) when given. */
-export const asMaster = (project?: string) => ({ ...bearer(E2E_MASTER_KEY), ...(project ? { 'x-project-id': project } : {}) });
+export const asMaster = (project?: string) => ({
+  ...bearer(E2E_MASTER_KEY),
+  ...(project ? { 'x-project-id': project } : {}),
+});
 
 /** A project name no other test (or earlier run on a reused server) has taken. */
 export const uniqueName = (prefix = 'e2e') => `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;

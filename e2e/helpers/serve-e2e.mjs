@@ -16,9 +16,15 @@ if (!dataDir) {
 const absData = path.resolve(root, dataDir);
 fs.rmSync(absData, { recursive: true, force: true });
 fs.mkdirSync(absData, { recursive: true });
-console.log(`[e2e] data folder ${path.relative(root, absData)} (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})`);
+console.log(
+  `[e2e] data folder ${path.relative(root, absData)} (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})`,
+);
 
-const child = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs')], { cwd: root, stdio: 'inherit', env: process.env });
+const child = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+  env: process.env,
+});
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -6,7 +6,13 @@ import { logInTo } from '../helpers/console';
  * The Graph page on projects of their own. Cytoscape draws on a canvas, so the test reads the
  * accessible lists beside it ("Graph nodes", "Graph edges"), which show exactly what the canvas does.
  */
-async function post<T = any>(request: APIRequestContext, project: Project, path: string, data: unknown, status = 200): Promise<T> {
+async function post<T = any>(
+  request: APIRequestContext,
+  project: Project,
+  path: string,
+  data: unknown,
+  status = 200,
+): Promise<T> {
   const res = await request.post(`${REST}${path}`, { headers: asMaster(project.id), data });
   await expectStatus(res, status);
   return ((await res.json()) as { data: T }).data;
@@ -16,13 +22,31 @@ async function post<T = any>(request: APIRequestContext, project: Project, path:
 async function seedShop(request: APIRequestContext, project: Project) {
   await post(request, project, '/records/import/json', {
     label: 'Customer',
-    data: [{ name: 'Ada', orders: [{ code: 'O-1' }, { code: 'O-2' }] }, { name: 'Bob', orders: [{ code: 'O-3' }] }, { name: 'Cy' }],
+    data: [
+      { name: 'Ada', orders: [{ code: 'O-1' }, { code: 'O-2' }] },
+      { name: 'Bob', orders: [{ code: 'O-3' }] },
+      { name: 'Cy' },
+    ],
   });
   const find = async (label: string) =>
-    Object.fromEntries((await post<{ __id: string; name?: string; code?: string }[]>(request, project, '/records/search', { labels: [label] })).map((r) => [r.name ?? r.code, r.__id]));
+    Object.fromEntries(
+      (
+        await post<{ __id: string; name?: string; code?: string }[]>(request, project, '/records/search', {
+          labels: [label],
+        })
+      ).map((r) => [r.name ?? r.code, r.__id]),
+    );
   const customers = await find('Customer');
   const orders = await find('orders');
-  const lamp = (await post<{ __id: string }>(request, project, '/records', { label: 'Product', data: { title: 'Lamp', price: 20 } }, 201)).__id;
+  const lamp = (
+    await post<{ __id: string }>(
+      request,
+      project,
+      '/records',
+      { label: 'Product', data: { title: 'Lamp', price: 20 } },
+      201,
+    )
+  ).__id;
   await post(request, project, `/relationships/${orders['O-1']}`, { targetIds: [lamp], type: 'CONTAINS' });
   await post(request, project, `/relationships/${orders['O-3']}`, { targetIds: [lamp], type: 'CONTAINS' });
   await post(request, project, `/relationships/${customers.Ada}`, { targetIds: [customers.Bob], type: 'REFERRED' });
@@ -33,18 +57,29 @@ const nodes = (page: Page) => page.getByRole('list', { name: 'Graph nodes' }).ge
 const edges = (page: Page) => page.getByRole('list', { name: 'Graph edges' }).getByRole('listitem');
 /** The edges listed, in any order (the API orders them by record id). */
 const expectEdges = (page: Page, expected: string[]) =>
-  expect.poll(async () => (await edges(page).allInnerTexts()).map((t) => t.trim()).sort()).toEqual([...expected].sort());
+  expect
+    .poll(async () => (await edges(page).allInnerTexts()).map((t) => t.trim()).sort())
+    .toEqual([...expected].sort());
 /** Taps a node on the canvas where Cytoscape drew it, once the layout has settled. */
 async function tapNode(page: Page, id: string) {
   const canvas = page.getByTestId('graph-canvas');
   await expect(canvas).toHaveAttribute('data-layout', 'done');
   // Cytoscape keeps its instance on the container (`_cyreg`); the test reads where the node is drawn.
-  const at = await canvas.evaluate((el, nodeId) => (el as unknown as { _cyreg: { cy: any } })._cyreg.cy.getElementById(nodeId).renderedPosition() as { x: number; y: number }, id);
+  const at = await canvas.evaluate(
+    (el, nodeId) =>
+      (el as unknown as { _cyreg: { cy: any } })._cyreg.cy.getElementById(nodeId).renderedPosition() as {
+        x: number;
+        y: number;
+      },
+    id,
+  );
   const box = (await canvas.boundingBox())!;
   await page.mouse.click(box.x + at.x, box.y + at.y);
 }
-const typeFilter = (page: Page, name: string) => page.getByRole('group', { name: 'Relationship types' }).getByRole('checkbox', { name: new RegExp(`^${name} \\(`) });
-const labelFilter = (page: Page, name: string) => page.getByRole('group', { name: 'Labels' }).getByRole('checkbox', { name: new RegExp(`^${name} \\(`) });
+const typeFilter = (page: Page, name: string) =>
+  page.getByRole('group', { name: 'Relationship types' }).getByRole('checkbox', { name: new RegExp(`^${name} \\(`) });
+const labelFilter = (page: Page, name: string) =>
+  page.getByRole('group', { name: 'Labels' }).getByRole('checkbox', { name: new RegExp(`^${name} \\(`) });
 
 test('graph: from a label, expand, details, from a record, type and label filters', async ({ page, request }) => {
   const project = await createProject(request, 'ui-graph');
@@ -62,7 +97,12 @@ test('graph: from a label, expand, details, from a record, type and label filter
     await page.getByRole('button', { name: 'Show graph' }).click();
     await expect(page).toHaveURL(/\/graph\?label=Customer$/);
     await expect(nodes(page)).toHaveCount(6);
-    await expectEdges(page, ['Ada HAS_ORDERS → O-1', 'Ada HAS_ORDERS → O-2', 'Ada REFERRED → Bob', 'Bob HAS_ORDERS → O-3']);
+    await expectEdges(page, [
+      'Ada HAS_ORDERS → O-1',
+      'Ada HAS_ORDERS → O-2',
+      'Ada REFERRED → Bob',
+      'Bob HAS_ORDERS → O-3',
+    ]);
     await expect(page.getByRole('status').filter({ hasText: 'Showing 6 nodes and 4 relationships.' })).toBeVisible();
     // Cytoscape loaded and drew (on a canvas the lists stand in for).
     await expect(page.getByTestId('graph-canvas').locator('canvas').first()).toBeAttached();
@@ -93,11 +133,16 @@ test('graph: from a label, expand, details, from a record, type and label filter
     await expect(page).toHaveURL(new RegExp(`/graph\\?id=${lamp}$`));
     await expect(nodes(page)).toHaveCount(3);
     await expectEdges(page, ['O-1 CONTAINS → Lamp', 'O-3 CONTAINS → Lamp']);
-    await expect(nodes(page).filter({ hasText: 'O-3' }).getByRole('button', { name: 'Expand O-3 (+1 more)' })).toBeVisible();
+    await expect(
+      nodes(page).filter({ hasText: 'O-3' }).getByRole('button', { name: 'Expand O-3 (+1 more)' }),
+    ).toBeVisible();
   });
 
   await test.step('filter relationship types', async () => {
-    await nodes(page).filter({ hasText: 'O-1' }).getByRole('button', { name: /^Expand O-1/ }).click();
+    await nodes(page)
+      .filter({ hasText: 'O-1' })
+      .getByRole('button', { name: /^Expand O-1/ })
+      .click();
     await expect(nodes(page)).toHaveCount(4);
     await expectEdges(page, ['Ada HAS_ORDERS → O-1', 'O-1 CONTAINS → Lamp', 'O-3 CONTAINS → Lamp']);
     await typeFilter(page, 'HAS_ORDERS').uncheck();
@@ -123,14 +168,24 @@ test('graph: from a label, expand, details, from a record, type and label filter
 
 test('graph: a bounded graph offers more; no relationships and a missing record say so', async ({ page, request }) => {
   const project = await createProject(request, 'ui-graph-more');
-  const hub = (await post<{ __id: string }>(request, project, '/records', { label: 'Hub', data: { name: 'Hub', leaves: Array.from({ length: 105 }, (_, i) => ({ n: i })) } }, 201)).__id;
+  const hub = (
+    await post<{ __id: string }>(
+      request,
+      project,
+      '/records',
+      { label: 'Hub', data: { name: 'Hub', leaves: Array.from({ length: 105 }, (_, i) => ({ n: i })) } },
+      201,
+    )
+  ).__id;
   await post(request, project, '/records', { label: 'Lonely', data: { name: 'Solo' } }, 201);
   await logInTo(page, project, `/graph?id=${hub}`);
 
   await test.step('at most 100 nodes, with "+k more" on the hub and a way to show more', async () => {
     await expect(nodes(page)).toHaveCount(100);
     await expect(page.getByText('Not everything fits in 100 nodes.')).toBeVisible();
-    await expect(nodes(page).first().getByRole('button', { name: 'Show more nodes around Hub (+6 more)' })).toBeVisible();
+    await expect(
+      nodes(page).first().getByRole('button', { name: 'Show more nodes around Hub (+6 more)' }),
+    ).toBeVisible();
     await page.getByRole('button', { name: 'Show up to 200 nodes' }).click();
     await expect(nodes(page)).toHaveCount(106);
     await expect(edges(page)).toHaveCount(105);
@@ -138,7 +193,10 @@ test('graph: a bounded graph offers more; no relationships and a missing record 
   });
 
   await test.step('tap a node on the canvas: it is selected and expanded', async () => {
-    const [leaf] = await post<{ __id: string }[]>(request, project, '/records/search', { labels: ['leaves'], where: { n: 104 } });
+    const [leaf] = await post<{ __id: string }[]>(request, project, '/records/search', {
+      labels: ['leaves'],
+      where: { n: 104 },
+    });
     await page.goto(`/graph?id=${leaf!.__id}`);
     await expect(nodes(page)).toHaveCount(2);
     await tapNode(page, hub);

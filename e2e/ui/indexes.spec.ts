@@ -42,7 +42,10 @@ async function holdIndexList(page: Page, patch: (ix: IndexJson) => IndexJson): P
 
 test('indexes: create on a text property, progress to ready, failure and retry, delete', async ({ page, request }) => {
   const project = await createProject(request, 'ui-indexes');
-  const res = await request.post(`${REST}/records/import/json`, { headers: asMaster(project.id), data: { label: 'Note', data: NOTES } });
+  const res = await request.post(`${REST}/records/import/json`, {
+    headers: asMaster(project.id),
+    data: { label: 'Note', data: NOTES },
+  });
   await expectStatus(res, 200);
   await logInTo(page, project, '/indexes');
 
@@ -60,12 +63,18 @@ test('indexes: create on a text property, progress to ready, failure and retry, 
     const property = page.getByLabel('Text property');
     await expect(property).toBeEnabled();
     // `n` is a number: not offered.
-    await expect.poll(async () => (await property.locator('option').allTextContents()).sort()).toEqual(['Choose a property', 'text', 'user']);
+    await expect
+      .poll(async () => (await property.locator('option').allTextContents()).sort())
+      .toEqual(['Choose a property', 'text', 'user']);
   });
 
   await test.step('create the index and watch the backfill progress until it is ready', async () => {
     // Hold the list at 8 of 20 records while the index is created, as a slow backfill would show it.
-    const release = await holdIndexList(page, (ix) => ({ ...ix, status: 'indexing', progress: { indexed: 8, total: 20 } }));
+    const release = await holdIndexList(page, (ix) => ({
+      ...ix,
+      status: 'indexing',
+      progress: { indexed: 8, total: 20 },
+    }));
     await page.getByLabel('Text property').selectOption('text');
     await page.getByLabel('Similarity').selectOption('cosine');
     await page.getByRole('button', { name: 'Create index' }).click();
@@ -101,12 +110,19 @@ test('indexes: create on a text property, progress to ready, failure and retry, 
   });
 
   await test.step('a failed backfill shows its reason and can be retried', async () => {
-    const release = await holdIndexList(page, (ix) => ({ ...ix, status: 'error', error: 'the embedder did not answer', progress: { indexed: 12, total: 20 } }));
+    const release = await holdIndexList(page, (ix) => ({
+      ...ix,
+      status: 'error',
+      error: 'the embedder did not answer',
+      progress: { indexed: 12, total: 20 },
+    }));
     await page.reload();
     await expect(card.getByText('failed', { exact: true })).toBeVisible();
     await expect(card.getByRole('alert')).toContainText('after 12 of 20 records: the embedder did not answer');
     await release();
-    const retried = page.waitForResponse((r) => r.url().includes('ai.indexes.retry') && r.request().method() === 'POST');
+    const retried = page.waitForResponse(
+      (r) => r.url().includes('ai.indexes.retry') && r.request().method() === 'POST',
+    );
     await card.getByRole('button', { name: 'Retry' }).click();
     expect((await retried).ok()).toBe(true);
     await expect(card.getByText('ready', { exact: true })).toBeVisible();
@@ -118,7 +134,10 @@ test('indexes: create on a text property, progress to ready, failure and retry, 
     await expectStatus(list, 200);
     const body = (await list.json()) as { data: { label: string; propertyName: string; status: string }[] };
     expect(body.data).toEqual([expect.objectContaining({ label: 'Note', propertyName: 'text', status: 'ready' })]);
-    await expect(card.getByRole('link', { name: 'Search' })).toHaveAttribute('href', '/search?label=Note&property=text');
+    await expect(card.getByRole('link', { name: 'Search' })).toHaveAttribute(
+      'href',
+      '/search?label=Note&property=text',
+    );
   });
 
   await test.step('delete asks for confirmation, then the index is gone', async () => {

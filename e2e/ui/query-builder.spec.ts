@@ -18,21 +18,31 @@ const PEOPLE = [
 ];
 
 const dataRows = (page: Page) => page.getByRole('table', { name: 'Records' }).locator('tbody tr');
-const names = (page: Page) => dataRows(page).locator('td').filter({ hasText: /^(Ada|Alan|Grace|Tim|Edsger)$/ });
+const names = (page: Page) =>
+  dataRows(page)
+    .locator('td')
+    .filter({ hasText: /^(Ada|Alan|Grace|Tim|Edsger)$/ });
 /** The names in the table, in any order (records made in one import may share a millisecond). */
 const expectNames = (page: Page, expected: string[]) =>
   expect.poll(async () => (await names(page).allTextContents()).sort()).toEqual([...expected].sort());
 const conditions = (page: Page) => page.getByRole('group', { name: 'Query conditions' });
 const applyButton = (page: Page) => page.getByRole('button', { name: 'Apply', exact: true });
-const shownQuery = async (page: Page) => JSON.parse((await page.getByTestId('query-json').textContent()) ?? 'null') as Record<string, unknown>;
+const shownQuery = async (page: Page) =>
+  JSON.parse((await page.getByTestId('query-json').textContent()) ?? 'null') as Record<string, unknown>;
 
 test('query builder: groups, related labels, JSON, copy as curl / SDK, errors', async ({ page, request, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: E2E_BASE_URL });
   const project = await createProject(request, 'ui-query');
-  const res = await request.post(`${REST}/records/import/json`, { headers: asMaster(project.id), data: { label: 'Person', data: PEOPLE } });
+  const res = await request.post(`${REST}/records/import/json`, {
+    headers: asMaster(project.id),
+    data: { label: 'Person', data: PEOPLE },
+  });
   await expectStatus(res, 200);
   await logInTo(page, project, '/records');
-  await page.getByRole('navigation', { name: 'Labels' }).getByRole('button', { name: /^Person\s*5$/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Labels' })
+    .getByRole('button', { name: /^Person\s*5$/ })
+    .click();
   await expect(dataRows(page)).toHaveCount(5);
 
   await test.step('build age ≥ 30 AND (city contains "os" OR vip = true) and apply it', async () => {
@@ -156,7 +166,9 @@ test('query builder: groups, related labels, JSON, copy as curl / SDK, errors', 
     await expect(page.getByRole('alert').filter({ hasText: 'Not valid JSON' })).toBeVisible();
     await expect(editor).toHaveAttribute('aria-invalid', 'true');
 
-    await editor.fill('{ "labels": ["Person"], "where": { "name": { "$startsWith": "a" }, "born": { "$year": "abc" } } }');
+    await editor.fill(
+      '{ "labels": ["Person"], "where": { "name": { "$startsWith": "a" }, "born": { "$year": "abc" } } }',
+    );
     await page.getByRole('button', { name: 'Apply JSON' }).click();
     const error = page.getByRole('alert').filter({ hasText: 'The query could not run.' });
     await expect(error).toContainText('$year takes a whole number');

@@ -15,7 +15,8 @@ const PEOPLE = [
 
 const recordsTable = (page: Page) => page.getByRole('table', { name: 'Records' });
 const dataRows = (page: Page) => recordsTable(page).locator('tbody tr');
-const labelButton = (page: Page, name: RegExp) => page.getByRole('navigation', { name: 'Labels' }).getByRole('button', { name });
+const labelButton = (page: Page, name: RegExp) =>
+  page.getByRole('navigation', { name: 'Labels' }).getByRole('button', { name });
 /** Opens the Import dialog and imports pasted JSON under a label; returns the dialog. */
 async function importJson(page: Page, json: string, label: string) {
   await page.getByRole('button', { name: 'Import…' }).click();
@@ -99,10 +100,14 @@ test('records: import, labels, query, drawer, edit, delete, invalid import', asy
     const drawer = page.getByRole('dialog');
     await drawer.getByRole('button', { name: /^Open address record/ }).click();
     await expect(drawer.getByText('address', { exact: true }).first()).toBeVisible();
-    await expect(drawer.getByRole('table', { name: 'Properties' }).getByRole('row', { name: /^city\s+string\s+London$/ })).toBeVisible();
+    await expect(
+      drawer.getByRole('table', { name: 'Properties' }).getByRole('row', { name: /^city\s+string\s+London$/ }),
+    ).toBeVisible();
     await expect(drawer.getByText('← HAS_ADDRESS')).toBeVisible();
     await page.goBack();
-    await expect(drawer.getByRole('table', { name: 'Properties' }).getByRole('row', { name: /^name\s+string\s+Ada$/ })).toBeVisible();
+    await expect(
+      drawer.getByRole('table', { name: 'Properties' }).getByRole('row', { name: /^name\s+string\s+Ada$/ }),
+    ).toBeVisible();
   });
 
   await test.step('edit a property (merge) and see it in the drawer and the table', async () => {
@@ -115,15 +120,22 @@ test('records: import, labels, query, drawer, edit, delete, invalid import', asy
     await expect(drawer.getByTestId('error-path')).toHaveText('data.tags[1]');
     await drawer.getByLabel('Properties (JSON)').fill('{ "age": 37 }');
     await drawer.getByRole('button', { name: 'Save' }).click();
-    await expect(drawer.getByRole('table', { name: 'Properties' }).getByRole('row', { name: /^age\s+number\s+37$/ })).toBeVisible();
-    await expect(drawer.getByRole('table', { name: 'Properties' }).getByRole('row', { name: /^name\s+string\s+Ada$/ })).toBeVisible();
+    await expect(
+      drawer.getByRole('table', { name: 'Properties' }).getByRole('row', { name: /^age\s+number\s+37$/ }),
+    ).toBeVisible();
+    await expect(
+      drawer.getByRole('table', { name: 'Properties' }).getByRole('row', { name: /^name\s+string\s+Ada$/ }),
+    ).toBeVisible();
     await page.keyboard.press('Escape');
     await expect(drawer).toBeHidden();
     await expect(dataRows(page).filter({ hasText: 'Ada' })).toContainText('37');
   });
 
   await test.step('delete a record with confirmation', async () => {
-    await dataRows(page).filter({ hasText: 'Grace' }).getByRole('button', { name: /^Open record/ }).click();
+    await dataRows(page)
+      .filter({ hasText: 'Grace' })
+      .getByRole('button', { name: /^Open record/ })
+      .click();
     const drawer = page.getByRole('dialog');
     await drawer.getByRole('button', { name: 'Delete…' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete this record?' });

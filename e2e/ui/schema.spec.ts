@@ -7,7 +7,11 @@ import { logInTo } from '../helpers/console';
  * The Schema page on a project of its own: the empty state, then (after an import) a card per label with
  * type badges, coverage, values and the relationship to the other label, and the Markdown view.
  */
-test('schema: empty state, label cards with types, coverage and relationships, Markdown', async ({ page, request, context }) => {
+test('schema: empty state, label cards with types, coverage and relationships, Markdown', async ({
+  page,
+  request,
+  context,
+}) => {
   const project = await createProject(request, 'ui-schema');
   await logInTo(page, project, '/schema');
 
@@ -40,8 +44,13 @@ test('schema: empty state, label cards with types, coverage and relationships, M
     await expect(props.getByRole('row', { name: /^age\s+number\s+100%\s+36\s*–\s*85$/ })).toBeVisible();
     await expect(props.getByRole('row', { name: /^name\s+string\s+100%/ })).toContainText('Ada');
     await expect(props.getByRole('row', { name: /^born\s+datetime\s+25%/ })).toBeVisible();
-    await expect(props.getByRole('row', { name: /^tags\s+string\[\]\s+25%\s+(navy\s*cobol|cobol\s*navy)$/ })).toBeVisible();
-    await expect(person.getByRole('link', { name: 'Browse records →' })).toHaveAttribute('href', '/records?label=Person');
+    await expect(
+      props.getByRole('row', { name: /^tags\s+string\[\]\s+25%\s+(navy\s*cobol|cobol\s*navy)$/ }),
+    ).toBeVisible();
+    await expect(person.getByRole('link', { name: 'Browse records →' })).toHaveAttribute(
+      'href',
+      '/records?label=Person',
+    );
   });
 
   await test.step('relationships between labels, linking to the other card', async () => {
@@ -51,7 +60,9 @@ test('schema: empty state, label cards with types, coverage and relationships, M
     const address = page.getByRole('article', { name: 'address' });
     await expect(address).toBeInViewport();
     await expect(address.getByText('2 records')).toBeVisible();
-    await expect(address.getByRole('table', { name: 'Properties of address' }).getByRole('row', { name: /^city\s+string\s+100%/ })).toBeVisible();
+    await expect(
+      address.getByRole('table', { name: 'Properties of address' }).getByRole('row', { name: /^city\s+string\s+100%/ }),
+    ).toBeVisible();
     await expect(address.getByRole('list', { name: 'Relationships of address' })).toContainText('← HAS_ADDRESS');
   });
 

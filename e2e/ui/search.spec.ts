@@ -30,9 +30,15 @@ const MEMORIES = [...ALICE.map((text) => ({ text, user: 'alice' })), ...BOB.map(
 
 /** Memories and a ready index on Memory.text, over REST. */
 async function seed(request: APIRequestContext, project: Project) {
-  const imported = await request.post(`${REST}/records/import/json`, { headers: asMaster(project.id), data: { label: 'Memory', data: MEMORIES } });
+  const imported = await request.post(`${REST}/records/import/json`, {
+    headers: asMaster(project.id),
+    data: { label: 'Memory', data: MEMORIES },
+  });
   await expectStatus(imported, 200);
-  const created = await request.post(`${REST}/ai/indexes`, { headers: asMaster(project.id), data: { label: 'Memory', propertyName: 'text' } });
+  const created = await request.post(`${REST}/ai/indexes`, {
+    headers: asMaster(project.id),
+    data: { label: 'Memory', propertyName: 'text' },
+  });
   await expectStatus(created, 201);
   const { id } = ((await created.json()) as { data: { id: string } }).data;
   await expect
@@ -50,7 +56,11 @@ const hits = (page: Page) => page.getByRole('list', { name: 'Search results' }).
 const whereBox = (page: Page) => page.getByLabel('Filter (where)');
 const searchButton = (page: Page) => page.getByRole('button', { name: /^(Search|Searching…)$/ });
 
-test('search: filtered semantic and hybrid search, scores, errors, record link, copy as curl', async ({ page, request, context }) => {
+test('search: filtered semantic and hybrid search, scores, errors, record link, copy as curl', async ({
+  page,
+  request,
+  context,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: E2E_BASE_URL });
   const project = await createProject(request, 'ui-search');
   await seed(request, project);
@@ -118,7 +128,14 @@ test('search: filtered semantic and hybrid search, scores, errors, record link, 
     expect(curl).toContain('"authorization: Bearer $ENGRAM_KEY"');
     expect(curl).toContain(`x-project-id: ${project.name}`);
     const body = JSON.parse(/-d '(.*)'$/s.exec(curl)?.[1]?.replace(/'\\''/g, "'") ?? 'null') as Record<string, unknown>;
-    expect(body).toEqual({ labels: ['Memory'], propertyName: 'text', query: 'sushi', where: { user: 'alice' }, mode: 'hybrid', limit: 20 });
+    expect(body).toEqual({
+      labels: ['Memory'],
+      propertyName: 'text',
+      query: 'sushi',
+      where: { user: 'alice' },
+      mode: 'hybrid',
+      limit: 20,
+    });
     const res = await request.post(`${REST}/ai/search`, { headers: asMaster(project.id), data: body });
     await expectStatus(res, 200);
     const data = ((await res.json()) as { data: { user: string; __score: number }[] }).data;
@@ -127,7 +144,9 @@ test('search: filtered semantic and hybrid search, scores, errors, record link, 
 
     await page.getByRole('button', { name: 'Copy SDK call' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'The SDK call is on the clipboard' })).toBeVisible();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^await db\.ai\.search\(\{\n {2}labels: \['Memory'\],/);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(
+      /^await db\.ai\.search\(\{\n {2}labels: \['Memory'\],/,
+    );
   });
 
   await test.step('hybrid weights: a keyword weight goes into the URL and the call', async () => {
@@ -162,7 +181,9 @@ test('search: filtered semantic and hybrid search, scores, errors, record link, 
   await test.step('a hit links to its record in the Records page', async () => {
     await page.goBack();
     await expect(hits(page)).toHaveCount(ALICE.length);
-    const link = hits(page).filter({ hasText: 'sushi' }).getByRole('link', { name: /^Open record/ });
+    const link = hits(page)
+      .filter({ hasText: 'sushi' })
+      .getByRole('link', { name: /^Open record/ });
     await expect(link).toHaveAttribute('href', /^\/records\?label=Memory&record=[0-9a-f-]{36}$/);
     await link.click();
     await expect(page).toHaveURL(/\/records\?label=Memory&record=/);

@@ -20,19 +20,35 @@ const CATEGORIES = 'CATEGORY.parent_id → CATEGORY.id';
 async function seed(request: APIRequestContext, project: Project) {
   const sets: [string, Record<string, unknown>[]][] = [
     ['CUSTOMER', Array.from({ length: 40 }, (_, i) => ({ id: i + 1, name: `customer ${i + 1}` }))],
-    ['ORDER', Array.from({ length: 120 }, (_, i) => ({ id: 1001 + i, customer_id: (i % 40) + 1, total: 10 + ((i * 7) % 90) }))],
+    [
+      'ORDER',
+      Array.from({ length: 120 }, (_, i) => ({ id: 1001 + i, customer_id: (i % 40) + 1, total: 10 + ((i * 7) % 90) })),
+    ],
     ['USER', Array.from({ length: 25 }, (_, i) => ({ email: `user${i}@example.com`, name: `user ${i}`, age: 20 + i }))],
     ['TICKET', Array.from({ length: 60 }, (_, i) => ({ title: `ticket ${i}`, assignee: `user${i % 25}@example.com` }))],
-    ['CATEGORY', Array.from({ length: 30 }, (_, i) => ({ id: i + 1, name: `category ${i + 1}`, ...(i > 0 ? { parent_id: Math.floor((i + 1) / 2) } : {}) }))],
+    [
+      'CATEGORY',
+      Array.from({ length: 30 }, (_, i) => ({
+        id: i + 1,
+        name: `category ${i + 1}`,
+        ...(i > 0 ? { parent_id: Math.floor((i + 1) / 2) } : {}),
+      })),
+    ],
   ];
   for (const [label, data] of sets) {
-    await expectStatus(await request.post(`${REST}/records/import/json`, { headers: asMaster(project.id), data: { label, data } }), 200);
+    await expectStatus(
+      await request.post(`${REST}/records/import/json`, { headers: asMaster(project.id), data: { label, data } }),
+      200,
+    );
   }
 }
 
 /** Relationships of a type, counted through REST. */
 async function edges(request: APIRequestContext, project: Project, type: string): Promise<number> {
-  const res = await request.post(`${REST}/relationships/search`, { headers: asMaster(project.id), data: { where: { type }, limit: 1 } });
+  const res = await request.post(`${REST}/relationships/search`, {
+    headers: asMaster(project.id),
+    data: { where: { type }, limit: 1 },
+  });
   await expectStatus(res, 200);
   return ((await res.json()) as { total: number }).total;
 }
@@ -47,7 +63,8 @@ async function holdAnalysisRunning(page: Page): Promise<() => Promise<void>> {
     const body = (await response.json()) as { result?: { data?: Record<string, unknown> } }[];
     procedures.forEach((p, i) => {
       const slot = body[i]?.result;
-      if (held.includes(p) && slot?.data) slot.data = { ...slot.data, status: 'running', progress: { done: 4, total: 11 }, finishedAt: null };
+      if (held.includes(p) && slot?.data)
+        slot.data = { ...slot.data, status: 'running', progress: { done: 4, total: 11 }, finishedAt: null };
     });
     await route.fulfill({ response, json: body });
   };
@@ -55,7 +72,10 @@ async function holdAnalysisRunning(page: Page): Promise<() => Promise<void>> {
   return () => page.unroute('**/api/trpc/**', handler);
 }
 
-test('suggestions: analyze, evidence and preview, approve with a type, reject, bulk, withdraw with edges', async ({ page, request }) => {
+test('suggestions: analyze, evidence and preview, approve with a type, reject, bulk, withdraw with edges', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(120_000);
   const project = await createProject(request, 'ui-suggestions');
   await logInTo(page, project, '/suggestions');
@@ -96,7 +116,9 @@ test('suggestions: analyze, evidence and preview, approve with a type, reject, b
     await expect(queue.getByRole('article', { name: /\.age →/ })).toHaveCount(0);
 
     const orders = card(ORDERS);
-    const confidence = Number(await orders.getByRole('meter', { name: `Confidence of ${ORDERS}` }).getAttribute('aria-valuenow'));
+    const confidence = Number(
+      await orders.getByRole('meter', { name: `Confidence of ${ORDERS}` }).getAttribute('aria-valuenow'),
+    );
     expect(confidence).toBeGreaterThan(85);
     const evidence = orders.getByRole('definition');
     await expect(evidence.filter({ hasText: '120 of 120 records with customer_id' })).toBeVisible();
@@ -144,11 +166,15 @@ test('suggestions: analyze, evidence and preview, approve with a type, reject, b
   });
 
   await test.step('reject one, and bulk-reject another: both are listed as rejected', async () => {
-    await card(TICKETS).getByRole('button', { name: `Reject ${TICKETS}` }).click();
+    await card(TICKETS)
+      .getByRole('button', { name: `Reject ${TICKETS}` })
+      .click();
     await expect(notice(`Rejected ${TICKETS}. It will not be suggested again.`)).toBeVisible();
     await expect(card(TICKETS)).toBeHidden();
 
-    await card(CATEGORIES).getByRole('checkbox', { name: `Select ${CATEGORIES}` }).check();
+    await card(CATEGORIES)
+      .getByRole('checkbox', { name: `Select ${CATEGORIES}` })
+      .check();
     await page.getByRole('button', { name: 'Reject selected' }).click();
     await expect(notice('Rejected 1 rule.')).toBeVisible();
     await expect(tab('Suggested (0)')).toBeVisible();
@@ -203,7 +229,12 @@ test('suggestions: analyze, evidence and preview, approve with a type, reject, b
     await expect(tab('Approved (2)')).toBeVisible();
     expect(await edges(request, project, 'PLACED_BY')).toBe(0);
     expect(await edges(request, project, 'ASSIGNED_TO')).toBe(60);
-    const res = await request.get(`${REST}/relationships/suggestions?status=approved`, { headers: asMaster(project.id) });
-    expect(((await res.json()) as { data: { type: string }[] }).data.map((s) => s.type).sort()).toEqual(['ASSIGNED_TO', 'PARENT']);
+    const res = await request.get(`${REST}/relationships/suggestions?status=approved`, {
+      headers: asMaster(project.id),
+    });
+    expect(((await res.json()) as { data: { type: string }[] }).data.map((s) => s.type).sort()).toEqual([
+      'ASSIGNED_TO',
+      'PARENT',
+    ]);
   });
 });

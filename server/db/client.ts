@@ -27,7 +27,12 @@ export type Database = {
 export async function openDriver(opts: DatabaseOptions): Promise<Driver> {
   const statementTimeoutMs = opts.statementTimeoutMs ?? 30_000;
   return opts.url
-    ? openPostgres({ url: opts.url, poolMax: opts.poolMax ?? 10, statementTimeoutMs, connectTimeoutMs: opts.connectTimeoutMs ?? 10_000 })
+    ? openPostgres({
+        url: opts.url,
+        poolMax: opts.poolMax ?? 10,
+        statementTimeoutMs,
+        connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
+      })
     : openPglite({ dataDir: opts.dataDir ?? undefined, statementTimeoutMs });
 }
 

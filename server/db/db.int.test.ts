@@ -5,7 +5,17 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireDataDirLock, DataDirLockedError, MigrationError, openDatabase, openDriver, readMigrations, runMigrations, withTransaction, type Driver } from '@/server/db';
+import {
+  acquireDataDirLock,
+  DataDirLockedError,
+  MigrationError,
+  openDatabase,
+  openDriver,
+  readMigrations,
+  runMigrations,
+  withTransaction,
+  type Driver,
+} from '@/server/db';
 import { backendName, onPostgres } from '@/server/test/harness';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -42,7 +52,11 @@ function migrationsDir(extra: Record<string, string>): string {
 }
 
 const tableExists = async (d: Driver, table: string) =>
-  (await d.query<{ n: number }>('SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = $1', [table]))[0]!.n === 1;
+  (
+    await d.query<{ n: number }>('SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = $1', [
+      table,
+    ])
+  )[0]!.n === 1;
 
 describe(`migration runner (${backendName})`, () => {
   it('applies every migration once, records it, and creates the vector extension', async () => {
@@ -79,7 +93,10 @@ describe(`migration runner (${backendName})`, () => {
   it('refuses a migration that changed after it was applied', async () => {
     const d = await freshDriver();
     await runMigrations(d, readMigrations(migrationsDir({ '9001_x': 'CREATE TABLE mig_x (id int);' })));
-    const err = await runMigrations(d, readMigrations(migrationsDir({ '9001_x': 'CREATE TABLE mig_x (id bigint);' }))).catch((e: unknown) => e);
+    const err = await runMigrations(
+      d,
+      readMigrations(migrationsDir({ '9001_x': 'CREATE TABLE mig_x (id bigint);' })),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MigrationError);
     expect((err as Error).message).toMatch(/9001_x.*changed after it was applied/);
     if (!onPostgres) await d.close();
@@ -156,7 +173,12 @@ describe('data folder lock', () => {
     try {
       const child = spawnSync(
         process.execPath,
-        ['--import', 'tsx', '-e', `import('./server/db/index.ts').then(m => m.openDriver({ dataDir: ${JSON.stringify(d)} })).then(() => process.exit(0), e => { console.error(e.message); process.exit(3); })`],
+        [
+          '--import',
+          'tsx',
+          '-e',
+          `import('./server/db/index.ts').then(m => m.openDriver({ dataDir: ${JSON.stringify(d)} })).then(() => process.exit(0), e => { console.error(e.message); process.exit(3); })`,
+        ],
         { encoding: 'utf8', timeout: 30_000 },
       );
       expect(child.status).toBe(3);
@@ -178,6 +200,9 @@ describe(`statement timeout (${backendName})`, () => {
     const started = Date.now();
     const err = await db.prisma.$queryRaw`SELECT pg_sleep(2)::text`.catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(1500);
-    expect((err as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause?.originalCode).toBe('57014');
+    expect(
+      (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } }).meta?.driverAdapterError?.cause
+        ?.originalCode,
+    ).toBe('57014');
   });
 });

@@ -28,7 +28,11 @@ describe('extension versions', () => {
     })();
     expect(old).toBeInstanceOf(ExtensionVersionError);
     expect(old).toMatchObject({ extension: 'vector', found: '0.7.4', needed: '0.8.0' });
-    expect((old as Error).message).toBe('The PostgreSQL database has vector 0.7.4; Engram needs vector >= 0.8.0 (upgrade it, then ALTER EXTENSION vector UPDATE)');
-    expect(() => requirePgvector(null)).toThrow('The PostgreSQL database has no vector extension; Engram needs vector >= 0.8.0');
+    expect((old as Error).message).toBe(
+      'The PostgreSQL database has vector 0.7.4; Engram needs vector >= 0.8.0 (upgrade it, then ALTER EXTENSION vector UPDATE)',
+    );
+    expect(() => requirePgvector(null)).toThrow(
+      'The PostgreSQL database has no vector extension; Engram needs vector >= 0.8.0',
+    );
   });
 });

@@ -44,12 +44,15 @@ export function versionAtLeast(found: string, needed: string): boolean {
 
 /** Throws ExtensionVersionError unless pgvector `found` (null: not installed) is at least PGVECTOR_MIN. */
 export function requirePgvector(found: string | null): void {
-  if (found === null || !versionAtLeast(found, PGVECTOR_MIN)) throw new ExtensionVersionError('vector', found, PGVECTOR_MIN);
+  if (found === null || !versionAtLeast(found, PGVECTOR_MIN))
+    throw new ExtensionVersionError('vector', found, PGVECTOR_MIN);
 }
 
 /** The installed pgvector version, after migrations (the first creates the extension); PostgreSQL only. */
 export async function checkExtensions(driver: Driver): Promise<void> {
   if (driver.kind !== 'postgres') return;
-  const rows = await driver.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`);
+  const rows = await driver.query<{ extversion: string }>(
+    `SELECT extversion FROM pg_extension WHERE extname = 'vector'`,
+  );
   requirePgvector(rows[0]?.extversion ?? null);
 }

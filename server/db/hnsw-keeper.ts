@@ -56,7 +56,9 @@ export class HnswKeeper {
       return;
     }
     this.running = this.pass()
-      .catch((e) => log.warn('HNSW upkeep failed; it runs again shortly', { reason: e instanceof Error ? e.message : String(e) }))
+      .catch((e) =>
+        log.warn('HNSW upkeep failed; it runs again shortly', { reason: e instanceof Error ? e.message : String(e) }),
+      )
       .finally(() => {
         this.running = null;
         if (this.again && !this.stopped) {
@@ -77,7 +79,8 @@ export class HnswKeeper {
     if (this.periodic) clearInterval(this.periodic);
     this.timers.forEach(clearTimeout);
     this.timers.clear();
-    if (this.buildingPid !== null) await this.driver.query('SELECT pg_cancel_backend($1)', [this.buildingPid]).catch(() => {});
+    if (this.buildingPid !== null)
+      await this.driver.query('SELECT pg_cancel_backend($1)', [this.buildingPid]).catch(() => {});
     await this.running?.catch(() => {});
   }
 
@@ -95,15 +98,22 @@ export class HnswKeeper {
     const outcome = await this.driver.session(async (query) => {
       const run = <T>(s: Sql) => query<T>(s.text, s.values as unknown[]);
       if (pg) {
-        const [lock] = await query<{ ok: boolean; pid: number }>('SELECT pg_try_advisory_lock($1::bigint) AS ok, pg_backend_pid() AS pid', [LOCK_KEY]);
+        const [lock] = await query<{ ok: boolean; pid: number }>(
+          'SELECT pg_try_advisory_lock($1::bigint) AS ok, pg_backend_pid() AS pid',
+          [LOCK_KEY],
+        );
         if (!lock?.ok) return 'busy' as const;
         this.buildingPid = lock.pid;
         // A large build outlasts the statement timeout requests run under.
         await query('SET statement_timeout = 0');
       }
       try {
-        const wanted = await run<{ id: string; dimensions: number; similarity: embeddingSql.Similarity }>(embeddingSql.hnswWanted);
-        const present = new Map((await run<{ name: string; valid: boolean }>(embeddingSql.hnswPresent)).map((r) => [r.name, r.valid]));
+        const wanted = await run<{ id: string; dimensions: number; similarity: embeddingSql.Similarity }>(
+          embeddingSql.hnswWanted,
+        );
+        const present = new Map(
+          (await run<{ name: string; valid: boolean }>(embeddingSql.hnswPresent)).map((r) => [r.name, r.valid]),
+        );
         const names = new Set(wanted.map((w) => embeddingSql.hnswName(w.id)));
         let changed = 0;
         for (const [name, valid] of present) {
@@ -127,7 +137,8 @@ export class HnswKeeper {
             throw e;
           }
         }
-        if (changed > 0) log.info('HNSW indexes brought in line with the embedding indexes', { changed, indexes: wanted.length });
+        if (changed > 0)
+          log.info('HNSW indexes brought in line with the embedding indexes', { changed, indexes: wanted.length });
         return 'done' as const;
       } finally {
         if (pg) this.buildingPid = null;

@@ -10,7 +10,9 @@ process.env.ENGRAM_LOG_LEVEL = 'error'; // takeovers log a warning each
 
 const linux = process.platform === 'linux';
 const host = os.hostname();
-const scope = linux ? `${fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}/${fs.readlinkSync('/proc/self/ns/pid')}` : undefined;
+const scope = linux
+  ? `${fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}/${fs.readlinkSync('/proc/self/ns/pid')}`
+  : undefined;
 const startTimeOf = (pid: number) => {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
@@ -41,9 +43,17 @@ const take = (d: string, opts?: Parameters<typeof acquireDataDirLock>[1]) => {
   return l;
 };
 
-type Child = { proc: ChildProcessWithoutNullStreams; line: () => Promise<string>; exited: Promise<number | null>; stderr: () => string };
+type Child = {
+  proc: ChildProcessWithoutNullStreams;
+  line: () => Promise<string>;
+  exited: Promise<number | null>;
+  stderr: () => string;
+};
 function child(args: string[], env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, args, { env: { ...process.env, ENGRAM_LOG_LEVEL: 'error', ...env }, stdio: 'pipe' });
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, ENGRAM_LOG_LEVEL: 'error', ...env },
+    stdio: 'pipe',
+  });
   children.push(proc);
   const lines: string[] = [];
   const waiters: ((l: string) => void)[] = [];
@@ -101,9 +111,14 @@ describe('data folder lock: our own pid', () => {
   it('refuses a lock naming our pid that we do not hold while its heartbeat keeps moving', async () => {
     const d = dir();
     plant(d, twin());
-    const toucher = child(['-e', `const fs = require('fs'); setInterval(() => { const t = new Date(); fs.utimesSync(${JSON.stringify(lockFile(d))}, t, t); }, 50); console.log('ready');`]);
+    const toucher = child([
+      '-e',
+      `const fs = require('fs'); setInterval(() => { const t = new Date(); fs.utimesSync(${JSON.stringify(lockFile(d))}, t, t); }, 50); console.log('ready');`,
+    ]);
     expect(await toucher.line()).toBe('ready');
-    expect(() => take(d, { heartbeatMs: 100, leaseMs: 800 })).toThrow(new RegExp(`in use by another Engram process \\(pid ${process.pid}\\) on this host`));
+    expect(() => take(d, { heartbeatMs: 100, leaseMs: 800 })).toThrow(
+      new RegExp(`in use by another Engram process \\(pid ${process.pid}\\) on this host`),
+    );
     expect(readBody(d).token).toBe('theirs');
   });
 
@@ -125,20 +140,26 @@ describe('data folder lock: our own pid', () => {
     expect(readBody(d).token).not.toBe('theirs');
   });
 
-  it.skipIf(!linux)('in our own pid namespace, takes over at once a previous process that had our pid (other start time)', () => {
-    const d = dir();
-    plant(d, { pid: process.pid, host, scope, startTime: '1' });
-    const t0 = Date.now();
-    take(d);
-    expect(Date.now() - t0, 'no wait for the 15 s lease').toBeLessThan(5_000);
-    expect(readBody(d).token).not.toBe('theirs');
-  });
+  it.skipIf(!linux)(
+    'in our own pid namespace, takes over at once a previous process that had our pid (other start time)',
+    () => {
+      const d = dir();
+      plant(d, { pid: process.pid, host, scope, startTime: '1' });
+      const t0 = Date.now();
+      take(d);
+      expect(Date.now() - t0, 'no wait for the 15 s lease').toBeLessThan(5_000);
+      expect(readBody(d).token).not.toBe('theirs');
+    },
+  );
 
-  it.skipIf(!linux)('in our own pid namespace, refuses a lock this very process holds from another realm (same start time)', () => {
-    const d = dir();
-    plant(d, { pid: process.pid, host, scope, startTime: startTimeOf(process.pid) });
-    expect(() => take(d)).toThrow(DataDirLockedError);
-  });
+  it.skipIf(!linux)(
+    'in our own pid namespace, refuses a lock this very process holds from another realm (same start time)',
+    () => {
+      const d = dir();
+      plant(d, { pid: process.pid, host, scope, startTime: startTimeOf(process.pid) });
+      expect(() => take(d)).toThrow(DataDirLockedError);
+    },
+  );
 
   it('refuses a second acquire in the same process while the first holds the folder, under any spelling of the path', () => {
     const d = dir();
@@ -194,7 +215,9 @@ describe('data folder lock: pids on this host', () => {
     }
     expect(err).toBeInstanceOf(DataDirLockedError);
     expect((err as DataDirLockedError).ownerPid).toBe(owner.proc.pid);
-    expect((err as Error).message).toMatch(new RegExp(`in use by another Engram process \\(pid ${owner.proc.pid}\\) on this host`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`in use by another Engram process \\(pid ${owner.proc.pid}\\) on this host`),
+    );
     owner.proc.kill('SIGKILL');
     await owner.exited;
     take(d);

@@ -59,7 +59,8 @@ type Verdict = 'held' | 'stale' | 'watch';
 
 const REGISTRY = Symbol.for('engram.dataDirLocks');
 // On globalThis, not in module state: Next.js evaluates server modules more than once in one process.
-const registry = (): Map<string, string> => ((globalThis as unknown as Record<symbol, Map<string, string>>)[REGISTRY] ??= new Map());
+const registry = (): Map<string, string> =>
+  ((globalThis as unknown as Record<symbol, Map<string, string>>)[REGISTRY] ??= new Map());
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 // Opening the database is synchronous and happens once at start, so a blocking wait is what callers expect.
@@ -108,7 +109,8 @@ function readLock(lockPath: string): Seen | null {
     let body: Partial<LockBody> | null = null;
     try {
       const parsed: unknown = JSON.parse(raw);
-      if (parsed && typeof parsed === 'object' && typeof (parsed as LockBody).pid === 'number') body = parsed as Partial<LockBody>;
+      if (parsed && typeof parsed === 'object' && typeof (parsed as LockBody).pid === 'number')
+        body = parsed as Partial<LockBody>;
     } catch {
       body = null;
     }
@@ -154,7 +156,10 @@ function judge(seen: Seen, me: Me, leaseMs: number): Verdict {
     // Written before heartbeats existed (or by hand): it is never touched, so only the pid can tell.
     return (b.host ?? me.host) === me.host && pid !== me.pid && isAlive(pid) ? 'held' : 'stale';
   }
-  const samePidSpace = b.scope !== undefined && me.scope !== undefined ? b.scope === me.scope : b.scope === undefined && me.scope === undefined && b.host === me.host;
+  const samePidSpace =
+    b.scope !== undefined && me.scope !== undefined
+      ? b.scope === me.scope
+      : b.scope === undefined && me.scope === undefined && b.host === me.host;
   if (samePidSpace) {
     if (pid !== me.pid) {
       if (!isAlive(pid)) return 'stale';
@@ -164,7 +169,8 @@ function judge(seen: Seen, me: Me, leaseMs: number): Verdict {
     }
     // Our own pid in our own pid space: either this very process (another realm, e.g. a worker thread)
     // or a previous one that had our pid; the start time tells which.
-    if (b.scope !== undefined && b.startTime !== undefined && me.startTime !== undefined) return b.startTime === me.startTime ? 'held' : 'stale';
+    if (b.scope !== undefined && b.startTime !== undefined && me.startTime !== undefined)
+      return b.startTime === me.startTime ? 'held' : 'stale';
   }
   if (!fresh) return 'stale';
   // Same host name but no pid evidence: typically a previous life of this container (pid 1 again, same
@@ -176,7 +182,8 @@ export function acquireDataDirLock(dataDir: string, opts: DataDirLockOptions = {
   const heartbeatMs = opts.heartbeatMs ?? 2_000;
   const leaseMs = opts.leaseMs ?? 15_000;
   const takeoverStaleMs = opts.takeoverStaleMs ?? 30_000;
-  if (!(heartbeatMs > 0 && leaseMs > 2 * heartbeatMs)) throw new Error(`lock lease (${leaseMs} ms) must exceed two heartbeats (${heartbeatMs} ms)`);
+  if (!(heartbeatMs > 0 && leaseMs > 2 * heartbeatMs))
+    throw new Error(`lock lease (${leaseMs} ms) must exceed two heartbeats (${heartbeatMs} ms)`);
 
   fs.mkdirSync(dataDir, { recursive: true });
   const lockPath = path.join(fs.realpathSync(dataDir), 'engram.lock');
@@ -184,7 +191,14 @@ export function acquireDataDirLock(dataDir: string, opts: DataDirLockOptions = {
   if (registry().has(lockPath)) throw new DataDirLockedError(lockPath, me.pid, me.host, true);
 
   const token = crypto.randomBytes(16).toString('hex');
-  const body: LockBody = { pid: me.pid, host: me.host, token, startedAt: new Date().toISOString(), scope: me.scope, startTime: me.startTime };
+  const body: LockBody = {
+    pid: me.pid,
+    host: me.host,
+    token,
+    startedAt: new Date().toISOString(),
+    scope: me.scope,
+    startTime: me.startTime,
+  };
   const bodyText = JSON.stringify(body);
   const mutex = takeoverMutex(`${lockPath}.takeover`, takeoverStaleMs);
 
@@ -211,7 +225,12 @@ export function acquireDataDirLock(dataDir: string, opts: DataDirLockOptions = {
       return createExclusive(lockPath, bodyText);
     });
     if (won) {
-      log.warn('took over an abandoned data-folder lock', { lockPath, previousOwner: expected.body ? { pid: expected.body.pid, host: expected.body.host, startedAt: expected.body.startedAt } : 'unreadable' });
+      log.warn('took over an abandoned data-folder lock', {
+        lockPath,
+        previousOwner: expected.body
+          ? { pid: expected.body.pid, host: expected.body.host, startedAt: expected.body.startedAt }
+          : 'unreadable',
+      });
       return hold(lockPath, token, bodyText, heartbeatMs, mutex);
     }
   }
@@ -236,11 +255,17 @@ function hold(lockPath: string, token: string, bodyText: string, heartbeatMs: nu
     } catch (e) {
       // A transient I/O error (network volume): the heartbeat goes stale, and if another process takes
       // over meanwhile, the next beat sees its token.
-      log.warn('could not refresh the data-folder lock', { lockPath, error: e instanceof Error ? e.message : String(e) });
+      log.warn('could not refresh the data-folder lock', {
+        lockPath,
+        error: e instanceof Error ? e.message : String(e),
+      });
       return;
     }
     const owner = readLock(lockPath)?.body;
-    log.error('the data-folder lock was taken over by another process while this one was unresponsive; exiting so the two do not both write to the folder', { lockPath, owner: owner ? { pid: owner.pid, host: owner.host } : null });
+    log.error(
+      'the data-folder lock was taken over by another process while this one was unresponsive; exiting so the two do not both write to the folder',
+      { lockPath, owner: owner ? { pid: owner.pid, host: owner.host } : null },
+    );
     process.exit(1);
   };
   const timer = setInterval(beat, heartbeatMs);
@@ -312,7 +337,10 @@ function takeoverMutex(file: string, staleMs: number): Mutex {
           fs.rmSync(aside, { force: true });
           continue;
         }
-        if (Date.now() > deadline) throw new Error(`The lock takeover mutex ${file} stays busy; if no Engram process is starting on this folder, remove it.`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `The lock takeover mutex ${file} stays busy; if no Engram process is starting on this folder, remove it.`,
+          );
         sleepSync(2 + Math.random() * 10);
       }
       try {

@@ -41,7 +41,10 @@ export function readMigrations(dir: string = defaultMigrationsDir()): Migration[
     });
 }
 
-export async function runMigrations(driver: Driver, migrations: Migration[] = readMigrations()): Promise<MigrationStatus> {
+export async function runMigrations(
+  driver: Driver,
+  migrations: Migration[] = readMigrations(),
+): Promise<MigrationStatus> {
   await driver.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
     await tx.exec(`CREATE TABLE IF NOT EXISTS _engram_migrations (
@@ -56,10 +59,14 @@ export async function runMigrations(driver: Driver, migrations: Migration[] = re
     const ran = await driver
       .transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-        const done = await tx.query<{ checksum: string }>('SELECT checksum FROM _engram_migrations WHERE name = $1', [m.name]);
+        const done = await tx.query<{ checksum: string }>('SELECT checksum FROM _engram_migrations WHERE name = $1', [
+          m.name,
+        ]);
         if (done[0]) {
           if (done[0].checksum !== m.checksum) {
-            throw new Error(`it was changed after it was applied (checksum ${done[0].checksum.slice(0, 12)} → ${m.checksum.slice(0, 12)})`);
+            throw new Error(
+              `it was changed after it was applied (checksum ${done[0].checksum.slice(0, 12)} → ${m.checksum.slice(0, 12)})`,
+            );
           }
           return false;
         }
@@ -72,6 +79,8 @@ export async function runMigrations(driver: Driver, migrations: Migration[] = re
       });
     if (ran) ranNow.push(m.name);
   }
-  const applied = (await driver.query<{ name: string }>('SELECT name FROM _engram_migrations ORDER BY name')).map((r) => r.name);
+  const applied = (await driver.query<{ name: string }>('SELECT name FROM _engram_migrations ORDER BY name')).map(
+    (r) => r.name,
+  );
   return { applied, ranNow, latest: applied.at(-1) ?? null };
 }

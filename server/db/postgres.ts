@@ -48,7 +48,9 @@ export async function openPostgres(opts: PostgresOptions): Promise<Driver> {
     async session(fn) {
       const client = await pool.connect();
       try {
-        return await fn(async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[]);
+        return await fn(
+          async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
+        );
       } finally {
         // A session may have changed settings or still hold a lock: it is closed, not handed back to the pool.
         client.release(true);

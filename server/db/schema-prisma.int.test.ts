@@ -33,7 +33,13 @@ function parseSchema(text: string): Model[] {
       if (!f || line.startsWith('@@')) continue;
       const [, fname, ftype, mod, attrs] = f as unknown as [string, string, string, string | undefined, string];
       if (!SCALARS.has(ftype) || mod === '[]') continue; // relations
-      fields.push({ name: fname, column: /@map\("([^"]+)"\)/.exec(attrs)?.[1] ?? fname, type: ftype, optional: mod === '?', id: /(^|\s)@id\b/.test(attrs) });
+      fields.push({
+        name: fname,
+        column: /@map\("([^"]+)"\)/.exec(attrs)?.[1] ?? fname,
+        type: ftype,
+        optional: mod === '?',
+        id: /(^|\s)@id\b/.test(attrs),
+      });
     }
     const byName = new Map(fields.map((f) => [f.name, f.column]));
     const primaryKey = (compositeId ?? fields.filter((f) => f.id).map((f) => f.name)).map((n) => byName.get(n) ?? n);
@@ -54,7 +60,15 @@ const PG_TYPES: Record<string, string[]> = {
 };
 
 // Tables the migrations make that Prisma does not map: the code reaches them through server/db/sql.
-const UNMAPPED_TABLES = new Set(['_engram_migrations', 'embedding', 'schema_stat', 'schema_delta', 'schema_rel_stat', 'schema_rel_delta', 'rule_epoch']);
+const UNMAPPED_TABLES = new Set([
+  '_engram_migrations',
+  'embedding',
+  'schema_stat',
+  'schema_delta',
+  'schema_rel_stat',
+  'schema_rel_delta',
+  'rule_epoch',
+]);
 
 let engram: Engram;
 beforeAll(async () => {
@@ -68,7 +82,9 @@ describe(`schema.prisma matches the migrations (${backendName})`, () => {
   const models = parseSchema(fs.readFileSync(path.join(import.meta.dirname, '../../prisma/schema.prisma'), 'utf8'));
 
   it('parses the models it checks', () => {
-    expect(models.map((m) => m.table)).toEqual(expect.arrayContaining(['project', 'api_key', 'record', 'relationship', 'embedding_index', 'suggestion']));
+    expect(models.map((m) => m.table)).toEqual(
+      expect.arrayContaining(['project', 'api_key', 'record', 'relationship', 'embedding_index', 'suggestion']),
+    );
   });
 
   it('every model column exists with its type and nullability, and every table column is modelled', async () => {
@@ -85,16 +101,22 @@ describe(`schema.prisma matches the migrations (${backendName})`, () => {
           problems.push(`${m.name}.${f.name}: column ${m.table}.${f.column} does not exist`);
           continue;
         }
-        if (!(PG_TYPES[f.type] ?? []).includes(c.data_type)) problems.push(`${m.name}.${f.name}: ${f.type} but ${m.table}.${f.column} is ${c.data_type}`);
-        if (f.optional !== (c.is_nullable === 'YES')) problems.push(`${m.name}.${f.name}: ${f.optional ? 'optional' : 'required'} but the column is ${c.is_nullable === 'YES' ? 'nullable' : 'NOT NULL'}`);
+        if (!(PG_TYPES[f.type] ?? []).includes(c.data_type))
+          problems.push(`${m.name}.${f.name}: ${f.type} but ${m.table}.${f.column} is ${c.data_type}`);
+        if (f.optional !== (c.is_nullable === 'YES'))
+          problems.push(
+            `${m.name}.${f.name}: ${f.optional ? 'optional' : 'required'} but the column is ${c.is_nullable === 'YES' ? 'nullable' : 'NOT NULL'}`,
+          );
       }
       for (const c of dbCols) {
-        if (!m.fields.some((f) => f.column === c.column_name)) problems.push(`${m.table}.${c.column_name} (${c.data_type}) is not in model ${m.name}`);
+        if (!m.fields.some((f) => f.column === c.column_name))
+          problems.push(`${m.table}.${c.column_name} (${c.data_type}) is not in model ${m.name}`);
       }
     }
     const mapped = new Set(models.map((m) => m.table));
     for (const t of new Set(columns.map((c) => c.table_name))) {
-      if (!mapped.has(t) && !UNMAPPED_TABLES.has(t)) problems.push(`table ${t} is neither modelled nor listed as unmapped`);
+      if (!mapped.has(t) && !UNMAPPED_TABLES.has(t))
+        problems.push(`table ${t} is neither modelled nor listed as unmapped`);
     }
     expect(problems).toEqual([]);
   });

@@ -14,7 +14,8 @@ export type Tx = Prisma.TransactionClient;
 // the open transactions we hand out are remembered instead of sniffed. The set lives on globalThis: a
 // module-level set would be one per copy of this module, and Next.js may load the server more than once.
 const REGISTRY = Symbol.for('engram.openTransactions');
-const openTransactions = ((globalThis as unknown as Record<symbol, WeakSet<object>>)[REGISTRY] ??= new WeakSet<object>());
+const openTransactions = ((globalThis as unknown as Record<symbol, WeakSet<object>>)[REGISTRY] ??=
+  new WeakSet<object>());
 const isRoot = (db: Db): db is PrismaClient => !openTransactions.has(db);
 
 /** Registers a transaction client opened outside withTransaction (cross-call transactions). */
@@ -25,9 +26,16 @@ export function adoptTransaction(tx: Tx): Tx {
 
 export type TransactionOptions = { timeoutMs?: number; maxWaitMs?: number };
 
-export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+export async function withTransaction<T>(
+  db: Db,
+  fn: (tx: Tx) => Promise<T>,
+  opts: TransactionOptions = {},
+): Promise<T> {
   if (!isRoot(db)) return fn(db);
-  return db.$transaction((tx) => fn(adoptTransaction(tx)), { timeout: opts.timeoutMs ?? 60_000, maxWait: opts.maxWaitMs ?? 10_000 });
+  return db.$transaction((tx) => fn(adoptTransaction(tx)), {
+    timeout: opts.timeoutMs ?? 60_000,
+    maxWait: opts.maxWaitMs ?? 10_000,
+  });
 }
 
 export const inTransaction = (db: Db): boolean => !isRoot(db);
@@ -46,7 +54,9 @@ export function isUniqueViolation(e: unknown): boolean {
  */
 export async function withSettings<T>(db: Db, settings: settingsSql.Settings, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return withTransaction(db, async (tx) => {
-    const prev = await tx.$queryRaw<{ name: string; value: string | null }[]>(settingsSql.readSettings(Object.keys(settings)));
+    const prev = await tx.$queryRaw<{ name: string; value: string | null }[]>(
+      settingsSql.readSettings(Object.keys(settings)),
+    );
     await tx.$queryRaw(settingsSql.applySettings(settings));
     const out = await fn(tx);
     const restore = prev.filter((p): p is { name: string; value: string } => p.value !== null);
@@ -59,4 +69,5 @@ export async function withSettings<T>(db: Db, settings: settingsSql.Settings, fn
  * Nested-loop joins off, for joins known to be large whose tables may lack planner statistics (see
  * sql/suggestions.ts).
  */
-export const withoutNestedLoops = <T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> => withSettings(db, { enable_nestloop: 'off' }, fn);
+export const withoutNestedLoops = <T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> =>
+  withSettings(db, { enable_nestloop: 'off' }, fn);

@@ -27,7 +27,14 @@ import * as savepointSql from './sql/savepoints';
  * its own pooled connection, up to maxOpen.
  */
 export type TxOwner = { projectId: string; principal: string };
-export type TxInfo = { id: string; projectId: string; principal: string; createdAt: string; expiresAt: string; ttlMs: number };
+export type TxInfo = {
+  id: string;
+  projectId: string;
+  principal: string;
+  createdAt: string;
+  expiresAt: string;
+  ttlMs: number;
+};
 export type TxOptions = {
   defaultTtlMs: number;
   maxTtlMs: number;
@@ -80,13 +87,21 @@ export class TransactionManager {
   async begin(owner: TxOwner, ttlMs?: number): Promise<TxInfo> {
     const ttl = ttlMs ?? this.opts.defaultTtlMs;
     if (!Number.isInteger(ttl) || ttl < 1000 || ttl > this.opts.maxTtlMs) {
-      throw new DomainError('INVALID', `ttl must be between 1000 and ${this.opts.maxTtlMs} ms`, { path: ['ttl'], expected: `1000..${this.opts.maxTtlMs}`, got: ttl });
+      throw new DomainError('INVALID', `ttl must be between 1000 and ${this.opts.maxTtlMs} ms`, {
+        path: ['ttl'],
+        expected: `1000..${this.opts.maxTtlMs}`,
+        got: ttl,
+      });
     }
     const deadline = Date.now() + this.opts.waitMs;
     if (this.opts.exclusive) {
       while (this.size > 0) await this.waitIdle('Another transaction is open on the embedded database', deadline);
     } else if (this.size >= this.opts.maxOpen) {
-      throw new DomainError('UNAVAILABLE', `Too many open transactions (${this.opts.maxOpen}); commit or roll back some first`, { limit: this.opts.maxOpen, reason: 'too-many-transactions' });
+      throw new DomainError(
+        'UNAVAILABLE',
+        `Too many open transactions (${this.opts.maxOpen}); commit or roll back some first`,
+        { limit: this.opts.maxOpen, reason: 'too-many-transactions' },
+      );
     }
     // The check above and this reservation run without an await between them: the slot is ours.
     this.opening++;
@@ -138,17 +153,26 @@ export class TransactionManager {
         },
         // Repeatable read: a transaction that would overwrite a concurrent commit fails (40001) instead of
         // losing that update; the client retries.
-        { timeout: ttl + 60_000, maxWait: this.opts.waitMs, isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+        {
+          timeout: ttl + 60_000,
+          maxWait: this.opts.waitMs,
+          isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead,
+        },
       )
       .then(() => 'committed' as const)
       .catch((e: unknown) => {
         failed(e);
-        if (e !== ROLLBACK) log.warn('transaction ended with an error', { id, error: e instanceof Error ? e.message : String(e) });
+        if (e !== ROLLBACK)
+          log.warn('transaction ended with an error', { id, error: e instanceof Error ? e.message : String(e) });
         return 'failed' as const;
       });
     const tx = await opened.catch((e: unknown) => {
       log.warn('could not open a transaction', { id, error: e instanceof Error ? e.message : String(e) });
-      throw new DomainError('UNAVAILABLE', 'Could not open a transaction: no database connection was available; retry', { reason: 'connection' });
+      throw new DomainError(
+        'UNAVAILABLE',
+        'Could not open a transaction: no database connection was available; retry',
+        { reason: 'connection' },
+      );
     });
     const now = Date.now();
     const entry: Open = {
@@ -172,7 +196,8 @@ export class TransactionManager {
     this.open.set(id, entry);
     // However it settles (commit, rollback, expiry, a dead connection), it is forgotten as open.
     void settled.then((outcome) => {
-      if (this.open.get(id) === entry) this.end(entry, outcome === 'committed' ? 'committed' : (entry.doomed ?? 'aborted'));
+      if (this.open.get(id) === entry)
+        this.end(entry, outcome === 'committed' ? 'committed' : (entry.doomed ?? 'aborted'));
     });
     return entry;
   }
@@ -238,7 +263,10 @@ export class TransactionManager {
       const outcome = await entry.settled;
       if (outcome !== 'committed') {
         entry.doomed ??= 'aborted';
-        throw new DomainError('CONFLICT', 'The transaction could not commit and was rolled back', { reason: entry.doomed, transactionId: id });
+        throw new DomainError('CONFLICT', 'The transaction could not commit and was rolled back', {
+          reason: entry.doomed,
+          transactionId: id,
+        });
       }
       this.end(entry, 'committed');
     });
@@ -252,7 +280,11 @@ export class TransactionManager {
     if (!entry || (owner && !sameOwner(entry, owner))) {
       const done = owner ? this.endedOf(id, owner) : this.ended.get(id)?.how;
       if (done && done !== 'committed') return { id, status: 'rolled back' };
-      if (done === 'committed') throw new DomainError('CONFLICT', `Transaction ${id} was already committed`, { reason: 'committed', transactionId: id });
+      if (done === 'committed')
+        throw new DomainError('CONFLICT', `Transaction ${id} was already committed`, {
+          reason: 'committed',
+          transactionId: id,
+        });
       throw new DomainError('NOT_FOUND', `Transaction ${id} not found`, { transactionId: id });
     }
     // Not queued: a rollback must not wait behind a slow request; the request fails with the transaction.
@@ -282,7 +314,10 @@ export class TransactionManager {
     } catch (e) {
       if (this.open.get(entry.id) !== entry) throw ended(entry.id, this.ended.get(entry.id)?.how ?? 'aborted'); // ended under the request
       await tx.$executeRaw(savepointSql.rollbackTo).catch((e2: unknown) => {
-        log.warn('a request in a transaction failed and its savepoint could not be rolled back', { id: entry.id, error: e2 instanceof Error ? e2.message : String(e2) });
+        log.warn('a request in a transaction failed and its savepoint could not be rolled back', {
+          id: entry.id,
+          error: e2 instanceof Error ? e2.message : String(e2),
+        });
         entry.doomed = 'aborted';
         this.end(entry, 'aborted');
       });
@@ -294,7 +329,11 @@ export class TransactionManager {
   private fail(entry: Open, e: unknown): never {
     entry.doomed = 'aborted';
     this.end(entry, 'aborted');
-    throw new DomainError('CONFLICT', 'The transaction was aborted (its connection failed) and rolled back', { reason: 'aborted', transactionId: entry.id, cause: e instanceof Error ? e.message : String(e) });
+    throw new DomainError('CONFLICT', 'The transaction was aborted (its connection failed) and rolled back', {
+      reason: 'aborted',
+      transactionId: entry.id,
+      cause: e instanceof Error ? e.message : String(e),
+    });
   }
 
   /** Runs fn after the work queued on the transaction; deadline bounds the wait (null: no bound). */
@@ -305,7 +344,10 @@ export class TransactionManager {
     entry.queue = previous.then(() => mine);
     try {
       if (deadline === null) await previous;
-      else await withDeadline(previous, deadline, () => unavailable('A transaction is busy on the embedded database', this.opts.waitMs, this.size));
+      else
+        await withDeadline(previous, deadline, () =>
+          unavailable('A transaction is busy on the embedded database', this.opts.waitMs, this.size),
+        );
       return await fn();
     } finally {
       release();
@@ -350,10 +392,13 @@ export class TransactionManager {
   private waitIdle(reason: string, deadline: number): Promise<void> {
     if (this.size === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
-        reject(unavailable(reason, this.opts.waitMs, this.size));
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
+          reject(unavailable(reason, this.opts.waitMs, this.size));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       // Woken together, callers re-check in a loop: the first may have opened a transaction already.
       const done = () => {
         clearTimeout(timer);
@@ -367,10 +412,13 @@ export class TransactionManager {
   private rootDrained(deadline: number): Promise<void> {
     if (this.rootActive === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.drainWaiters = this.drainWaiters.filter((w) => w !== done);
-        reject(unavailable('Requests are still running on the embedded database', this.opts.waitMs, this.size));
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.drainWaiters = this.drainWaiters.filter((w) => w !== done);
+          reject(unavailable('Requests are still running on the embedded database', this.opts.waitMs, this.size));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       const done = () => {
         clearTimeout(timer);
         resolve();
@@ -382,7 +430,8 @@ export class TransactionManager {
   /** Embedded: waits until a transaction that is opening has opened (or failed to). */
   private async waitOpened(deadline: number): Promise<void> {
     while (this.opening > 0 && this.open.size === 0) {
-      if (Date.now() > deadline) throw unavailable('A transaction is opening on the embedded database', this.opts.waitMs, this.size);
+      if (Date.now() > deadline)
+        throw unavailable('A transaction is opening on the embedded database', this.opts.waitMs, this.size);
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -397,7 +446,14 @@ export class TransactionManager {
 
 const sameOwner = (a: TxOwner, b: TxOwner) => a.projectId === b.projectId && a.principal === b.principal;
 
-const info = (t: Open | TxInfo): TxInfo => ({ id: t.id, projectId: t.projectId, principal: t.principal, createdAt: t.createdAt, expiresAt: t.expiresAt, ttlMs: t.ttlMs });
+const info = (t: Open | TxInfo): TxInfo => ({
+  id: t.id,
+  projectId: t.projectId,
+  principal: t.principal,
+  createdAt: t.createdAt,
+  expiresAt: t.expiresAt,
+  ttlMs: t.ttlMs,
+});
 
 function ended(id: string, how: TxEnd): DomainError {
   const why: Record<TxEnd, string> = {
@@ -410,7 +466,12 @@ function ended(id: string, how: TxEnd): DomainError {
 }
 
 function unavailable(reason: string, waitMs: number, open: number): DomainError {
-  return new DomainError('UNAVAILABLE', `${reason}; this request waited ${waitMs} ms for it to finish`, { reason: 'transaction-open', waitedMs: waitMs, openTransactions: open, retryAfterMs: 1000 });
+  return new DomainError('UNAVAILABLE', `${reason}; this request waited ${waitMs} ms for it to finish`, {
+    reason: 'transaction-open',
+    waitedMs: waitMs,
+    openTransactions: open,
+    retryAfterMs: 1000,
+  });
 }
 
 function withDeadline<T>(p: Promise<T>, deadline: number, error: () => Error): Promise<T> {

@@ -4,7 +4,8 @@
  * (typing) and query (choosing how an operand compares).
  */
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DATETIME_RE =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /** An offset PostgreSQL accepts: at most ±15:59. */
 function validZone(zone: string | undefined): boolean {
@@ -29,4 +30,3 @@ export function isDatetimeString(s: string): boolean {
   const [, y, mo, d, h, mi, sec, zone] = dt;
   return validDate(+y!, +mo!, +d!) && +h! <= 23 && +mi! <= 59 && (sec === undefined || +sec <= 59) && validZone(zone);
 }
-

@@ -45,7 +45,10 @@ describe(`auth matrix (${backendName})`, () => {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('UNAUTHORIZED');
     }
-    const malformed = await api.rest('GET', '/projects/current', { token: null, headers: { authorization: 'Basic abc' } });
+    const malformed = await api.rest('GET', '/projects/current', {
+      token: null,
+      headers: { authorization: 'Basic abc' },
+    });
     expect(malformed.status).toBe(401);
   });
 
@@ -134,7 +137,10 @@ describe(`auth matrix (${backendName})`, () => {
     expect(res.status).toBe(401);
     expect(res.body.error.message).toMatch(/expired/);
 
-    const past = await api.rest('POST', '/keys', { project: p.id, body: { name: 'old', scope: 'read', expiresAt: '2001-01-01T00:00:00Z' } });
+    const past = await api.rest('POST', '/keys', {
+      project: p.id,
+      body: { name: 'old', scope: 'read', expiresAt: '2001-01-01T00:00:00Z' },
+    });
     expect(past.status).toBe(400);
     expect(past.body.error).toMatchObject({ code: 'INVALID', details: { path: ['expiresAt'] } });
   });
@@ -247,11 +253,35 @@ describe('OpenAPI document', () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/keys', '/keys/{id}', '/projects', '/projects/current', '/records', '/records/{id}', '/records/search', '/records/import/json', '/records/import/csv', '/records/delete', '/relationships/{sourceId}', '/relationships/search', '/labels/search', '/records/{id}/neighbors']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/keys',
+        '/keys/{id}',
+        '/projects',
+        '/projects/current',
+        '/records',
+        '/records/{id}',
+        '/records/search',
+        '/records/import/json',
+        '/records/import/csv',
+        '/records/delete',
+        '/relationships/{sourceId}',
+        '/relationships/search',
+        '/labels/search',
+        '/records/{id}/neighbors',
+      ]),
+    );
     const create = doc.paths['/keys'].post;
-    expect(create.requestBody.content['application/json'].schema.properties.scope.enum).toEqual(['read', 'write', 'admin']);
+    expect(create.requestBody.content['application/json'].schema.properties.scope.enum).toEqual([
+      'read',
+      'write',
+      'admin',
+    ]);
     expect(create.responses['201'].content['application/json'].schema.properties.data.properties).toHaveProperty('key');
     expect(doc.paths['/keys/{id}'].delete.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
-    expect(doc.paths['/keys'].get.responses['200'].content['application/json'].schema.required).toEqual(['data', 'total']);
+    expect(doc.paths['/keys'].get.responses['200'].content['application/json'].schema.required).toEqual([
+      'data',
+      'total',
+    ]);
   });
 });

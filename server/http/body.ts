@@ -8,13 +8,18 @@ import { DomainError } from '@/server/errors';
  * request on its kept-alive connection — saw a connection reset instead of the answer.
  */
 export const bodyTooLarge = (maxBytes: number) =>
-  new DomainError('LIMIT_EXCEEDED', `The request body is larger than the limit of ${maxBytes} bytes`, { limit: maxBytes }, { tooLarge: true });
+  new DomainError(
+    'LIMIT_EXCEEDED',
+    `The request body is larger than the limit of ${maxBytes} bytes`,
+    { limit: maxBytes },
+    { tooLarge: true },
+  );
 
 /** Reads and discards what is left of a refused body, at most `budget` bytes, then lets go of it. */
 function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): void {
   void (async () => {
     try {
-      for (let left = budget; left >= 0; ) {
+      for (let left = budget; left >= 0;) {
         const { done, value } = await reader.read();
         if (done) return;
         left -= value.byteLength;
@@ -26,7 +31,8 @@ function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number):
   })();
 }
 
-const invalidUtf8 = () => new DomainError('INVALID', 'The request body is not valid UTF-8', { expected: 'UTF-8 encoded JSON' });
+const invalidUtf8 = () =>
+  new DomainError('INVALID', 'The request body is not valid UTF-8', { expected: 'UTF-8 encoded JSON' });
 
 function declaredTooLarge(req: Request, maxBytes: number): boolean {
   const declared = Number(req.headers.get('content-length') ?? '0');
@@ -73,7 +79,9 @@ export function limitedRequest(req: Request, maxBytes: number): Request {
   if (declaredTooLarge(req, maxBytes)) return withBody(req, erroring(bodyTooLarge(maxBytes)));
   const source = req.body.getReader();
   // JSON only: tRPC answers other content types 415 or parses them as form data, never as text.
-  const utf8 = /^application\/json/i.test(req.headers.get('content-type') ?? '') ? new TextDecoder('utf-8', { fatal: true }) : null;
+  const utf8 = /^application\/json/i.test(req.headers.get('content-type') ?? '')
+    ? new TextDecoder('utf-8', { fatal: true })
+    : null;
   let seen = 0;
   const limited = new ReadableStream<Uint8Array>({
     async pull(ctl) {
@@ -105,4 +113,10 @@ export function limitedRequest(req: Request, maxBytes: number): Request {
 const erroring = (e: Error) => new ReadableStream<Uint8Array>({ start: (ctl) => ctl.error(e) });
 
 const withBody = (req: Request, body: ReadableStream<Uint8Array>) =>
-  new Request(req.url, { method: req.method, headers: req.headers, body, signal: req.signal, duplex: 'half' } as RequestInit & { duplex: 'half' });
+  new Request(req.url, {
+    method: req.method,
+    headers: req.headers,
+    body,
+    signal: req.signal,
+    duplex: 'half',
+  } as RequestInit & { duplex: 'half' });

@@ -43,16 +43,19 @@ export function makeHandlers(engramOf: () => Promise<Engram>): EngramHttp {
   return {
     trpc: (req) =>
       withEngram(async (engram) =>
-        jsonTyped(await fetchRequestHandler({
-          endpoint: '/api/trpc',
-          req: limitedRequest(req, engram.env.ENGRAM_MAX_BODY_BYTES),
-          router: appRouter,
-          maxBatchSize: TRPC_MAX_BATCH,
-          createContext: ({ resHeaders }) => createContext(servicesFor(engram), req, resHeaders),
-          onError: ({ error, path }) => {
-            if (error.code === 'INTERNAL_SERVER_ERROR') log.error('trpc internal error', { path, error: String(error.cause?.stack ?? error.message) });
-          },
-        })),
+        jsonTyped(
+          await fetchRequestHandler({
+            endpoint: '/api/trpc',
+            req: limitedRequest(req, engram.env.ENGRAM_MAX_BODY_BYTES),
+            router: appRouter,
+            maxBatchSize: TRPC_MAX_BATCH,
+            createContext: ({ resHeaders }) => createContext(servicesFor(engram), req, resHeaders),
+            onError: ({ error, path }) => {
+              if (error.code === 'INTERNAL_SERVER_ERROR')
+                log.error('trpc internal error', { path, error: String(error.cause?.stack ?? error.message) });
+            },
+          }),
+        ),
       ),
 
     rest: (req) =>
@@ -63,15 +66,23 @@ export function makeHandlers(engramOf: () => Promise<Engram>): EngramHttp {
 
     openapi: (req) => {
       const origin = new URL(req.url).origin;
-      return Promise.resolve(Response.json(buildOpenApiDocument(appRouter, { version: VERSION, serverUrl: `${origin}${REST_BASE}` })));
+      return Promise.resolve(
+        Response.json(buildOpenApiDocument(appRouter, { version: VERSION, serverUrl: `${origin}${REST_BASE}` })),
+      );
     },
 
-    notFound: (req) => Promise.resolve(errorResponse(new DomainError('NOT_FOUND', `No endpoint ${req.method} ${new URL(req.url).pathname}`))),
+    notFound: (req) =>
+      Promise.resolve(
+        errorResponse(new DomainError('NOT_FOUND', `No endpoint ${req.method} ${new URL(req.url).pathname}`)),
+      ),
 
     hasSession: async (cookieHeader) => {
       if (!cookieHeader) return false;
       const engram = await engramOf();
-      return verifySession(engram.sessionSecret, readCookie(new Headers({ cookie: cookieHeader }), SESSION_COOKIE) ?? undefined);
+      return verifySession(
+        engram.sessionSecret,
+        readCookie(new Headers({ cookie: cookieHeader }), SESSION_COOKIE) ?? undefined,
+      );
     },
 
     health: () =>

@@ -14,7 +14,12 @@ let handlers: ReturnType<typeof makeHandlers>;
 const WAIT_MS = 600;
 
 beforeAll(async () => {
-  engram = await startTestEngram({ ENGRAM_TX_WAIT_MS: String(WAIT_MS), ENGRAM_MAX_BODY_BYTES: '65536', ENGRAM_TX_MAX_OPEN: '3', ENGRAM_PG_POOL_MAX: '8' });
+  engram = await startTestEngram({
+    ENGRAM_TX_WAIT_MS: String(WAIT_MS),
+    ENGRAM_MAX_BODY_BYTES: '65536',
+    ENGRAM_TX_MAX_OPEN: '3',
+    ENGRAM_PG_POOL_MAX: '8',
+  });
   api = httpClient(engram);
   handlers = makeHandlers(() => Promise.resolve(engram));
 });
@@ -24,28 +29,45 @@ async function project() {
   const name = uniqueName('rp');
   expect((await api.rest('POST', '/projects', { body: { name } })).status).toBe(201);
   const call = (method: string, path: string, body?: unknown, tx?: string, token?: string) =>
-    api.rest(method, path, { project: token ? undefined : name, token, body, headers: tx ? { 'x-transaction-id': tx } : {} });
+    api.rest(method, path, {
+      project: token ? undefined : name,
+      token,
+      body,
+      headers: tx ? { 'x-transaction-id': tx } : {},
+    });
   const begin = async (ttl = 20_000, token?: string) => {
     const res = await call('POST', '/tx', { ttl }, undefined, token);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.data.id as string;
   };
-  const count = async (label: string) => (await call('POST', '/records/search', { labels: [label] })).body.total as number;
-  const key = async (scope: 'read' | 'write' | 'admin') => (await call('POST', '/keys', { name: `${scope}-key`, scope })).body.data as { id: string; key: string };
+  const count = async (label: string) =>
+    (await call('POST', '/records/search', { labels: [label] })).body.total as number;
+  const key = async (scope: 'read' | 'write' | 'admin') =>
+    (await call('POST', '/keys', { name: `${scope}-key`, scope })).body.data as { id: string; key: string };
   return { name, call, begin, count, key };
 }
 
 const auth = () => ({ authorization: `Bearer ${engram.masterKey.key}` });
 
 /** A body that never ends: whoever reads it waits forever. */
-const endless = () => new ReadableStream<Uint8Array>({ start: (ctl) => ctl.enqueue(new TextEncoder().encode('{"label":"X","data":{"t":"')) });
+const endless = () =>
+  new ReadableStream<Uint8Array>({
+    start: (ctl) => ctl.enqueue(new TextEncoder().encode('{"label":"X","data":{"t":"')),
+  });
 
 describe(`request path (${backendName})`, () => {
   it('authenticates before reading the body: an unauthenticated endless body gets 401 (REST and tRPC)', async () => {
-    const init = { method: 'POST', body: endless(), duplex: 'half', headers: { 'content-type': 'application/json' } } as RequestInit;
+    const init = {
+      method: 'POST',
+      body: endless(),
+      duplex: 'half',
+      headers: { 'content-type': 'application/json' },
+    } as RequestInit;
     const rest = await handlers.rest(new Request('http://t/api/v1/records', init));
     expect(rest.status).toBe(401);
-    const trpc = await handlers.trpc(new Request('http://t/api/trpc/records.create', { ...init, body: endless() } as RequestInit));
+    const trpc = await handlers.trpc(
+      new Request('http://t/api/trpc/records.create', { ...init, body: endless() } as RequestInit),
+    );
     expect(trpc.status).toBe(401);
   });
 
@@ -61,10 +83,24 @@ describe(`request path (${backendName})`, () => {
         },
       });
     const headers = { ...auth(), 'x-project-id': p.name, 'content-type': 'application/json' };
-    const rest = await handlers.rest(new Request('http://t/api/v1/records', { method: 'POST', headers, body: chunked(), duplex: 'half' } as RequestInit));
+    const rest = await handlers.rest(
+      new Request('http://t/api/v1/records', {
+        method: 'POST',
+        headers,
+        body: chunked(),
+        duplex: 'half',
+      } as RequestInit),
+    );
     expect(rest.status).toBe(413);
     expect((await rest.json()).error.code).toBe('LIMIT_EXCEEDED');
-    const trpc = await handlers.trpc(new Request('http://t/api/trpc/records.create', { method: 'POST', headers, body: chunked(), duplex: 'half' } as RequestInit));
+    const trpc = await handlers.trpc(
+      new Request('http://t/api/trpc/records.create', {
+        method: 'POST',
+        headers,
+        body: chunked(),
+        duplex: 'half',
+      } as RequestInit),
+    );
     expect(trpc.status).toBe(413);
     expect((await trpc.json()).error.data.domain.code).toBe('LIMIT_EXCEEDED');
     expect(await p.count('BIG')).toBe(0);
@@ -101,7 +137,9 @@ describe(`request path (${backendName})`, () => {
       [handlers.trpc, 'http://t/api/trpc/records.create'],
     ] as const) {
       const w = watched();
-      const res = await handler(new Request(url, { method: 'POST', headers, body: w.body, duplex: 'half' } as RequestInit));
+      const res = await handler(
+        new Request(url, { method: 'POST', headers, body: w.body, duplex: 'half' } as RequestInit),
+      );
       expect(res.status).toBe(413);
       await w.end;
       expect(w.cancelled()).toBe(false);
@@ -111,9 +149,15 @@ describe(`request path (${backendName})`, () => {
 
   it('tRPC refuses a JSON body that is not UTF-8 (it was decoded to U+FFFD and stored), like REST', async () => {
     const p = await project();
-    const bytes = new Uint8Array([...new TextEncoder().encode('{"label":"U8","data":{"t":"a'), 0xff, ...new TextEncoder().encode('"}}')]);
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{"label":"U8","data":{"t":"a'),
+      0xff,
+      ...new TextEncoder().encode('"}}'),
+    ]);
     const headers = { ...auth(), 'x-project-id': p.name, 'content-type': 'application/json' };
-    const trpc = await handlers.trpc(new Request('http://t/api/trpc/records.create', { method: 'POST', headers, body: bytes }));
+    const trpc = await handlers.trpc(
+      new Request('http://t/api/trpc/records.create', { method: 'POST', headers, body: bytes }),
+    );
     expect(trpc.status).toBe(400);
     expect((await trpc.json()).error.data.domain.code).toBe('INVALID');
     const rest = await handlers.rest(new Request('http://t/api/v1/records', { method: 'POST', headers, body: bytes }));
@@ -124,11 +168,21 @@ describe(`request path (${backendName})`, () => {
   it('tRPC refusals before any procedure (content type, batch size) are typed application/json', async () => {
     const p = await project();
     const headers = { ...auth(), 'x-project-id': p.name };
-    const plain = await handlers.trpc(new Request('http://t/api/trpc/records.create', { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: '{"label":"X"}' }));
+    const plain = await handlers.trpc(
+      new Request('http://t/api/trpc/records.create', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'text/plain' },
+        body: '{"label":"X"}',
+      }),
+    );
     expect(plain.status).toBe(415);
     expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
     expect((await plain.json()).error.data.domain.code).toBe('INVALID');
-    const batch = await handlers.trpc(new Request(`http://t/api/trpc/${Array(51).fill('projects.current').join(',')}?batch=1&input=%7B%7D`, { headers }));
+    const batch = await handlers.trpc(
+      new Request(`http://t/api/trpc/${Array(51).fill('projects.current').join(',')}?batch=1&input=%7B%7D`, {
+        headers,
+      }),
+    );
     expect(batch.status).toBe(400);
     expect(batch.headers.get('content-type')).toMatch(/^application\/json/);
     expect((await batch.json()).error.data.domain.code).toBe('INVALID');
@@ -136,9 +190,17 @@ describe(`request path (${backendName})`, () => {
 
   it('a malformed session cookie does not fail a request that carries a key, and counts as no cookie', async () => {
     const p = await project();
-    const withKey = await api.rest('POST', '/records/search', { project: p.name, body: {}, headers: { cookie: 'engram_session=%E0%A4%A' } });
+    const withKey = await api.rest('POST', '/records/search', {
+      project: p.name,
+      body: {},
+      headers: { cookie: 'engram_session=%E0%A4%A' },
+    });
     expect(withKey.status).toBe(200);
-    const cookieOnly = await api.rest('POST', '/records/search', { token: null, body: {}, headers: { cookie: 'engram_session=%E0%A4%A' } });
+    const cookieOnly = await api.rest('POST', '/records/search', {
+      token: null,
+      body: {},
+      headers: { cookie: 'engram_session=%E0%A4%A' },
+    });
     expect(cookieOnly.status).toBe(401);
   });
 
@@ -149,17 +211,28 @@ describe(`request path (${backendName})`, () => {
     expect(del.status).toBe(400);
     expect(del.body.error.details.path).toEqual(['where', '__proto__']);
     expect(await p.count('P')).toBe(1);
-    const viaRaw = await api.rest('POST', '/records/delete', { project: p.name, rawBody: '{"labels":["P"],"where":{"__proto__":{"a":1}}}' });
+    const viaRaw = await api.rest('POST', '/records/delete', {
+      project: p.name,
+      rawBody: '{"labels":["P"],"where":{"__proto__":{"a":1}}}',
+    });
     expect(viaRaw.status).toBe(400);
-    const create = await api.rest('POST', '/records', { project: p.name, rawBody: '{"label":"P","data":{"b":1,"__proto__":{"x":1}}}' });
+    const create = await api.rest('POST', '/records', {
+      project: p.name,
+      rawBody: '{"label":"P","data":{"b":1,"__proto__":{"x":1}}}',
+    });
     expect(create.status).toBe(400);
     expect(create.body.error.details.path).toEqual(['data', '__proto__']);
-    const trpc = await api.trpcMutation('records.create', JSON.parse('{"label":"P","data":{"__proto__":{"x":1}}}'), { project: p.name });
+    const trpc = await api.trpcMutation('records.create', JSON.parse('{"label":"P","data":{"__proto__":{"x":1}}}'), {
+      project: p.name,
+    });
     expect(trpc.status).toBe(400);
     expect(await p.count('P')).toBe(1);
     // In a query string too: it used to be dropped silently (a plain object's __proto__ setter).
     for (const query of ['__proto__=x', '__proto__=a&__proto__=b']) {
-      const viaQuery = await api.rest('POST', `/records?${query}`, { project: p.name, body: { label: 'P', data: { q: 1 } } });
+      const viaQuery = await api.rest('POST', `/records?${query}`, {
+        project: p.name,
+        body: { label: 'P', data: { q: 1 } },
+      });
       expect(viaQuery.status, query).toBe(400);
       expect(viaQuery.body.error.details.path).toEqual(['__proto__']);
     }
@@ -178,7 +251,12 @@ describe(`request path (${backendName})`, () => {
       ['POST', '/records', { label: 'N', data: { a: '\ud800' } }, ['data', 'a']],
       ['POST', '/records', { label: 'N\udc00', data: { a: 1 } }, ['label']],
       ['POST', '/records/search', { labels: ['N'], where: { 'k\u0000': 1 } }, ['where']],
-      ['POST', '/records/search', { labels: ['N'], where: { k: { $in: ['ok', 'x\ud83d'] } } }, ['where', 'k', '$in', 1]],
+      [
+        'POST',
+        '/records/search',
+        { labels: ['N'], where: { k: { $in: ['ok', 'x\ud83d'] } } },
+        ['where', 'k', '$in', 1],
+      ],
       ['POST', '/keys', { name: 'k\u0000', scope: 'read' }, ['name']],
       ['POST', '/ai/indexes', { label: 'N\u0000', propertyName: 'text' }, ['label']],
       ['POST', '/properties/values', { label: 'N', propertyName: 'a\ud800' }, ['propertyName']],
@@ -198,12 +276,23 @@ describe(`request path (${backendName})`, () => {
     const p = await project();
     const depth = 5_000; // within the body limit of this engram (64 KiB)
     const where = '{"$not":'.repeat(depth) + '{"a":1}' + '}'.repeat(depth);
-    const rest = await api.rest('POST', '/records/search', { project: p.name, rawBody: `{"labels":["D"],"where":${where}}` });
+    const rest = await api.rest('POST', '/records/search', {
+      project: p.name,
+      rawBody: `{"labels":["D"],"where":${where}}`,
+    });
     expect(rest.status).toBe(400);
     expect(rest.body.error.code).toBe('LIMIT_EXCEEDED');
-    const arrays = await api.rest('POST', '/records', { project: p.name, rawBody: `{"label":"D","data":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}` });
+    const arrays = await api.rest('POST', '/records', {
+      project: p.name,
+      rawBody: `{"label":"D","data":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+    });
     expect(arrays.status).toBe(400);
-    const trpc = await api.send(handlers.trpc, 'GET', `/api/trpc/records.search?input=${encodeURIComponent(`{"labels":["D"],"where":${where}}`)}`, { project: p.name });
+    const trpc = await api.send(
+      handlers.trpc,
+      'GET',
+      `/api/trpc/records.search?input=${encodeURIComponent(`{"labels":["D"],"where":${where}}`)}`,
+      { project: p.name },
+    );
     expect(trpc.status).toBe(400);
     expect(await p.count('D')).toBe(0);
   });
@@ -212,8 +301,14 @@ describe(`request path (${backendName})`, () => {
     const p = await project();
     const tx = await p.begin();
     const body = { 0: { transactionId: tx, label: 'B', data: { n: 1 } }, 1: { label: 'B', data: { n: 2 } } };
-    const res = await api.send(handlers.trpc, 'POST', '/api/trpc/records.create,records.create?batch=1', { project: p.name, body });
-    const [inside, outside] = res.body as { result?: { data: { n: number } }; error?: { data: { httpStatus: number } } }[];
+    const res = await api.send(handlers.trpc, 'POST', '/api/trpc/records.create,records.create?batch=1', {
+      project: p.name,
+      body,
+    });
+    const [inside, outside] = res.body as {
+      result?: { data: { n: number } };
+      error?: { data: { httpStatus: number } };
+    }[];
     expect(inside!.result!.data.n).toBe(1);
     if (onPostgres) expect(outside!.result!.data.n).toBe(2);
     else expect(outside!.error!.data.httpStatus).toBe(503); // the embedded database is held by the transaction

@@ -16,7 +16,10 @@ export const onPostgres = Boolean(process.env.DATABASE_URL);
 export const backendName = onPostgres ? 'postgres' : 'embedded';
 
 /** Tests embed with the deterministic fake unless they pass another embedder. */
-export async function startTestEngram(extraEnv: Record<string, string> = {}, embedder: Embedder = createFakeEmbedder()): Promise<Engram> {
+export async function startTestEngram(
+  extraEnv: Record<string, string> = {},
+  embedder: Embedder = createFakeEmbedder(),
+): Promise<Engram> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'engram-test-'));
   const env = readEnv({
     DATABASE_URL: process.env.DATABASE_URL ?? '',
@@ -45,14 +48,25 @@ export async function hnswBuilt(engram: Engram, indexId: string, timeoutMs = 30_
 }
 
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
-export type CallOptions = { body?: unknown; rawBody?: string; token?: string | null; project?: string; headers?: Record<string, string> };
+export type CallOptions = {
+  body?: unknown;
+  rawBody?: string;
+  token?: string | null;
+  project?: string;
+  headers?: Record<string, string>;
+};
 
 /** Drives the real HTTP handlers (REST, tRPC, health) in-process, exactly as Next.js routes them. */
 export function httpClient(engram: Engram) {
   const handlers = makeHandlers(() => Promise.resolve(engram));
   const base = 'http://engram.test';
 
-  async function send(handler: (req: Request) => Promise<Response>, method: string, url: string, opts: CallOptions = {}): Promise<ApiResult> {
+  async function send(
+    handler: (req: Request) => Promise<Response>,
+    method: string,
+    url: string,
+    opts: CallOptions = {},
+  ): Promise<ApiResult> {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? engram.masterKey.key : opts.token;
     if (token) headers.authorization = `Bearer ${token}`;
@@ -76,7 +90,8 @@ export function httpClient(engram: Engram) {
     rest: (method: string, path: string, opts?: CallOptions) => send(handlers.rest, method, `/api/v1${path}`, opts),
     trpcQuery: (proc: string, input: unknown, opts?: CallOptions) =>
       send(handlers.trpc, 'GET', `/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify(input))}`, opts),
-    trpcMutation: (proc: string, input: unknown, opts?: CallOptions) => send(handlers.trpc, 'POST', `/api/trpc/${proc}`, { ...opts, body: input }),
+    trpcMutation: (proc: string, input: unknown, opts?: CallOptions) =>
+      send(handlers.trpc, 'POST', `/api/trpc/${proc}`, { ...opts, body: input }),
     health: () => send(handlers.health, 'GET', '/api/health'),
     openapi: () => send(handlers.openapi, 'GET', '/api/v1/openapi.json'),
   };

@@ -5,7 +5,10 @@
 import readline from 'node:readline';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from '@/server/db/lock';
 
-const opts = { heartbeatMs: Number(process.env.LOCK_HEARTBEAT_MS ?? 2_000), leaseMs: Number(process.env.LOCK_LEASE_MS ?? 15_000) };
+const opts = {
+  heartbeatMs: Number(process.env.LOCK_HEARTBEAT_MS ?? 2_000),
+  leaseMs: Number(process.env.LOCK_LEASE_MS ?? 15_000),
+};
 let held: DataDirLock | undefined;
 
 function attempt(dir: string) {
@@ -13,7 +16,9 @@ function attempt(dir: string) {
     held = acquireDataDirLock(dir, opts);
     console.log(`won ${process.pid}`);
   } catch (e) {
-    console.log(e instanceof DataDirLockedError ? `lost ${e.ownerPid}` : `error ${e instanceof Error ? e.message : String(e)}`);
+    console.log(
+      e instanceof DataDirLockedError ? `lost ${e.ownerPid}` : `error ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 

@@ -16,7 +16,13 @@
 export type RefScalar = string | number | boolean | null;
 export type RefValue = RefScalar | string[] | number[] | boolean[] | [];
 /** `createdAt` / `updatedAt`: the record's system timestamps as the engine returned them (ISO-8601). */
-export type RefRecord = { id: string; label: string; data: Record<string, RefValue>; createdAt: string; updatedAt: string };
+export type RefRecord = {
+  id: string;
+  label: string;
+  data: Record<string, RefValue>;
+  createdAt: string;
+  updatedAt: string;
+};
 export type RefEdge = { source: string; target: string; type: string };
 export type RefWhere = Record<string, unknown>;
 export type RefQuery = {
@@ -46,7 +52,20 @@ export function parseDatetime(s: string): number | undefined {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [h, mi, sec] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0'));
-  const daysInMonth = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  const daysInMonth = [
+    31,
+    y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ];
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth[mo - 1]! || h > 23 || mi > 59 || sec > 59) return undefined;
   let offsetMin = 0;
   const off = m[8];
@@ -165,7 +184,8 @@ function part(rec: RefRecord, prop: string, op: string, operand: unknown): boole
   const get = PARTS[op]!;
   const values = typedValues(rec, prop, ['datetime']).map((x) => get(new Date(parseDatetime(x as string)!)));
   if (typeof operand === 'number') return values.some((x) => x === operand);
-  if (!isObject(operand) || Object.keys(operand).length === 0) throw new RefError(`${op} takes a number or a comparison object`);
+  if (!isObject(operand) || Object.keys(operand).length === 0)
+    throw new RefError(`${op} takes a number or a comparison object`);
   // Each comparison is its own condition over the array (like the other operators ANDed in one object).
   return Object.entries(operand).every(([cmp, n]) => {
     if (typeof n !== 'number') throw new RefError(`${op}.${cmp} takes a number`);
@@ -242,7 +262,8 @@ function stampOperator(iso: string, op: string, operand: unknown): boolean {
     case '$gte':
     case '$lt':
     case '$lte': {
-      if (!['number', 'string', 'boolean'].includes(typeof operand)) throw new RefError(`${op} takes a number, string or boolean`);
+      if (!['number', 'string', 'boolean'].includes(typeof operand))
+        throw new RefError(`${op} takes a number, string or boolean`);
       const other = typeof operand === 'string' ? parseDatetime(operand) : undefined;
       return other !== undefined && cmpHolds(op, sign(t, other));
     }
@@ -251,7 +272,11 @@ function stampOperator(iso: string, op: string, operand: unknown): boolean {
     case '$endsWith': {
       if (typeof operand !== 'string') throw new RefError(`${op} takes a string`);
       const [hay, needle] = [iso.toLowerCase(), operand.toLowerCase()];
-      return op === '$contains' ? hay.includes(needle) : op === '$startsWith' ? hay.startsWith(needle) : hay.endsWith(needle);
+      return op === '$contains'
+        ? hay.includes(needle)
+        : op === '$startsWith'
+          ? hay.startsWith(needle)
+          : hay.endsWith(needle);
     }
     case '$exists':
       if (typeof operand !== 'boolean') throw new RefError('$exists takes a boolean');
@@ -262,7 +287,8 @@ function stampOperator(iso: string, op: string, operand: unknown): boolean {
   if (op in PARTS) {
     const x = PARTS[op]!(new Date(t));
     if (typeof operand === 'number') return x === operand;
-    if (!isObject(operand) || Object.keys(operand).length === 0) throw new RefError(`${op} takes a number or a comparison object`);
+    if (!isObject(operand) || Object.keys(operand).length === 0)
+      throw new RefError(`${op} takes a number or a comparison object`);
     return Object.entries(operand).every(([cmp, n]) => {
       if (typeof n !== 'number') throw new RefError(`${op}.${cmp} takes a number`);
       if (cmp === '$eq') return x === n;
@@ -337,8 +363,12 @@ export class Dataset {
     for (let k = 1; k <= rel.max; k++) {
       const next = new Set<string>();
       for (const id of frontier) {
-        if (rel.direction !== 'in') for (const e of this.adj.out.get(id) ?? []) if (rel.type === undefined || e.type === rel.type) next.add(e.target);
-        if (rel.direction !== 'out') for (const e of this.adj.in.get(id) ?? []) if (rel.type === undefined || e.type === rel.type) next.add(e.source);
+        if (rel.direction !== 'in')
+          for (const e of this.adj.out.get(id) ?? [])
+            if (rel.type === undefined || e.type === rel.type) next.add(e.target);
+        if (rel.direction !== 'out')
+          for (const e of this.adj.in.get(id) ?? [])
+            if (rel.type === undefined || e.type === rel.type) next.add(e.source);
       }
       if (k >= rel.min) for (const id of next) found.add(id);
       frontier = next;
@@ -416,8 +446,11 @@ export class Dataset {
   search(q: RefQuery): { ids: string[]; total: number } {
     // Undocumented corners the reference will not guess at.
     if (q.labels && q.labels.length === 0) throw new RefError('labels: [] is not specified');
-    if (typeof q.orderBy === 'object' && Object.keys(q.orderBy).length === 0) throw new RefError('orderBy: {} is not specified');
-    let hits = this.records.filter((r) => (!q.labels || q.labels.includes(r.label)) && (q.where === undefined || this.matches(r, q.where)));
+    if (typeof q.orderBy === 'object' && Object.keys(q.orderBy).length === 0)
+      throw new RefError('orderBy: {} is not specified');
+    let hits = this.records.filter(
+      (r) => (!q.labels || q.labels.includes(r.label)) && (q.where === undefined || this.matches(r, q.where)),
+    );
     hits = [...hits].sort(this.comparator(q.orderBy));
     const skip = q.skip ?? 0;
     const limit = q.limit ?? 100;
@@ -444,7 +477,8 @@ export class Dataset {
 }
 
 /** Typed order: numbers, then datetimes, then booleans, then strings; anything else (missing, null, arrays) last. */
-type SortKey = { group: 0; v: number } | { group: 1; v: number } | { group: 2; v: number } | { group: 3; v: string } | { group: 4 };
+type SortKey =
+  { group: 0; v: number } | { group: 1; v: number } | { group: 2; v: number } | { group: 3; v: string } | { group: 4 };
 function sortKey(rec: RefRecord, prop: string): SortKey {
   const stamp = stampOf(rec, prop);
   if (stamp !== undefined) return { group: 1, v: parseDatetime(stamp)! };

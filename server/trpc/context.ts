@@ -45,7 +45,11 @@ export function servicesOf(engram: Engram): Services {
       exactSearchBelow: engram.env.ENGRAM_EXACT_SEARCH_BELOW,
       suggestions: engram.suggestions,
     },
-    auth: { masterKey: engram.masterKey.key, sessionSecret: engram.sessionSecret, sessionTtlMs: engram.env.ENGRAM_SESSION_TTL_HOURS * 3_600_000 },
+    auth: {
+      masterKey: engram.masterKey.key,
+      sessionSecret: engram.sessionSecret,
+      sessionTtlMs: engram.env.ENGRAM_SESSION_TTL_HOURS * 3_600_000,
+    },
     root: engram.db.prisma,
     touched: (projectId) => engram.suggestions.touched(projectId),
   };
@@ -80,10 +84,17 @@ export function createContext(services: Services, req: Request, resHeaders: Head
     secure: proto === 'https',
     authenticate: () =>
       (principal ??= authenticate(
-        { masterKey: services.auth.masterKey, sessionSecret: services.auth.sessionSecret, lookup: (fn) => services.transactions.shared(fn) },
+        {
+          masterKey: services.auth.masterKey,
+          sessionSecret: services.auth.sessionSecret,
+          lookup: (fn) => services.transactions.shared(fn),
+        },
         // A cookie is read only when there is no Authorization header: a broken cookie set by another app
         // on the same host must not fail a request that carries a key.
-        { authorization: headers.get('authorization'), sessionCookie: headers.get('authorization') ? null : readCookie(headers, SESSION_COOKIE) },
+        {
+          authorization: headers.get('authorization'),
+          sessionCookie: headers.get('authorization') ? null : readCookie(headers, SESSION_COOKIE),
+        },
       )),
   };
 }

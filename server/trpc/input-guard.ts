@@ -28,9 +28,19 @@ function badString(s: string): string | null {
 
 export function checkInput(input: unknown, pathPrefix: (string | number)[] = []): void {
   const stack: Frame[] = [{ value: input, depth: 0, parent: null, key: null }];
-  const fail = (frame: Frame | null, key: string | number | undefined, message: string, expected: string, got?: unknown): never => {
+  const fail = (
+    frame: Frame | null,
+    key: string | number | undefined,
+    message: string,
+    expected: string,
+    got?: unknown,
+  ): never => {
     const path = [...pathPrefix, ...pathOf(frame, key)];
-    throw new DomainError('INVALID', `Invalid input at ${path.length ? path.join('.') : 'input'}: ${message}`, { path, expected, ...(got !== undefined ? { got } : {}) });
+    throw new DomainError('INVALID', `Invalid input at ${path.length ? path.join('.') : 'input'}: ${message}`, {
+      path,
+      expected,
+      ...(got !== undefined ? { got } : {}),
+    });
   };
   while (stack.length > 0) {
     const frame = stack.pop()!;
@@ -43,14 +53,19 @@ export function checkInput(input: unknown, pathPrefix: (string | number)[] = [])
     if (typeof value !== 'object' || value === null) continue;
     if (frame.depth >= INPUT_MAX_DEPTH) {
       const path = [...pathPrefix, ...pathOf(frame)];
-      throw new DomainError('LIMIT_EXCEEDED', `The input nests deeper than ${INPUT_MAX_DEPTH} levels`, { path, limit: INPUT_MAX_DEPTH });
+      throw new DomainError('LIMIT_EXCEEDED', `The input nests deeper than ${INPUT_MAX_DEPTH} levels`, {
+        path,
+        limit: INPUT_MAX_DEPTH,
+      });
     }
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: frame.depth + 1, parent: frame, key: i });
+      for (let i = value.length - 1; i >= 0; i--)
+        stack.push({ value: value[i], depth: frame.depth + 1, parent: frame, key: i });
       continue;
     }
     for (const key of Object.keys(value)) {
-      if (key === '__proto__') fail(frame, key, '"__proto__" is not allowed as a key', 'a key other than __proto__', key);
+      if (key === '__proto__')
+        fail(frame, key, '"__proto__" is not allowed as a key', 'a key other than __proto__', key);
       const bad = badString(key);
       if (bad) fail(frame, undefined, `a key contains ${bad}`, 'keys of well-formed text without NUL characters');
       stack.push({ value: (value as Record<string, unknown>)[key], depth: frame.depth + 1, parent: frame, key });

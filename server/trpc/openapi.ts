@@ -44,11 +44,27 @@ const ERROR_SCHEMA = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', enum: ['INVALID', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'LIMIT_EXCEEDED', 'UNAVAILABLE', 'INTERNAL'] },
+        code: {
+          type: 'string',
+          enum: [
+            'INVALID',
+            'UNAUTHORIZED',
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'CONFLICT',
+            'LIMIT_EXCEEDED',
+            'UNAVAILABLE',
+            'INTERNAL',
+          ],
+        },
         message: { type: 'string' },
         details: {
           type: 'object',
-          properties: { path: { type: 'array', items: { type: ['string', 'number'] } }, expected: { type: 'string' }, got: {} },
+          properties: {
+            path: { type: 'array', items: { type: ['string', 'number'] } },
+            expected: { type: 'string' },
+            got: {},
+          },
           additionalProperties: true,
         },
       },
@@ -91,8 +107,20 @@ export function buildOpenApiDocument(router: AnyRouter, opts: { version: string;
     }
     if (route.auth !== 'public' && route.auth !== 'master') {
       parameters.push(
-        { name: 'x-project-id', in: 'header', required: false, schema: { type: 'string' }, description: 'with the master key: the project (id or name), default `default`' },
-        { name: 'x-transaction-id', in: 'header', required: false, schema: { type: 'string', format: 'uuid' }, description: 'run this call inside an open transaction (POST /tx)' },
+        {
+          name: 'x-project-id',
+          in: 'header',
+          required: false,
+          schema: { type: 'string' },
+          description: 'with the master key: the project (id or name), default `default`',
+        },
+        {
+          name: 'x-transaction-id',
+          in: 'header',
+          required: false,
+          schema: { type: 'string', format: 'uuid' },
+          description: 'run this call inside an open transaction (POST /tx)',
+        },
       );
     }
     if (parameters.length > 0) operation.parameters = parameters;
@@ -106,7 +134,10 @@ export function buildOpenApiDocument(router: AnyRouter, opts: { version: string;
     const success = openapi.raw
       ? { description: 'Success', content: { [openapi.raw.contentType]: { schema: { type: 'string' } } } }
       : { description: 'Success', content: { 'application/json': { schema: body } } };
-    const errorRef = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    const errorRef = {
+      description: 'Error',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
     operation.responses = {
       [String(openapi.status ?? 200)]: success,
       '400': errorRef,

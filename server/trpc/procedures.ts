@@ -24,7 +24,12 @@ const checkedInput = middleware(async ({ next, getRawInput }) => {
   checkInput(raw);
   if (!hasTransactionId(raw)) return next();
   const parsed = ZTxId.safeParse(raw.transactionId);
-  if (!parsed.success) throw new DomainError('INVALID', 'transactionId must be the id of an open transaction', { path: ['transactionId'], expected: 'uuid', got: raw.transactionId });
+  if (!parsed.success)
+    throw new DomainError('INVALID', 'transactionId must be the id of an open transaction', {
+      path: ['transactionId'],
+      expected: 'uuid',
+      got: raw.transactionId,
+    });
   // Per call, on this call's context only: in a tRPC batch the other calls keep their own.
   return next({ ctx: { transactionId: parsed.data } });
 });
@@ -46,12 +51,18 @@ function headerTransaction(headers: Headers): string | undefined {
   const raw = headers.get(TX_HEADER)?.trim();
   if (!raw) return undefined;
   const parsed = ZTxId.safeParse(raw);
-  if (!parsed.success) throw new DomainError('INVALID', `The ${TX_HEADER} header must be the id of an open transaction`, { path: ['headers', TX_HEADER], expected: 'uuid', got: raw });
+  if (!parsed.success)
+    throw new DomainError('INVALID', `The ${TX_HEADER} header must be the id of an open transaction`, {
+      path: ['headers', TX_HEADER],
+      expected: 'uuid',
+      got: raw,
+    });
   return parsed.data;
 }
 
 /** The transaction this call names (header, or tRPC input), if any. */
-const namedTransaction = (ctx: Pick<Context, 'headers' | 'transactionId'>): string | undefined => headerTransaction(ctx.headers) ?? ctx.transactionId;
+const namedTransaction = (ctx: Pick<Context, 'headers' | 'transactionId'>): string | undefined =>
+  headerTransaction(ctx.headers) ?? ctx.transactionId;
 
 const authed = (needs: Requirement) =>
   baseProcedure
@@ -75,10 +86,16 @@ export const principalId = (p: Principal): string => (p.kind === 'key' ? `key:${
  * (it cannot see the transaction's writes, which stay in its own project); anything else waits,
  * bounded, for the database to be free.
  */
-async function outsideTransaction<T extends { ok: boolean }>(services: Services, type: string, projectId: string | null, run: (db: BaseDeps['db'] | null) => Promise<T>): Promise<T> {
+async function outsideTransaction<T extends { ok: boolean }>(
+  services: Services,
+  type: string,
+  projectId: string | null,
+  run: (db: BaseDeps['db'] | null) => Promise<T>,
+): Promise<T> {
   const { transactions } = services;
   const holder = transactions.holderProject();
-  if (holder !== undefined && type === 'query' && projectId !== holder) return transactions.shared((db) => settled(run(db)));
+  if (holder !== undefined && type === 'query' && projectId !== holder)
+    return transactions.shared((db) => settled(run(db)));
   const leave = await transactions.enterRoot();
   try {
     return await run(null);
@@ -99,7 +116,11 @@ async function settled<T extends { ok: boolean }>(result: Promise<T>): Promise<T
 
 function refuseTransaction(ctx: Pick<Context, 'headers' | 'transactionId'>, what: string) {
   if (namedTransaction(ctx)) {
-    throw new DomainError('INVALID', `${what} does not run inside a transaction; call it without ${TX_HEADER} / transactionId`, { path: ['headers', TX_HEADER], expected: 'no transaction' });
+    throw new DomainError(
+      'INVALID',
+      `${what} does not run inside a transaction; call it without ${TX_HEADER} / transactionId`,
+      { path: ['headers', TX_HEADER], expected: 'no transaction' },
+    );
   }
 }
 
@@ -108,7 +129,9 @@ export const masterProcedure = authed('master')
   .meta({ auth: 'master' })
   .use(async ({ ctx, next, type }) => {
     refuseTransaction(ctx, 'Administration across projects');
-    return outsideTransaction(ctx.services, type, null, (db) => next({ ctx: { deps: { db: db ?? ctx.services.root } satisfies BaseDeps } }));
+    return outsideTransaction(ctx.services, type, null, (db) =>
+      next({ ctx: { deps: { db: db ?? ctx.services.root } satisfies BaseDeps } }),
+    );
   });
 
 /**
@@ -129,8 +152,14 @@ export const projectScope = (needs: Exclude<Requirement, 'master'>) =>
   authed(needs)
     .meta({ auth: needs })
     .use(async ({ ctx, next }) => {
-      const project: TProject = await ctx.services.transactions.shared((db) => resolveProject({ db }, ctx.principal, ctx.headers.get(PROJECT_HEADER)));
-      const deps: ProjectDeps & { embedder: Embedder } = { ...ctx.services.projectDeps, db: ctx.services.root, projectId: project.id };
+      const project: TProject = await ctx.services.transactions.shared((db) =>
+        resolveProject({ db }, ctx.principal, ctx.headers.get(PROJECT_HEADER)),
+      );
+      const deps: ProjectDeps & { embedder: Embedder } = {
+        ...ctx.services.projectDeps,
+        db: ctx.services.root,
+        projectId: project.id,
+      };
       return next({ ctx: { project, deps, owner: { projectId: project.id, principal: principalId(ctx.principal) } } });
     });
 
@@ -150,10 +179,12 @@ export const projectProcedure = (needs: Exclude<Requirement, 'master'>, opts: Sc
     }
     if (opts.endsKeyTransactions) {
       const id = ((await getRawInput()) as { id?: unknown } | undefined)?.id;
-      if (typeof id === 'string') await transactions.rollbackOwnedBy({ projectId: ctx.project.id, principal: `key:${id}` });
+      if (typeof id === 'string')
+        await transactions.rollbackOwnedBy({ projectId: ctx.project.id, principal: `key:${id}` });
     }
-    const result = await outsideTransaction(ctx.services, type, ctx.project.id, (db) => (db ? next({ ctx: { deps: { ...ctx.deps, db } } }) : next()));
+    const result = await outsideTransaction(ctx.services, type, ctx.project.id, (db) =>
+      db ? next({ ctx: { deps: { ...ctx.deps, db } } }) : next(),
+    );
     if (result.ok && opts.changesData) touched(ctx.project.id);
     return result;
   });
-

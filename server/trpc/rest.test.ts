@@ -10,9 +10,23 @@ describe('REST routes from procedure metadata', () => {
 
   it('exposes only procedures with openapi meta, with their path parameters', () => {
     const byPath = Object.fromEntries(routes.map((r) => [`${r.openapi.method} ${r.openapi.path}`, r]));
-    expect(Object.keys(byPath)).toEqual(expect.arrayContaining(['DELETE /keys/{id}', 'GET /keys', 'GET /projects', 'GET /projects/current', 'POST /keys', 'POST /projects', 'POST /records', 'GET /records/{id}', 'POST /relationships/search']));
+    expect(Object.keys(byPath)).toEqual(
+      expect.arrayContaining([
+        'DELETE /keys/{id}',
+        'GET /keys',
+        'GET /projects',
+        'GET /projects/current',
+        'POST /keys',
+        'POST /projects',
+        'POST /records',
+        'GET /records/{id}',
+        'POST /relationships/search',
+      ]),
+    );
     // Static segments win over parameters.
-    expect(routes.findIndex((r) => r.openapi.path === '/relationships/search')).toBeLessThan(routes.findIndex((r) => r.openapi.path === '/relationships/{sourceId}'));
+    expect(routes.findIndex((r) => r.openapi.path === '/relationships/search')).toBeLessThan(
+      routes.findIndex((r) => r.openapi.path === '/relationships/{sourceId}'),
+    );
     const revoke = byPath['DELETE /keys/{id}']!;
     expect(revoke.pathParams).toEqual(['id']);
     expect(revoke.pattern.exec('/keys/abc')?.[1]).toBe('abc');
@@ -48,7 +62,10 @@ describe('error mapping', () => {
   it('hides unexpected errors behind a 500 without leaking their message', () => {
     const quiet = process.env.ENGRAM_LOG_LEVEL;
     process.env.ENGRAM_LOG_LEVEL = 'silent';
-    expect(errorBody(new Error('password=hunter2'))).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'Internal error' } });
+    expect(errorBody(new Error('password=hunter2'))).toEqual({
+      status: 500,
+      body: { code: 'INTERNAL', message: 'Internal error' },
+    });
     process.env.ENGRAM_LOG_LEVEL = quiet;
   });
 });
@@ -63,7 +80,8 @@ describe('OpenAPI document', () => {
       const ok = op.responses[String(route.openapi.status ?? 200)];
       if (route.openapi.raw) expect(ok.content[route.openapi.raw.contentType].schema.type).toBe('string');
       else expect(ok.content['application/json'].schema.properties.data).toBeDefined();
-      for (const p of route.pathParams) expect(op.parameters).toContainEqual(expect.objectContaining({ name: p, in: 'path', required: true }));
+      for (const p of route.pathParams)
+        expect(op.parameters).toContainEqual(expect.objectContaining({ name: p, in: 'path', required: true }));
       if (['POST', 'PUT', 'PATCH'].includes(route.openapi.method) && route.input) {
         const hasBody = op.requestBody?.content['application/json'].schema;
         expect(hasBody || route.pathParams.length > 0, `${route.openapi.path} request body`).toBeTruthy();

@@ -16,7 +16,10 @@ import { createCallerFactory } from './init';
 export type RestOptions = { basePath: string; maxBodyBytes: number };
 
 const json = (status: number, body: unknown, headers?: HeadersInit) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  });
 
 export const errorResponse = (e: unknown) => {
   const { status, body } = errorBody(e);
@@ -33,7 +36,10 @@ async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new DomainError('INVALID', 'Malformed JSON in the request body', { expected: 'a JSON document', got: (e as Error).message });
+    throw new DomainError('INVALID', 'Malformed JSON in the request body', {
+      expected: 'a JSON document',
+      got: (e as Error).message,
+    });
   }
 }
 
@@ -41,7 +47,11 @@ function decodePathSegment(raw: string, name: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw new DomainError('INVALID', `Malformed percent-encoding in the path parameter ${name}`, { path: [name], expected: 'valid percent-encoded UTF-8', got: raw });
+    throw new DomainError('INVALID', `Malformed percent-encoding in the path parameter ${name}`, {
+      path: [name],
+      expected: 'valid percent-encoded UTF-8',
+      got: raw,
+    });
   }
 }
 
@@ -84,7 +94,10 @@ export function createRestHandler(router: AnyRouter, opts: RestOptions) {
     try {
       const found = match(req.method, path);
       if (found === null) throw new DomainError('NOT_FOUND', `No endpoint ${req.method} ${opts.basePath}${path}`);
-      if (found === 'method') return json(405, { error: { code: 'INVALID', message: `Method ${req.method} is not allowed on ${opts.basePath}${path}` } });
+      if (found === 'method')
+        return json(405, {
+          error: { code: 'INVALID', message: `Method ${req.method} is not allowed on ${opts.basePath}${path}` },
+        });
       const { route, params } = found;
 
       // Who is calling is settled before a byte of the body is read.
@@ -99,7 +112,9 @@ export function createRestHandler(router: AnyRouter, opts: RestOptions) {
       }
 
       const caller = createCaller(ctx) as unknown as Record<string, unknown>;
-      const fn = route.procedurePath.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+      const fn = route.procedurePath
+        .split('.')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
       const result = await (fn as (i: unknown) => Promise<unknown>)(input);
 
       const status = route.openapi.status ?? 200;
@@ -107,7 +122,10 @@ export function createRestHandler(router: AnyRouter, opts: RestOptions) {
       ctx.resHeaders.forEach((v, k) => (headers[k] = v));
       if (route.openapi.raw) {
         const body = String((result as Record<string, unknown>)[route.openapi.raw.field] ?? '');
-        return new Response(body, { status, headers: { ...headers, 'content-type': `${route.openapi.raw.contentType}; charset=utf-8` } });
+        return new Response(body, {
+          status,
+          headers: { ...headers, 'content-type': `${route.openapi.raw.contentType}; charset=utf-8` },
+        });
       }
       if (route.openapi.envelope === 'list') {
         const { items, total } = result as { items: unknown[]; total: number };

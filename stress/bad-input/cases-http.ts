@@ -14,11 +14,20 @@ const hasBody = (e: Endpoint) => e.method !== 'GET';
 const projectScoped = (e: Endpoint) => e.scope === 'read' || e.scope === 'write' || e.scope === 'admin';
 
 /** The base input as JSON text on the wire, broken by `mutate`; tRPC queries carry it in ?input=. */
-function wire(e: Endpoint, s: Schemas, ctx: GenContext, kind: string, mustReject: boolean, note: string, mutate: (json: string) => string): Spec | null {
+function wire(
+  e: Endpoint,
+  s: Schemas,
+  ctx: GenContext,
+  kind: string,
+  mustReject: boolean,
+  note: string,
+  mutate: (json: string) => string,
+): Spec | null {
   const t = target(e, ctx);
   const base = baseInput(e, s, ctx, t);
   const text = mutate(toJson(stripPath(e, base)));
-  if (e.surface === 'trpc' && e.method === 'GET') return finish(e, kind, mustReject, note, base, t, { inputText: text });
+  if (e.surface === 'trpc' && e.method === 'GET')
+    return finish(e, kind, mustReject, note, base, t, { inputText: text });
   if (!hasBody(e)) return null;
   return finish(e, kind, mustReject, note, base, t, { body: { kind: 'text', text } });
 }
@@ -79,7 +88,8 @@ export const httpCases: CaseDef[] = [
   {
     kind: 'not JSON',
     variants: (e) => (e.surface === 'trpc' ? (e.hasInput ? NOT_JSON.length : 0) : hasBody(e) ? NOT_JSON.length : 0),
-    make: (e, s, ctx, v) => wire(e, s, ctx, 'not JSON', true, `input ${JSON.stringify(NOT_JSON[v])}`, () => NOT_JSON[v]!),
+    make: (e, s, ctx, v) =>
+      wire(e, s, ctx, 'not JSON', true, `input ${JSON.stringify(NOT_JSON[v])}`, () => NOT_JSON[v]!),
   },
   {
     kind: 'invalid UTF-8',
@@ -88,9 +98,20 @@ export const httpCases: CaseDef[] = [
       const t = target(e, ctx);
       const base = baseInput(e, s, ctx, t);
       // In a query's URL the bytes are percent-encoded; URL decoding replaces them with U+FFFD.
-      if (!hasBody(e)) return finish(e, 'invalid UTF-8', false, 'input with %FF in the URL', undefined, t, { query: 'input=%7B%22zz%22%3A%22%FF%22%7D' });
+      if (!hasBody(e))
+        return finish(e, 'invalid UTF-8', false, 'input with %FF in the URL', undefined, t, {
+          query: 'input=%7B%22zz%22%3A%22%FF%22%7D',
+        });
       const bad = BAD_UTF8[v]!;
-      return finish(e, 'invalid UTF-8', true, `bytes ${bad.map((b) => b.toString(16)).join(' ')} in a string`, base, t, { body: utf8Body(toJson(stripPath(e, base)), bad) });
+      return finish(
+        e,
+        'invalid UTF-8',
+        true,
+        `bytes ${bad.map((b) => b.toString(16)).join(' ')} in a string`,
+        base,
+        t,
+        { body: utf8Body(toJson(stripPath(e, base)), bad) },
+      );
     },
   },
   {
@@ -104,12 +125,26 @@ export const httpCases: CaseDef[] = [
       const variants: [string, string | null, boolean, Body?][] = [
         ['text/plain', 'text/plain', trpc],
         ['no content type', null, trpc],
-        ['multipart/form-data', null, !trpc, { kind: 'form', fields: Object.entries(stripPath(e, base)).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]) }],
+        [
+          'multipart/form-data',
+          null,
+          !trpc,
+          {
+            kind: 'form',
+            fields: Object.entries(stripPath(e, base)).map(([k, x]) => [
+              k,
+              typeof x === 'string' ? x : JSON.stringify(x),
+            ]),
+          },
+        ],
         ['application/json; charset=latin1', 'application/json; charset=latin1', false],
         ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded', trpc],
       ];
       const [name, contentType, mustReject, body] = variants[v]!;
-      return finish(e, 'content type', mustReject, `${name} with a valid body`, base, t, { contentType, body: body ?? { kind: 'text', text } });
+      return finish(e, 'content type', mustReject, `${name} with a valid body`, base, t, {
+        contentType,
+        body: body ?? { kind: 'text', text },
+      });
     },
   },
   {
@@ -121,8 +156,12 @@ export const httpCases: CaseDef[] = [
       const param = ctx.rng.pick(e.pathParams).name;
       const other = t.project === ctx.b ? ctx.a : ctx.b;
       // The last two: a well-formed id nobody minted, and a real id of the other project (both 404).
-      const [value, raw] = v < BAD_IDS.length ? BAD_IDS[v]! : v === BAD_IDS.length ? [ctx.rng.uuid()] : [ctx.rng.pick(other.allRecordIds)];
-      return finish(e, 'bad path id', true, `${param} = ${value.slice(0, 40)}`, base, t, { pathValues: { [param]: value }, raw });
+      const [value, raw] =
+        v < BAD_IDS.length ? BAD_IDS[v]! : v === BAD_IDS.length ? [ctx.rng.uuid()] : [ctx.rng.pick(other.allRecordIds)];
+      return finish(e, 'bad path id', true, `${param} = ${value.slice(0, 40)}`, base, t, {
+        pathValues: { [param]: value },
+        raw,
+      });
     },
   },
   {
@@ -163,7 +202,9 @@ export const httpCases: CaseDef[] = [
     make: (e, s, ctx, v) => {
       const t = target(e, ctx);
       const base = baseInput(e, s, ctx, t);
-      const project: Record<string, string> = t.headers['x-project-id'] ? { 'x-project-id': t.headers['x-project-id'] } : {};
+      const project: Record<string, string> = t.headers['x-project-id']
+        ? { 'x-project-id': t.headers['x-project-id'] }
+        : {};
       const variants: [string, Record<string, string>, boolean][] = [
         ['no authorization', {}, true],
         ['Bearer without a key', { authorization: 'Bearer' }, true],
@@ -174,13 +215,25 @@ export const httpCases: CaseDef[] = [
         ['the master key less a character', bearer(MASTER_KEY.slice(0, -1)), true],
         ['lower-case scheme', { authorization: `bearer ${MASTER_KEY}` }, false],
         ['a key-shaped unknown key', bearer(`egk_${ctx.rng.word(40)}`), true],
-        ['an admin key with one character changed', bearer(ctx.a.keys.admin.slice(0, -1) + (ctx.a.keys.admin.endsWith('a') ? 'b' : 'a')), true],
+        [
+          'an admin key with one character changed',
+          bearer(ctx.a.keys.admin.slice(0, -1) + (ctx.a.keys.admin.endsWith('a') ? 'b' : 'a')),
+          true,
+        ],
         ['two keys', { authorization: `Bearer ${ctx.rng.word(30)}, Bearer ${MASTER_KEY}` }, true],
         ['a forged session cookie', { cookie: `engram_session=${ctx.rng.word(40)}` }, true],
       ];
       const [name, headers, must] = variants[v]!;
       const mustReject = must && e.scope !== 'public';
-      return finish(e, 'bad credentials', mustReject, name, base, { ...t, who: name }, { headers: { ...headers, ...project } });
+      return finish(
+        e,
+        'bad credentials',
+        mustReject,
+        name,
+        base,
+        { ...t, who: name },
+        { headers: { ...headers, ...project } },
+      );
     },
   },
   {
@@ -225,13 +278,32 @@ export const httpCases: CaseDef[] = [
         ['x'.repeat(500), true, '500 characters'],
       ];
       const inInput = v >= values.length;
-      const [value, must, name] = inInput ? ([['not-a-uuid', true, 'not a uuid'], [ctx.rng.uuid(), true, 'a uuid never opened'], [p.tx.committed, true, 'a committed transaction'], [5, true, 'a number']] as const)[v - values.length]! : values[v]!;
+      const [value, must, name] = inInput
+        ? (
+            [
+              ['not-a-uuid', true, 'not a uuid'],
+              [ctx.rng.uuid(), true, 'a uuid never opened'],
+              [p.tx.committed, true, 'a committed transaction'],
+              [5, true, 'a number'],
+            ] as const
+          )[v - values.length]!
+        : values[v]!;
       const notParsed = typeof value === 'number' || value === 'not-a-uuid';
       // /tx routes read the id themselves; public procedures only parse it.
       const mustReject = must && !e.txRoute && (e.scope !== 'public' || (inInput && notParsed));
       const base = baseInput(e, s, ctx, t);
-      if (inInput) return finish(e, 'bad transaction id', mustReject, `transactionId: ${name}`, { ...base, transactionId: value }, t);
-      return finish(e, 'bad transaction id', mustReject && e.scope !== 'public', `x-transaction-id: ${name}`, base, t, { headers: { ...t.headers, 'x-transaction-id': String(value) } });
+      if (inInput)
+        return finish(
+          e,
+          'bad transaction id',
+          mustReject,
+          `transactionId: ${name}`,
+          { ...base, transactionId: value },
+          t,
+        );
+      return finish(e, 'bad transaction id', mustReject && e.scope !== 'public', `x-transaction-id: ${name}`, base, t, {
+        headers: { ...t.headers, 'x-transaction-id': String(value) },
+      });
     },
   },
   {
@@ -241,8 +313,13 @@ export const httpCases: CaseDef[] = [
       const method = wrongMethods(e, ctx)[v]!;
       const t = target(e, ctx);
       const base = baseInput(e, s, ctx, t);
-      const body: Body | undefined = method === 'GET' || method === 'HEAD' ? undefined : { kind: 'text', text: toJson(stripPath(e, base)) };
-      return finish(e, 'wrong method', true, `${method} instead of ${e.method}`, base, t, { method, body, raw: method === 'FOO' });
+      const body: Body | undefined =
+        method === 'GET' || method === 'HEAD' ? undefined : { kind: 'text', text: toJson(stripPath(e, base)) };
+      return finish(e, 'wrong method', true, `${method} instead of ${e.method}`, base, t, {
+        method,
+        body,
+        raw: method === 'FOO',
+      });
     },
   },
   {
@@ -253,15 +330,47 @@ export const httpCases: CaseDef[] = [
       const base = baseInput(e, s, ctx, t);
       const get = e.method === 'GET';
       const bad = 'a string';
-      const send = (paths: string[], inputs: Record<string, unknown> | string, kind: string, mustReject: boolean, note: string, writes = e.writes): Spec => {
+      const send = (
+        paths: string[],
+        inputs: Record<string, unknown> | string,
+        kind: string,
+        mustReject: boolean,
+        note: string,
+        writes = e.writes,
+      ): Spec => {
         const text = typeof inputs === 'string' ? inputs : toJson(inputs);
         const path = `/api/trpc/${paths.join(',')}?batch=1${get ? `&input=${encodeURIComponent(text)}` : ''}`;
         const headers = { ...t.headers, ...(get ? {} : { 'content-type': 'application/json' }) };
-        return { endpoint: e, kind, mustReject, writes: writes && !get, method: e.method, path, headers, body: get ? undefined : { kind: 'text', text }, note: `${note} [as ${t.who}]` };
+        return {
+          endpoint: e,
+          kind,
+          mustReject,
+          writes: writes && !get,
+          method: e.method,
+          path,
+          headers,
+          body: get ? undefined : { kind: 'text', text },
+          note: `${note} [as ${t.who}]`,
+        };
       };
-      if (v === 0) return send(Array(51).fill(e.id), Object.fromEntries(Array.from({ length: 51 }, (_, i) => [String(i), base])), 'tRPC batch', true, '51 calls in one batch');
+      if (v === 0)
+        return send(
+          Array(51).fill(e.id),
+          Object.fromEntries(Array.from({ length: 51 }, (_, i) => [String(i), base])),
+          'tRPC batch',
+          true,
+          '51 calls in one batch',
+        );
       if (v === 1) {
-        if (get) return send([e.id, 'projects.current'], { 0: bad }, 'tRPC batch', false, 'one bad call beside a good one', false);
+        if (get)
+          return send(
+            [e.id, 'projects.current'],
+            { 0: bad },
+            'tRPC batch',
+            false,
+            'one bad call beside a good one',
+            false,
+          );
         return send([e.id, e.id], { 0: bad, 1: [bad] }, 'tRPC batch', e.hasInput, 'two bad calls');
       }
       if (v === 2) return send([e.id], '[1]', 'tRPC batch', true, 'batch input not an object');
@@ -275,7 +384,8 @@ function declaredBad(e: Endpoint, s: Schemas): [string, boolean][] {
   const out: [string, boolean][] = [];
   for (const p of e.queryParams) {
     for (const bad of badValues(p.schema, s).slice(0, 3)) {
-      if (typeof bad === 'string' || typeof bad === 'number') out.push([`${encodeURIComponent(p.name)}=${encodeURIComponent(String(bad))}`, true]);
+      if (typeof bad === 'string' || typeof bad === 'number')
+        out.push([`${encodeURIComponent(p.name)}=${encodeURIComponent(String(bad))}`, true]);
     }
   }
   return out;

@@ -49,7 +49,14 @@ export const inputCases: CaseDef[] = [
       const { field, value } = wrongPairs(e, s)[v]!;
       const t = target(e, ctx);
       const input = setAt(baseInput(e, s, ctx, t), field.path, clone(value));
-      return finish(e, 'wrong type', true, `${fmt(field.path)} = ${JSON.stringify(value)} (allowed: ${[...field.allowed!].join('|')})`, input, t);
+      return finish(
+        e,
+        'wrong type',
+        true,
+        `${fmt(field.path)} = ${JSON.stringify(value)} (allowed: ${[...field.allowed!].join('|')})`,
+        input,
+        t,
+      );
     },
   },
   {
@@ -84,7 +91,14 @@ export const inputCases: CaseDef[] = [
       const slot = slots[v % slots.length]!;
       const key = ['zzExtra', '$where', '__id', 'admin'][v]!;
       const strict = slotSchema(e, s, slot)?.additionalProperties === false;
-      return finish(e, 'extra field', strict, `${fmt([...slot, key])} added${strict ? ' (strict object)' : ''}`, setAt(base, [...slot, key], 1), t);
+      return finish(
+        e,
+        'extra field',
+        strict,
+        `${fmt([...slot, key])} added${strict ? ' (strict object)' : ''}`,
+        setAt(base, [...slot, key], 1),
+        t,
+      );
     },
   },
   {
@@ -101,13 +115,34 @@ export const inputCases: CaseDef[] = [
     make: (e, s, ctx, v) => {
       // A query's input travels in the URL: depths that fit in 16 KiB there.
       const shapes = isGet(e)
-        ? [() => deepObject(65), () => deepObject(200), () => deepArray(65), () => deepArray(1000), () => deepArray(2000), () => '{"a":['.repeat(100) + '1' + ']}'.repeat(100)]
-        : [() => deepObject(65), () => deepObject(1000), () => deepObject(100_000), () => deepArray(65), () => deepArray(100_000), () => '{"a":['.repeat(5000) + '1' + ']}'.repeat(5000)];
+        ? [
+            () => deepObject(65),
+            () => deepObject(200),
+            () => deepArray(65),
+            () => deepArray(1000),
+            () => deepArray(2000),
+            () => '{"a":['.repeat(100) + '1' + ']}'.repeat(100),
+          ]
+        : [
+            () => deepObject(65),
+            () => deepObject(1000),
+            () => deepObject(100_000),
+            () => deepArray(65),
+            () => deepArray(100_000),
+            () => '{"a":['.repeat(5000) + '1' + ']}'.repeat(5000),
+          ];
       const t = target(e, ctx);
       const base = baseInput(e, s, ctx, t);
       const fields = fieldsOf(e, s);
       const path = fields.length ? ctx.rng.pick(fields).path : ['zzDeep'];
-      return finish(e, 'deep nesting', true, `${fmt(path)} nested (shape ${v})`, setAt(base, path, hole(shapes[v]!())), t);
+      return finish(
+        e,
+        'deep nesting',
+        true,
+        `${fmt(path)} nested (shape ${v})`,
+        setAt(base, path, hole(shapes[v]!())),
+        t,
+      );
     },
   },
   {
@@ -117,7 +152,14 @@ export const inputCases: CaseDef[] = [
       const t = target(e, ctx);
       const base = baseInput(e, s, ctx, t);
       const slot = ctx.rng.pick(objectSlots(base));
-      return finish(e, 'nesting within 64', false, `${fmt([...slot, 'zzDeep'])} nested 40 levels`, setAt(base, [...slot, 'zzDeep'], hole(deepObject(40))), t);
+      return finish(
+        e,
+        'nesting within 64',
+        false,
+        `${fmt([...slot, 'zzDeep'])} nested 40 levels`,
+        setAt(base, [...slot, 'zzDeep'], hole(deepObject(40))),
+        t,
+      );
     },
   },
   {
@@ -130,11 +172,25 @@ export const inputCases: CaseDef[] = [
       if (v < 3) {
         const strings = fieldsOf(e, s).filter((f) => f.allowed?.has('string'));
         const path = strings.length ? ctx.rng.pick(strings).path : ['zzText'];
-        return finish(e, 'NUL / lone surrogate', true, `${fmt(path)} = ${JSON.stringify(bad)}`, setAt(base, path, bad), t);
+        return finish(
+          e,
+          'NUL / lone surrogate',
+          true,
+          `${fmt(path)} = ${JSON.stringify(bad)}`,
+          setAt(base, path, bad),
+          t,
+        );
       }
       const slot = ctx.rng.pick(objectSlots(base));
       const key = v === 5 ? 'k\u0000' : bad;
-      return finish(e, 'NUL / lone surrogate', true, `key ${JSON.stringify(key)} in ${fmt(slot)}`, setAt(base, [...slot, key], 1), t);
+      return finish(
+        e,
+        'NUL / lone surrogate',
+        true,
+        `key ${JSON.stringify(key)} in ${fmt(slot)}`,
+        setAt(base, [...slot, key], 1),
+        t,
+      );
     },
   },
   {
@@ -156,8 +212,21 @@ export const inputCases: CaseDef[] = [
       const t = target(e, ctx);
       const base = baseInput(e, s, ctx, t);
       const slot = ctx.rng.pick(objectSlots(base));
-      const [key, value] = ([['constructor', { prototype: { polluted: 1 } }], ['prototype', { polluted: 1 }], ['constructor', 'x']] as const)[v]!;
-      return finish(e, 'constructor / prototype keys', false, `${key} in ${fmt(slot)}`, setAt(base, [...slot, key], clone(value)), t);
+      const [key, value] = (
+        [
+          ['constructor', { prototype: { polluted: 1 } }],
+          ['prototype', { polluted: 1 }],
+          ['constructor', 'x'],
+        ] as const
+      )[v]!;
+      return finish(
+        e,
+        'constructor / prototype keys',
+        false,
+        `${key} in ${fmt(slot)}`,
+        setAt(base, [...slot, key], clone(value)),
+        t,
+      );
     },
   },
   {
@@ -172,7 +241,14 @@ export const inputCases: CaseDef[] = [
       // Past the limit (413); within it (a GET's URL: past 16 KiB, so 431).
       const size = v === 0 ? ctx.maxBody + 10_000 : isGet(e) ? 20_000 : Math.floor(ctx.maxBody * 0.4);
       const mustReject = v === 0 || isGet(e);
-      return finish(e, 'huge string', mustReject, `${fmt(path)} = ${size} characters`, setAt(base, path, 'x'.repeat(size)), t);
+      return finish(
+        e,
+        'huge string',
+        mustReject,
+        `${fmt(path)} = ${size} characters`,
+        setAt(base, path, 'x'.repeat(size)),
+        t,
+      );
     },
   },
   {
@@ -186,7 +262,14 @@ export const inputCases: CaseDef[] = [
       const path = arrays.length ? ctx.rng.pick(arrays).path : ['zzList'];
       const n = v === 0 ? Math.ceil(ctx.maxBody / 2) + 1000 : isGet(e) ? 5000 : 50_000;
       const mustReject = v === 0 || isGet(e);
-      return finish(e, 'huge array', mustReject, `${fmt(path)} = [0 × ${n}]`, setAt(base, path, hole(`[${'0,'.repeat(n - 1)}0]`)), t);
+      return finish(
+        e,
+        'huge array',
+        mustReject,
+        `${fmt(path)} = [0 × ${n}]`,
+        setAt(base, path, hole(`[${'0,'.repeat(n - 1)}0]`)),
+        t,
+      );
     },
   },
   {
@@ -200,7 +283,15 @@ export const inputCases: CaseDef[] = [
       const over = v === 2 ? ctx.maxBody : ctx.rng.range(1, 4096);
       const text = padTo(toJson(base), ctx.maxBody + over);
       const body = v === 0 ? { kind: 'text' as const, text } : { kind: 'chunked' as const, text };
-      return finish(e, 'body over the limit', true, `${text.length} bytes (${over} over), ${v === 0 ? 'content-length' : 'chunked'}`, base, t, { body });
+      return finish(
+        e,
+        'body over the limit',
+        true,
+        `${text.length} bytes (${over} over), ${v === 0 ? 'content-length' : 'chunked'}`,
+        base,
+        t,
+        { body },
+      );
     },
   },
 ];
@@ -221,4 +312,3 @@ function padTo(json: string, size: number): string {
   const tail = json.startsWith('{') && json.length > 2 ? `",${json.slice(1)}` : '"}';
   return head + 'x'.repeat(Math.max(0, size - head.length - tail.length)) + tail;
 }
-

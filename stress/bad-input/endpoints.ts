@@ -43,7 +43,9 @@ export function restEndpoints(doc: any): Endpoint[] {
         method,
         path,
         pathParams: params.filter((p) => p.in === 'path').map((p) => ({ name: p.name, schema: p.schema })),
-        queryParams: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema, required: Boolean(p.required) })),
+        queryParams: params
+          .filter((p) => p.in === 'query')
+          .map((p) => ({ name: p.name, schema: p.schema, required: Boolean(p.required) })),
         input: op.requestBody?.content?.['application/json']?.schema,
         scope,
         writes: method !== 'GET' && scope !== 'read' && scope !== 'public',

@@ -36,7 +36,8 @@ export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 export function target(e: Endpoint, ctx: GenContext): Target {
   const { rng, a, b } = ctx;
-  if (e.scope === 'master' || e.scope === 'public' || e.scope === 'session') return { project: null, headers: bearer(MASTER_KEY), who: 'master' };
+  if (e.scope === 'master' || e.scope === 'public' || e.scope === 'session')
+    return { project: null, headers: bearer(MASTER_KEY), who: 'master' };
   const r = rng.next();
   if (r < 0.45) return { project: a, headers: { ...bearer(MASTER_KEY), 'x-project-id': a.name }, who: 'master→A' };
   if (r < 0.55) return { project: a, headers: { ...bearer(MASTER_KEY), 'x-project-id': a.id }, who: 'master→A(id)' };
@@ -79,13 +80,23 @@ export const schemasOf = (e: Endpoint) => new Schemas(e.schemaRoot);
 /** A plausible valid input: REST body fields plus path parameters; tRPC the whole input. */
 export function baseInput(e: Endpoint, s: Schemas, ctx: GenContext, t: Target): Record<string, unknown> {
   const ex = { rng: ctx.rng, idFor: (name: string) => idFor(e, name, t, ctx.rng) };
-  const out = (e.input ? (s.example(s.objectPart(e.input), 'input', ex) as Record<string, unknown> | undefined) : undefined) ?? {};
+  const out =
+    (e.input ? (s.example(s.objectPart(e.input), 'input', ex) as Record<string, unknown> | undefined) : undefined) ??
+    {};
   for (const p of e.pathParams) out[p.name] = idFor(e, p.name, t, ctx.rng);
   return out;
 }
 
 /** The request for `input` on the endpoint's surface, with the target's credentials unless `t.headers` says otherwise. */
-export function finish(e: Endpoint, kind: string, mustReject: boolean, note: string, input: unknown, tgt: Target, transport: Partial<Transport> & { inputText?: string } = {}): Spec {
+export function finish(
+  e: Endpoint,
+  kind: string,
+  mustReject: boolean,
+  note: string,
+  input: unknown,
+  tgt: Target,
+  transport: Partial<Transport> & { inputText?: string } = {},
+): Spec {
   const t: Transport & { inputText?: string } = { ...transport, headers: transport.headers ?? tgt.headers };
   const req = e.surface === 'rest' ? restRequest(e, input, t) : trpcRequest(e, input, t);
   const writes = req.method !== 'GET' && req.method !== 'HEAD' && (e.writes || req.method !== e.method);

@@ -7,7 +7,12 @@ import type { Outcome } from './send';
  * documented JSON shape with a status its code allows, and no success for a request the contract says
  * must fail. (The no-write invariant is checked per chunk, against snapshots.)
  */
-export type Violation = { category: 'no response' | '5xx' | 'shape' | 'accepted'; spec: Spec; outcome: Outcome; why: string };
+export type Violation = {
+  category: 'no response' | '5xx' | 'shape' | 'accepted';
+  spec: Spec;
+  outcome: Outcome;
+  why: string;
+};
 
 /**
  * Node's HTTP parser stops reading a request line and headers past 16 KiB and the server answers 431;
@@ -16,22 +21,32 @@ export type Violation = { category: 'no response' | '5xx' | 'shape' | 'accepted'
  */
 export const REQUEST_HEAD_LIMIT = 16 * 1024;
 export const refusedInTransport = (spec: Spec, o: Outcome): boolean =>
-  o.error !== undefined && /ECONNRESET|EPIPE|socket hang up|other side closed/i.test(o.error) && spec.path.length + JSON.stringify(spec.headers).length > REQUEST_HEAD_LIMIT;
+  o.error !== undefined &&
+  /ECONNRESET|EPIPE|socket hang up|other side closed/i.test(o.error) &&
+  spec.path.length + JSON.stringify(spec.headers).length > REQUEST_HEAD_LIMIT;
 
 export function judge(spec: Spec, o: Outcome): Violation | null {
   if (refusedInTransport(spec, o)) return null;
   if (o.error !== undefined) return { category: 'no response', spec, outcome: o, why: o.error };
   if (o.status >= 500) return { category: '5xx', spec, outcome: o, why: `status ${o.status}` };
-  if (o.status >= 300 && o.status < 400) return { category: 'shape', spec, outcome: o, why: `a ${o.status} redirect, not a JSON answer` };
+  if (o.status >= 300 && o.status < 400)
+    return { category: 'shape', spec, outcome: o, why: `a ${o.status} redirect, not a JSON answer` };
   const trpc = spec.path.startsWith('/api/trpc');
   if (spec.method === 'HEAD') {
-    return o.status < 300 && spec.mustReject ? { category: 'accepted', spec, outcome: o, why: `HEAD answered ${o.status}` } : null;
+    return o.status < 300 && spec.mustReject
+      ? { category: 'accepted', spec, outcome: o, why: `HEAD answered ${o.status}` }
+      : null;
   }
   if (o.status >= 400 || (trpc && o.status === 207)) {
-    const why = trpc ? (beforeRouting(spec, o) && restErrorViolation(o) === null ? null : trpcErrorViolation(o)) : restErrorViolation(o);
+    const why = trpc
+      ? beforeRouting(spec, o) && restErrorViolation(o) === null
+        ? null
+        : trpcErrorViolation(o)
+      : restErrorViolation(o);
     return why ? { category: 'shape', spec, outcome: o, why } : null;
   }
-  if (spec.mustReject) return { category: 'accepted', spec, outcome: o, why: `status ${o.status} for a request that must fail` };
+  if (spec.mustReject)
+    return { category: 'accepted', spec, outcome: o, why: `status ${o.status} for a request that must fail` };
   return null;
 }
 
@@ -67,7 +82,10 @@ export function describe(v: Violation): string {
   const headers = Object.entries(spec.headers)
     .map(([k, val]) => `${k}: ${cut(val, 80)}`)
     .join('; ');
-  const answer = outcome.error !== undefined ? `no answer: ${outcome.error}` : `${outcome.status} ${outcome.contentType ?? '(no content-type)'} ${cut(outcome.text, 600) || '(empty body)'}`;
+  const answer =
+    outcome.error !== undefined
+      ? `no answer: ${outcome.error}`
+      : `${outcome.status} ${outcome.contentType ?? '(no content-type)'} ${cut(outcome.text, 600) || '(empty body)'}`;
   return [
     `[${v.category}] ${v.why} — ${spec.endpoint.id} / ${spec.kind}: ${spec.note}`,
     `    request:  ${spec.method} ${cut(spec.path, 300)}${spec.raw ? ' (raw)' : ''}`,

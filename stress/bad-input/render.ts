@@ -70,9 +70,14 @@ export type Transport = {
 };
 
 /** REST: path parameters from the input (encoded), the rest as the JSON body (or query for GET/DELETE-without-body). */
-export function restRequest(e: Endpoint, input: unknown, t: Transport): Pick<Spec, 'method' | 'path' | 'headers' | 'body' | 'raw'> {
+export function restRequest(
+  e: Endpoint,
+  input: unknown,
+  t: Transport,
+): Pick<Spec, 'method' | 'path' | 'headers' | 'body' | 'raw'> {
   let path = e.path;
-  const obj = input && typeof input === 'object' && !Array.isArray(input) ? { ...(input as Record<string, unknown>) } : null;
+  const obj =
+    input && typeof input === 'object' && !Array.isArray(input) ? { ...(input as Record<string, unknown>) } : null;
   for (const p of e.pathParams) {
     const v = t.pathValues?.[p.name] ?? encodeURIComponent(String(obj?.[p.name] ?? ''));
     path = path.replace(`{${p.name}}`, v);
@@ -92,7 +97,11 @@ export function restRequest(e: Endpoint, input: unknown, t: Transport): Pick<Spe
       if (Array.isArray(v)) v.forEach((x) => queryFromInput.append(k, String(x)));
       else queryFromInput.append(k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
     }
-  } else if (!body && !bodyless && ((obj === null && input !== undefined) || (obj && (e.input || Object.keys(obj).length > 0)))) {
+  } else if (
+    !body &&
+    !bodyless &&
+    ((obj === null && input !== undefined) || (obj && (e.input || Object.keys(obj).length > 0)))
+  ) {
     body = { kind: 'text', text: toJson(obj ?? input) };
   }
   if (body && body.kind !== 'form') {
@@ -104,14 +113,20 @@ export function restRequest(e: Endpoint, input: unknown, t: Transport): Pick<Spe
 }
 
 /** tRPC: queries carry the input in `?input=`, mutations as the JSON body. */
-export function trpcRequest(e: Endpoint, input: unknown, t: Transport & { inputText?: string }): Pick<Spec, 'method' | 'path' | 'headers' | 'body' | 'raw'> {
+export function trpcRequest(
+  e: Endpoint,
+  input: unknown,
+  t: Transport & { inputText?: string },
+): Pick<Spec, 'method' | 'path' | 'headers' | 'body' | 'raw'> {
   const method = t.method ?? e.method;
   const headers = { ...t.headers };
   const text = t.inputText ?? (input === undefined ? undefined : toJson(input));
   let path = e.path;
   let body = t.body;
   if (method === 'GET' || method === 'HEAD') {
-    const params = [text !== undefined ? `input=${encodeURIComponent(text)}` : '', t.query ?? ''].filter(Boolean).join('&');
+    const params = [text !== undefined ? `input=${encodeURIComponent(text)}` : '', t.query ?? '']
+      .filter(Boolean)
+      .join('&');
     if (params) path += `?${params}`;
   } else {
     body ??= { kind: 'text', text: text ?? '' };

@@ -66,7 +66,8 @@ export class Schemas {
         const item = this.firstShape(inner.items);
         const itemPath = [...path, 0];
         out.push({ path: itemPath, schema: inner.items, required: false, allowed: this.allowedTypes(inner.items) });
-        if (item.type === 'object' && item.properties && itemPath.length < maxDepth + 1) out.push(...this.fields(item, maxDepth + 1, itemPath));
+        if (item.type === 'object' && item.properties && itemPath.length < maxDepth + 1)
+          out.push(...this.fields(item, maxDepth + 1, itemPath));
       }
     }
     return out;
@@ -92,7 +93,12 @@ export class Schemas {
         return exampleString(r, name, ctx);
       case 'integer':
       case 'number': {
-        const lo = typeof r.minimum === 'number' ? r.minimum : typeof r.exclusiveMinimum === 'number' ? r.exclusiveMinimum + 1 : 1;
+        const lo =
+          typeof r.minimum === 'number'
+            ? r.minimum
+            : typeof r.exclusiveMinimum === 'number'
+              ? r.exclusiveMinimum + 1
+              : 1;
         return typeof r.maximum === 'number' ? Math.min(lo, r.maximum) : lo;
       }
       case 'boolean':
@@ -107,7 +113,8 @@ export class Schemas {
           const v = this.example(r.properties?.[req] ?? {}, req, ctx, depth + 1);
           if (v !== undefined) out[req] = v;
         }
-        if (!r.properties && r.additionalProperties !== false && (name === 'data' || name === 'properties')) out.note = `bad-input ${ctx.rng.word(4)}`;
+        if (!r.properties && r.additionalProperties !== false && (name === 'data' || name === 'properties'))
+          out.note = `bad-input ${ctx.rng.word(4)}`;
         return out;
       }
       default:
@@ -123,7 +130,15 @@ const singular = (name: string) => (name.endsWith('Ids') ? name.slice(0, -1) : n
 function exampleString(r: JsonSchema, name: string, ctx: ExampleContext): string {
   if (r.format === 'uuid' || /^\^\(\[0-9a-fA-F\]\{8\}/.test(r.pattern ?? '')) return ctx.idFor(name);
   if (r.format === 'date-time') return '2031-01-01T00:00:00.000Z';
-  const byName: Record<string, string> = { label: 'BADINPUT', propertyName: 'text', property: 'text', csv: 'a,b\n1,2', query: 'tea', masterKey: 'not-the-master-key', type: 'RELATED_TO' };
+  const byName: Record<string, string> = {
+    label: 'BADINPUT',
+    propertyName: 'text',
+    property: 'text',
+    csv: 'a,b\n1,2',
+    query: 'tea',
+    masterKey: 'not-the-master-key',
+    type: 'RELATED_TO',
+  };
   let s = byName[name] ?? (r.pattern ? ctx.rng.word(6) : `bad input ${ctx.rng.word(4)}`);
   if (typeof r.maxLength === 'number' && s.length > r.maxLength) s = s.slice(0, r.maxLength);
   if (typeof r.minLength === 'number' && s.length < r.minLength) s = s.padEnd(r.minLength, 'x');

@@ -57,33 +57,67 @@ export function idIn(p: SeededProject, e: Endpoint, name: string, rng: Rng, open
 export function inputFor(e: Endpoint, ids: (name: string) => string, rng: Rng): Record<string, unknown> {
   const s = new Schemas(e.schemaRoot);
   const ex = { rng, idFor: ids };
-  const out = (e.input ? (s.example(s.objectPart(e.input), 'input', ex) as Record<string, unknown> | undefined) : undefined) ?? {};
+  const out =
+    (e.input ? (s.example(s.objectPart(e.input), 'input', ex) as Record<string, unknown> | undefined) : undefined) ??
+    {};
   for (const p of e.pathParams) out[p.name] = ids(p.name);
   return out;
 }
 
-export function request(e: Endpoint, input: unknown, headers: Record<string, string>, group: string, note: string): Spec {
+export function request(
+  e: Endpoint,
+  input: unknown,
+  headers: Record<string, string>,
+  group: string,
+  note: string,
+): Spec {
   const req = e.surface === 'rest' ? restRequest(e, input, { headers }) : trpcRequest(e, input, { headers });
   return { endpoint: e, kind: group, mustReject: false, writes: e.writes, ...req, note };
 }
 
 /** Operations that take an id in their path (REST) or as `id` / `sourceId` (tRPC), with B's id there. */
-export function pathIdCalls(endpoints: Endpoint[], a: SeededProject, b: SeededProject, principals: Principal[], rng: Rng, bOpenTx: string): Call[] {
+export function pathIdCalls(
+  endpoints: Endpoint[],
+  a: SeededProject,
+  b: SeededProject,
+  principals: Principal[],
+  rng: Rng,
+  bOpenTx: string,
+): Call[] {
   const calls: Call[] = [];
   for (const e of endpoints) {
-    const names = e.surface === 'rest' ? e.pathParams.map((p) => p.name) : Object.keys((e.input?.properties as object) ?? {}).filter((n) => n === 'id' || n === 'sourceId');
+    const names =
+      e.surface === 'rest'
+        ? e.pathParams.map((p) => p.name)
+        : Object.keys((e.input?.properties as object) ?? {}).filter((n) => n === 'id' || n === 'sourceId');
     if (names.length === 0) continue;
     for (const p of principals) {
-      const input = inputFor(e, (name) => (names.includes(name) ? idIn(b, e, name, rng, bOpenTx) : idIn(a, e, name, rng)), rng);
+      const input = inputFor(
+        e,
+        (name) => (names.includes(name) ? idIn(b, e, name, rng, bOpenTx) : idIn(a, e, name, rng)),
+        rng,
+      );
       // Scope is checked before the id is looked at; then B's object does not exist for A.
-      calls.push({ group: "B's id in the path", principal: p, spec: request(e, input, p.headers, "B's id in the path", `${e.id} with B's ${names.join(', ')}`), expect: allows(p, e) ? [404] : [403], note: '' });
+      calls.push({
+        group: "B's id in the path",
+        principal: p,
+        spec: request(e, input, p.headers, "B's id in the path", `${e.id} with B's ${names.join(', ')}`),
+        expect: allows(p, e) ? [404] : [403],
+        note: '',
+      });
     }
   }
   return calls;
 }
 
 /** Every project-scoped operation with x-project-id naming B (by name and by id) from A's keys: as if B did not exist. */
-export function projectHeaderCalls(endpoints: Endpoint[], a: SeededProject, b: SeededProject, principals: Principal[], rng: Rng): Call[] {
+export function projectHeaderCalls(
+  endpoints: Endpoint[],
+  a: SeededProject,
+  b: SeededProject,
+  principals: Principal[],
+  rng: Rng,
+): Call[] {
   const calls: Call[] = [];
   for (const e of endpoints) {
     if (e.scope !== 'read' && e.scope !== 'write' && e.scope !== 'admin') continue;
@@ -96,7 +130,13 @@ export function projectHeaderCalls(endpoints: Endpoint[], a: SeededProject, b: S
         calls.push({
           group: 'x-project-id: B',
           principal: p,
-          spec: request(e, input, { ...p.headers, 'x-project-id': value! }, 'x-project-id: B', `${e.id} with x-project-id = B's ${how}`),
+          spec: request(
+            e,
+            input,
+            { ...p.headers, 'x-project-id': value! },
+            'x-project-id: B',
+            `${e.id} with x-project-id = B's ${how}`,
+          ),
           expect: allows(p, e) ? [404] : [403],
           note: '',
         });
@@ -112,7 +152,13 @@ export function escalationCalls(endpoints: Endpoint[], a: SeededProject, princip
   for (const e of endpoints) {
     for (const p of principals.filter((x) => x.scope !== 'master' && !allows(x, e))) {
       const input = inputFor(e, (name) => idIn(a, e, name, rng), rng);
-      calls.push({ group: 'scope escalation', principal: p, spec: request(e, input, p.headers, 'scope escalation', `${e.id} (needs ${e.scope}) with ${p.name}`), expect: [403], note: '' });
+      calls.push({
+        group: 'scope escalation',
+        principal: p,
+        spec: request(e, input, p.headers, 'scope escalation', `${e.id} (needs ${e.scope}) with ${p.name}`),
+        expect: [403],
+        note: '',
+      });
     }
   }
   return calls;

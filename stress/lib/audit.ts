@@ -47,7 +47,14 @@ END $$;
 CREATE TRIGGER stress_audit_analysis AFTER INSERT OR UPDATE ON public.suggestion_analysis FOR EACH ROW EXECUTE FUNCTION stress_audit.on_analysis();
 `;
 
-export type AuditEvent = { id: number; app: string; kind: 'embedding' | 'index' | 'analysis'; ref: string; detail: any; ageMs: number };
+export type AuditEvent = {
+  id: number;
+  app: string;
+  kind: 'embedding' | 'index' | 'analysis';
+  ref: string;
+  detail: any;
+  ageMs: number;
+};
 
 export async function installAudit(storage: Storage): Promise<void> {
   await storage.sql(INSTALL);

@@ -6,7 +6,15 @@ import { MASTER_KEY } from './server';
  */
 export type Answer<T = any> = { status: number; body: T; ms: number; text: string; contentType: string | null };
 
-export type CallOptions = { body?: unknown; raw?: BodyInit; headers?: Record<string, string>; token?: string | null; project?: string; tx?: string; timeoutMs?: number };
+export type CallOptions = {
+  body?: unknown;
+  raw?: BodyInit;
+  headers?: Record<string, string>;
+  token?: string | null;
+  project?: string;
+  tx?: string;
+  timeoutMs?: number;
+};
 
 export function client(baseUrl: string) {
   async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
@@ -21,7 +29,12 @@ export function client(baseUrl: string) {
       headers['content-type'] ??= 'application/json';
     }
     const t0 = performance.now();
-    const res = await fetch(baseUrl + path, { method, headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000),
+    });
     const text = await res.text();
     const ms = performance.now() - t0;
     let parsed: unknown = text;

@@ -4,7 +4,15 @@
  * (or an array of those for a batch), always with a JSON content type, the code in the closed set and an
  * HTTP status the code allows. Each check returns what is wrong, or null.
  */
-export const ERROR_CODES = ['INVALID', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'LIMIT_EXCEEDED', 'UNAVAILABLE'] as const;
+export const ERROR_CODES = [
+  'INVALID',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'LIMIT_EXCEEDED',
+  'UNAVAILABLE',
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
@@ -27,7 +35,8 @@ export type Reply = { status: number; text: string; contentType: string | null }
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function parse(r: Reply): { ok: true; body: unknown } | { ok: false; why: string } {
-  if (!r.contentType?.toLowerCase().startsWith('application/json')) return { ok: false, why: `content-type ${r.contentType ?? '(none)'}, not application/json` };
+  if (!r.contentType?.toLowerCase().startsWith('application/json'))
+    return { ok: false, why: `content-type ${r.contentType ?? '(none)'}, not application/json` };
   try {
     return { ok: true, body: JSON.parse(r.text) };
   } catch {
@@ -40,10 +49,12 @@ export function domainErrorViolation(e: unknown, status: number, where: string):
   if (!isObject(e)) return `${where} is not an object`;
   const extra = Object.keys(e).filter((k) => k !== 'code' && k !== 'message' && k !== 'details');
   if (extra.length) return `${where} has unexpected keys ${extra.join(', ')}`;
-  if (typeof e.code !== 'string' || !(ERROR_CODES as readonly string[]).includes(e.code)) return `${where}.code ${JSON.stringify(e.code)} is not in the closed set`;
+  if (typeof e.code !== 'string' || !(ERROR_CODES as readonly string[]).includes(e.code))
+    return `${where}.code ${JSON.stringify(e.code)} is not in the closed set`;
   if (typeof e.message !== 'string' || e.message === '') return `${where}.message is not a non-empty string`;
   if ('details' in e && !isObject(e.details)) return `${where}.details is not an object`;
-  if (!STATUSES[e.code as ErrorCode].includes(status)) return `status ${status} does not go with ${where}.code ${e.code}`;
+  if (!STATUSES[e.code as ErrorCode].includes(status))
+    return `status ${status} does not go with ${where}.code ${e.code}`;
   return null;
 }
 
@@ -63,7 +74,8 @@ function trpcItemViolation(item: unknown, status: number | null, where: string):
   const data = err.data;
   if (!isObject(data)) return `${where}.error.data is not an object`;
   if (typeof data.httpStatus !== 'number') return `${where}.error.data.httpStatus is not a number`;
-  if (status !== null && data.httpStatus !== status) return `${where}.error.data.httpStatus ${data.httpStatus} differs from the response status ${status}`;
+  if (status !== null && data.httpStatus !== status)
+    return `${where}.error.data.httpStatus ${data.httpStatus} differs from the response status ${status}`;
   if ('stack' in data && data.stack !== undefined) return `${where}.error.data carries a stack`;
   return domainErrorViolation(data.domain, data.httpStatus, `${where}.error.data.domain`);
 }
@@ -82,10 +94,12 @@ export function trpcErrorViolation(r: Reply): string | null {
       }
       const v = trpcItemViolation(item, null, `[${i}]`);
       if (v) return v;
-      statuses.add(((item as { error: { data: { httpStatus: number } } }).error.data.httpStatus));
+      statuses.add((item as { error: { data: { httpStatus: number } } }).error.data.httpStatus);
     }
     const expected = statuses.size === 1 ? [...statuses][0] : 207;
-    return r.status === expected ? null : `batch status ${r.status}, expected ${expected} for item statuses ${[...statuses].join(',')}`;
+    return r.status === expected
+      ? null
+      : `batch status ${r.status}, expected ${expected} for item statuses ${[...statuses].join(',')}`;
   }
   return trpcItemViolation(p.body, r.status, 'body');
 }

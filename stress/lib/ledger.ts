@@ -70,8 +70,12 @@ export class Ledger {
       }
       const all = await api.rest('POST', '/records/search', { body: { labels: [label], limit: 1 } });
       apiTotals.set(label, all.body?.total);
-      if (all.status !== 200) failures.push(`verification: counting ${label} answered ${all.status} ${all.text.slice(0, 200)}`);
-      else if (all.body.total !== inParts) failures.push(`${label}: ${all.body.total} records in all, but ${inParts} in the parts this run wrote (records with an unknown part)`);
+      if (all.status !== 200)
+        failures.push(`verification: counting ${label} answered ${all.status} ${all.text.slice(0, 200)}`);
+      else if (all.body.total !== inParts)
+        failures.push(
+          `${label}: ${all.body.total} records in all, but ${inParts} in the parts this run wrote (records with an unknown part)`,
+        );
     }
 
     const lost: string[] = [];
@@ -88,7 +92,8 @@ export class Ledger {
       if (!r || this.unsureValues.has(token)) continue;
       if (w.id && r.__id !== w.id) wrong.push(`${token}: id ${r.__id}, acknowledged ${w.id}`);
       const props = Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('__')));
-      if (!isDeepStrictEqual(props, w.data)) wrong.push(`${token}: holds ${JSON.stringify(props)}, acknowledged ${JSON.stringify(w.data)}`);
+      if (!isDeepStrictEqual(props, w.data))
+        wrong.push(`${token}: holds ${JSON.stringify(props)}, acknowledged ${JSON.stringify(w.data)}`);
     }
     for (const [token, f] of this.forbidden) if (found.has(token)) resurrected.push(`${token} (${f.why})`);
     for (const [token, rows] of found) {
@@ -98,7 +103,8 @@ export class Ledger {
       } else if (!this.acked.has(token) && !this.forbidden.has(token)) phantom.push(`${token} ×${rows.length}`);
     }
     const report = (what: string, xs: string[]) => {
-      if (xs.length) failures.push(`${xs.length} ${what}: ${xs.slice(0, SHOW).join('; ')}${xs.length > SHOW ? '; …' : ''}`);
+      if (xs.length)
+        failures.push(`${xs.length} ${what}: ${xs.slice(0, SHOW).join('; ')}${xs.length > SHOW ? '; …' : ''}`);
     };
     report('acknowledged writes missing', lost);
     report('records present more than once', duplicated);
@@ -123,11 +129,15 @@ export class Ledger {
 async function readPart(api: Client, label: string, part: number): Promise<any[] | string> {
   const byId = new Map<string, any>();
   for (let skip = 0; ; skip += 1000) {
-    const a = await api.rest('POST', '/records/search', { body: { labels: [label], where: { part }, orderBy: { token: 'asc' }, skip, limit: 1000 } });
-    if (a.status !== 200) return `verification: reading ${label} part ${part} answered ${a.status} ${a.text.slice(0, 200)}`;
+    const a = await api.rest('POST', '/records/search', {
+      body: { labels: [label], where: { part }, orderBy: { token: 'asc' }, skip, limit: 1000 },
+    });
+    if (a.status !== 200)
+      return `verification: reading ${label} part ${part} answered ${a.status} ${a.text.slice(0, 200)}`;
     for (const r of a.body.data) byId.set(r.__id, r);
     if (a.body.data.length < 1000 || skip + 1000 >= a.body.total) {
-      if (byId.size !== a.body.total) return `${label} part ${part}: paging returned ${byId.size} distinct records of ${a.body.total}`;
+      if (byId.size !== a.body.total)
+        return `${label} part ${part}: paging returned ${byId.size} distinct records of ${a.body.total}`;
       return [...byId.values()];
     }
   }
@@ -135,7 +145,10 @@ async function readPart(api: Client, label: string, part: number): Promise<any[]
 
 /** PostgreSQL: the records per label and their distinct tokens, counted in SQL, match the API's totals. */
 async function crossCheck(sql: SqlFn, apiTotals: Map<string, number>): Promise<string[]> {
-  const rows = await sql(`SELECT label, count(*)::int AS n, count(DISTINCT data->>'token')::int AS tokens FROM record WHERE label = ANY($1) GROUP BY label`, [[...apiTotals.keys()]]);
+  const rows = await sql(
+    `SELECT label, count(*)::int AS n, count(DISTINCT data->>'token')::int AS tokens FROM record WHERE label = ANY($1) GROUP BY label`,
+    [[...apiTotals.keys()]],
+  );
   const out: string[] = [];
   for (const [label, total] of apiTotals) {
     const r = rows.find((x) => x.label === label) ?? { n: 0, tokens: 0 };

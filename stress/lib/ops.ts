@@ -13,8 +13,15 @@ export async function attempt<T = any>(call: () => Promise<Answer<T>>): Promise<
   try {
     return await call();
   } catch (e) {
-    const message = e instanceof Error ? `${e.message}${e.cause instanceof Error ? `: ${e.cause.message}` : ''}` : String(e);
-    return { status: 0, body: { error: { code: 'NETWORK', message } } as T, ms: performance.now() - t0, text: message, contentType: null };
+    const message =
+      e instanceof Error ? `${e.message}${e.cause instanceof Error ? `: ${e.cause.message}` : ''}` : String(e);
+    return {
+      status: 0,
+      body: { error: { code: 'NETWORK', message } } as T,
+      ms: performance.now() - t0,
+      text: message,
+      contentType: null,
+    };
   }
 }
 
@@ -35,7 +42,11 @@ export function errorKey(a: Answer): string {
 }
 
 /** `n` loops of `body(i)` run concurrently until `seconds` pass; each loop finishes its current step. */
-export async function runClients(n: number, seconds: number, body: (i: number, running: () => boolean) => Promise<void>): Promise<number> {
+export async function runClients(
+  n: number,
+  seconds: number,
+  body: (i: number, running: () => boolean) => Promise<void>,
+): Promise<number> {
   const t0 = performance.now();
   const until = t0 + seconds * 1000;
   const running = () => performance.now() < until;
@@ -60,7 +71,12 @@ export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a value other than undefined; throws naming `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -85,6 +101,11 @@ export class Counter {
     return n;
   }
   toString(): string {
-    return [...this.counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
+    return (
+      [...this.counts]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k}×${v}`)
+        .join(', ') || 'none'
+    );
   }
 }

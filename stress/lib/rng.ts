@@ -7,7 +7,8 @@ export function stressSeed(): number {
   const env = process.env.STRESS_SEED;
   if (env !== undefined && env !== '') {
     const n = Number(env);
-    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new Error(`STRESS_SEED must be an integer 0..4294967295, got ${env}`);
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+      throw new Error(`STRESS_SEED must be an integer 0..4294967295, got ${env}`);
     return n;
   }
   return Math.floor(Math.random() * 0x100000000);

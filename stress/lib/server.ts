@@ -30,12 +30,18 @@ export async function freePort(): Promise<number> {
 }
 
 /** A fresh PostgreSQL database for one scenario; `drop` removes it (terminating its connections). */
-export async function createDatabase(prefix = 'engram_stress'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function createDatabase(
+  prefix = 'engram_stress',
+): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
   await adminQuery(`CREATE DATABASE "${name}"`);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  return { url: url.toString(), name, drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => undefined) };
+  return {
+    url: url.toString(),
+    name,
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => undefined),
+  };
 }
 
 /** One statement on the admin connection (database names here are generated, never input). */
@@ -51,7 +57,10 @@ export async function adminQuery(sql: string, params: unknown[] = []): Promise<p
 
 /** Terminates every backend connected to `database` except the caller's (pg_terminate_backend). */
 export async function terminateBackends(database: string): Promise<number> {
-  const res = await adminQuery('SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()) t', [database]);
+  const res = await adminQuery(
+    'SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()) t',
+    [database],
+  );
   return (res.rows[0] as { n: number }).n;
 }
 
@@ -81,7 +90,8 @@ export type Server = {
 
 /** Starts the production server and waits until /api/health answers 200. Needs `npm run build` first. */
 export async function startServer(opts: ServerOptions): Promise<Server> {
-  if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No production build: run `npm run build` first');
+  if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID')))
+    throw new Error('No production build: run `npm run build` first');
   const port = await freePort();
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'engram-stress-'));
   fs.mkdirSync(dataDir, { recursive: true });
@@ -97,8 +107,13 @@ export async function startServer(opts: ServerOptions): Promise<Server> {
     DATABASE_URL: opts.backend === 'postgres' ? (opts.databaseUrl ?? '') : '',
     ...opts.env,
   };
-  if (opts.backend === 'postgres' && !env.DATABASE_URL) throw new Error('startServer: a postgres server needs databaseUrl');
-  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/serve.mjs')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (opts.backend === 'postgres' && !env.DATABASE_URL)
+    throw new Error('startServer: a postgres server needs databaseUrl');
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/serve.mjs')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (d: Buffer) => {
     output += d.toString();

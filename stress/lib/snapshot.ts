@@ -12,14 +12,27 @@ export type Snapshot = { projects: ProjectSnapshot[]; projectList: { count: numb
 
 const digest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
 
-async function ok(http: Client, method: string, path: string, project: string | undefined, body?: unknown): Promise<any> {
+async function ok(
+  http: Client,
+  method: string,
+  path: string,
+  project: string | undefined,
+  body?: unknown,
+): Promise<any> {
   const r = await http.rest(method, path, { project, body });
-  if (r.status !== 200) throw new Error(`snapshot: ${method} ${path} (project ${project}) answered ${r.status}: ${r.text.slice(0, 300)}`);
+  if (r.status !== 200)
+    throw new Error(`snapshot: ${method} ${path} (project ${project}) answered ${r.status}: ${r.text.slice(0, 300)}`);
   return r.body;
 }
 
 /** Every page of a list endpoint that takes skip/limit in its body, at most maxPages of 1000. */
-async function all(http: Client, path: string, project: string, body: Record<string, unknown>, maxPages = 20): Promise<{ items: any[]; total: number }> {
+async function all(
+  http: Client,
+  path: string,
+  project: string,
+  body: Record<string, unknown>,
+  maxPages = 20,
+): Promise<{ items: any[]; total: number }> {
   const items: any[] = [];
   let total = 0;
   for (let page = 0; page < maxPages; page++) {
@@ -34,20 +47,54 @@ async function all(http: Client, path: string, project: string, body: Record<str
 export async function snapshotProject(http: Client, project: string): Promise<ProjectSnapshot> {
   const records = await all(http, '/records/search', project, { orderBy: 'asc' });
   const rels = await all(http, '/relationships/search', project, {});
-  const keys = (await ok(http, 'GET', '/keys', project)).data.map((k: any) => [k.id, k.name, k.scope, k.expiresAt, k.revokedAt]);
-  const indexes = (await ok(http, 'GET', '/ai/indexes', project)).data.map((i: any) => [i.id, i.label, i.propertyName, i.source, i.dimensions, i.similarity]);
+  const keys = (await ok(http, 'GET', '/keys', project)).data.map((k: any) => [
+    k.id,
+    k.name,
+    k.scope,
+    k.expiresAt,
+    k.revokedAt,
+  ]);
+  const indexes = (await ok(http, 'GET', '/ai/indexes', project)).data.map((i: any) => [
+    i.id,
+    i.label,
+    i.propertyName,
+    i.source,
+    i.dimensions,
+    i.similarity,
+  ]);
   const suggestions: unknown[] = [];
   for (const status of ['suggested', 'approved', 'rejected']) {
     const r = await ok(http, 'GET', `/relationships/suggestions?status=${status}&limit=500`, project);
     suggestions.push(...r.data.map((s: any) => [s.id, s.status, s.type, s.source, s.target]));
   }
-  const schema = (await ok(http, 'GET', '/schema', project)).data.labels.map((l: any) => [l.name, l.count, (l.relationships ?? []).map((x: any) => [x.type, x.direction, x.label, x.count])]);
+  const schema = (await ok(http, 'GET', '/schema', project)).data.labels.map((l: any) => [
+    l.name,
+    l.count,
+    (l.relationships ?? []).map((x: any) => [x.type, x.direction, x.label, x.count]),
+  ]);
   const openTx = (await ok(http, 'GET', '/tx', project)).total as number;
-  const edges = rels.items.map((e: any) => [e.sourceId, e.targetId, e.type, e.properties, e.origin]).sort((a: any, b: any) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const edges = rels.items
+    .map((e: any) => [e.sourceId, e.targetId, e.type, e.properties, e.origin])
+    .sort((a: any, b: any) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   return {
     project,
-    counts: { records: records.total, relationships: rels.total, keys: keys.length, indexes: indexes.length, suggestions: suggestions.length, labels: schema.length, openTransactions: openTx },
-    digests: { records: digest(records.items), relationships: digest(edges), keys: digest(keys), indexes: digest(indexes), suggestions: digest(suggestions), schema: digest(schema) },
+    counts: {
+      records: records.total,
+      relationships: rels.total,
+      keys: keys.length,
+      indexes: indexes.length,
+      suggestions: suggestions.length,
+      labels: schema.length,
+      openTransactions: openTx,
+    },
+    digests: {
+      records: digest(records.items),
+      relationships: digest(edges),
+      keys: digest(keys),
+      indexes: digest(indexes),
+      suggestions: digest(suggestions),
+      schema: digest(schema),
+    },
   };
 }
 
@@ -61,7 +108,8 @@ export async function snapshot(http: Client, projects: string[]): Promise<Snapsh
 /** What differs between two snapshots, one line per changed part (empty: nothing was written). */
 export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
   const out: string[] = [];
-  if (before.projectList.digest !== after.projectList.digest) out.push(`projects: ${before.projectList.count} → ${after.projectList.count}`);
+  if (before.projectList.digest !== after.projectList.digest)
+    out.push(`projects: ${before.projectList.count} → ${after.projectList.count}`);
   for (const b of before.projects) {
     const a = after.projects.find((p) => p.project === b.project);
     if (!a) {

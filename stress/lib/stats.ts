@@ -27,7 +27,10 @@ export class Tally {
   table(): string {
     const rows = [...this.latencies.keys()].sort().map((op) => {
       const l = this.latencies.get(op)!;
-      const st = [...this.statuses.get(op)!].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}×${v}`).join(' ');
+      const st = [...this.statuses.get(op)!]
+        .sort((a, b) => a[0] - b[0])
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ');
       return `  ${op.padEnd(22)} n=${String(l.length).padStart(6)}  p50 ${fmt(percentile(l, 50))}  p95 ${fmt(percentile(l, 95))}  p99 ${fmt(percentile(l, 99))} ms  [${st}]`;
     });
     return rows.join('\n');

@@ -41,7 +41,12 @@ export async function openStorage(backend: BackendName, env: Record<string, stri
       if (url && opts.name) url.searchParams.set('application_name', opts.name);
       // PostgreSQL servers keep nothing in their folder but the master key: one folder each.
       const dir = database ? fs.mkdtempSync(path.join(dataDir, 'server-')) : dataDir;
-      const server = await startServer({ backend, dataDir: dir, databaseUrl: url?.toString(), env: { ...env, ...opts.env } });
+      const server = await startServer({
+        backend,
+        dataDir: dir,
+        databaseUrl: url?.toString(),
+        env: { ...env, ...opts.env },
+      });
       servers.push(server);
       live.add(server);
       void server.exited.then(() => live.delete(server));
@@ -68,8 +73,13 @@ export async function openStorage(backend: BackendName, env: Record<string, stri
 /** Whether the PostgreSQL admin URL answers (bounded, so an unreachable host does not hang the suite). */
 export async function postgresReachable(timeoutMs = 5_000): Promise<{ ok: true } | { ok: false; reason: string }> {
   const probe = adminQuery('SELECT 1').then(() => ({ ok: true as const }));
-  const timeout = new Promise<{ ok: false; reason: string }>((r) => setTimeout(() => r({ ok: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs).unref());
-  return Promise.race([probe.catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) })), timeout]);
+  const timeout = new Promise<{ ok: false; reason: string }>((r) =>
+    setTimeout(() => r({ ok: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs).unref(),
+  );
+  return Promise.race([
+    probe.catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) })),
+    timeout,
+  ]);
 }
 
 /**
@@ -106,6 +116,11 @@ export function serverLog(...servers: Server[]): string {
 
 /** The server's first error log lines in full (an internal error's stack), for a failure's report. */
 export function errorLines(max: number, ...servers: Server[]): string[] {
-  const lines = servers.flatMap((s) => s.output().split('\n').filter((l) => l.startsWith('[engram] error')));
+  const lines = servers.flatMap((s) =>
+    s
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('[engram] error')),
+  );
   return lines.slice(0, max).map((l) => `server log: ${l.slice(0, 2000)}`);
 }

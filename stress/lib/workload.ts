@@ -30,7 +30,10 @@ export type WorkloadOptions = {
 
 type ClientState = { i: number; part: number; r: () => number; seq: number; mine: string[]; searches: number };
 
-const WORDS = 'tea coffee pricing invoice meeting alice bob carol deploy rollback latency cache index vector graph memory agent tool budget plan roadmap ticket review launch draft policy travel hotel flight doctor lunch gym'.split(' ');
+const WORDS =
+  'tea coffee pricing invoice meeting alice bob carol deploy rollback latency cache index vector graph memory agent tool budget plan roadmap ticket review launch draft policy travel hotel flight doctor lunch gym'.split(
+    ' ',
+  );
 
 export class Workload {
   readonly tally = new Tally();
@@ -123,10 +126,20 @@ export class Workload {
     const own = c.searches++ % 4 === 3 && c.mine.length > 0;
     const token = own ? c.mine[c.mine.length - 1]! : null;
     const where = token ? { token } : { client: c.part, n: { $gte: Math.floor(c.r() * 1000) } };
-    const a = await this.call('search', 'POST', '/records/search', { labels: [this.opts.label], where, orderBy: { n: 'desc' }, limit: 20 });
+    const a = await this.call('search', 'POST', '/records/search', {
+      labels: [this.opts.label],
+      where,
+      orderBy: { n: 'desc' },
+      limit: 20,
+    });
     if (!ok(a)) return;
     this.onlyMine(c, 'search', a.body.data);
-    if (token) this.check('read own write', a.body.total === 1 && a.body.data[0]?.token === token, `search for ${token} answered ${a.body.total} records`);
+    if (token)
+      this.check(
+        'read own write',
+        a.body.total === 1 && a.body.data[0]?.token === token,
+        `search for ${token} answered ${a.body.total} records`,
+      );
   }
 
   private async semantic(c: ClientState): Promise<void> {
@@ -134,12 +147,24 @@ export class Workload {
     const token = own ? c.mine[c.mine.length - 1]! : null;
     const w = token ? this.ledger.acked.get(token) : undefined;
     const body = w
-      ? { labels: [this.opts.label], propertyName: 'text', query: w.data.text, where: { token }, mode: 'semantic', limit: 5 }
+      ? {
+          labels: [this.opts.label],
+          propertyName: 'text',
+          query: w.data.text,
+          where: { token },
+          mode: 'semantic',
+          limit: 5,
+        }
       : { labels: [this.opts.label], propertyName: 'text', query: words(c.r), where: { client: c.part }, limit: 10 };
     const a = await this.call('semantic', 'POST', '/ai/search', body);
     if (!ok(a)) return;
     this.onlyMine(c, 'semantic', a.body.data);
-    if (w) this.check('find own write by meaning', a.body.data.length === 1 && a.body.data[0].__id === w.id, `semantic search for ${token} answered ${a.body.data.length} records`);
+    if (w)
+      this.check(
+        'find own write by meaning',
+        a.body.data.length === 1 && a.body.data[0].__id === w.id,
+        `semantic search for ${token} answered ${a.body.data.length} records`,
+      );
   }
 
   private async batch(c: ClientState): Promise<void> {
@@ -198,18 +223,43 @@ export class Workload {
     const upd = old ? await this.call('tx.write', 'PATCH', `/records/${old.id}`, { data: patch }, tx) : null;
     const seen = pending.find((p) => !p.lost);
     if (seen) {
-      const a = await this.call('tx.read', 'POST', '/records/search', { labels: [this.opts.label], where: { token: seen.token } }, tx);
-      if (ok(a)) this.check('read own write inside a transaction', a.body.total === 1, `search for ${seen.token} inside ${tx} answered ${a.body.total}`);
+      const a = await this.call(
+        'tx.read',
+        'POST',
+        '/records/search',
+        { labels: [this.opts.label], where: { token: seen.token } },
+        tx,
+      );
+      if (ok(a))
+        this.check(
+          'read own write inside a transaction',
+          a.body.total === 1,
+          `search for ${seen.token} inside ${tx} answered ${a.body.total}`,
+        );
     }
     const commit = c.r() < 2 / 3;
-    const end = await this.call(commit ? 'tx.commit' : 'tx.rollback', 'POST', `/tx/${tx}/${commit ? 'commit' : 'rollback'}`, {});
+    const end = await this.call(
+      commit ? 'tx.commit' : 'tx.rollback',
+      'POST',
+      `/tx/${tx}/${commit ? 'commit' : 'rollback'}`,
+      {},
+    );
     const committed = commit && ok(end);
     const lost = commit && end.status === 0;
-    this.tx.add(committed ? 'committed' : lost ? 'commit answer lost' : commit ? `commit refused ${errorKey(end)}` : 'rolled back');
+    this.tx.add(
+      committed
+        ? 'committed'
+        : lost
+          ? 'commit answer lost'
+          : commit
+            ? `commit refused ${errorKey(end)}`
+            : 'rolled back',
+    );
     for (const p of pending) {
       if (committed && !p.lost) this.acknowledge(c, p.token, p.w);
       else if (committed || lost) this.ledger.unsure(p.token, p.w.label, p.w.part);
-      else this.ledger.forbid(p.token, p.w.label, p.w.part, commit ? `commit refused: ${errorKey(end)}` : 'rolled back');
+      else
+        this.ledger.forbid(p.token, p.w.label, p.w.part, commit ? `commit refused: ${errorKey(end)}` : 'rolled back');
     }
     if (oldToken && patch && upd) {
       if (committed && ok(upd)) this.ledger.update(oldToken, patch);
@@ -222,7 +272,12 @@ export class Workload {
   }
 
   /** A write outside a transaction: acknowledged, refused (so absent), or its answer lost. */
-  private settle(c: ClientState, op: string, a: Answer, writes: { token: string; w: Written; id: () => string; echo: () => any }[]): void {
+  private settle(
+    c: ClientState,
+    op: string,
+    a: Answer,
+    writes: { token: string; w: Written; id: () => string; echo: () => any }[],
+  ): void {
     for (const x of writes) {
       if (ok(a)) {
         this.acknowledge(c, x.token, { ...x.w, id: x.id() });
@@ -239,12 +294,20 @@ export class Workload {
 
   private echo(what: string, got: any, expected: Record<string, unknown>): void {
     const props = Object.fromEntries(Object.entries(got ?? {}).filter(([k]) => !k.startsWith('__')));
-    this.check(`${what} acknowledged the values sent`, JSON.stringify(sorted(props)) === JSON.stringify(sorted(expected)), `${what} answered ${JSON.stringify(props)}, sent ${JSON.stringify(expected)}`);
+    this.check(
+      `${what} acknowledged the values sent`,
+      JSON.stringify(sorted(props)) === JSON.stringify(sorted(expected)),
+      `${what} answered ${JSON.stringify(props)}, sent ${JSON.stringify(expected)}`,
+    );
   }
 
   private onlyMine(c: ClientState, what: string, items: any[]): void {
     const others = items.filter((r) => r.client !== c.part);
-    this.check(`${what} returns only the filtered records`, others.length === 0, `${what} for client ${c.part} returned ${others.length} records of other clients`);
+    this.check(
+      `${what} returns only the filtered records`,
+      others.length === 0,
+      `${what} for client ${c.part} returned ${others.length} records of other clients`,
+    );
   }
 
   private check(what: string, holds: boolean, detail: string): void {
@@ -257,20 +320,29 @@ export class Workload {
     if (!ok(a)) {
       const key = errorKey(a);
       this.errors.add(key);
-      if (!this.examples.has(key)) this.examples.set(key, `${method} /api/v1${path}${tx ? ` (in ${tx})` : ''} ${JSON.stringify(body).slice(0, 160)} → ${a.status} ${a.text.slice(0, 300)}`);
+      if (!this.examples.has(key))
+        this.examples.set(
+          key,
+          `${method} /api/v1${path}${tx ? ` (in ${tx})` : ''} ${JSON.stringify(body).slice(0, 160)} → ${a.status} ${a.text.slice(0, 300)}`,
+        );
     }
     return a;
   }
 
   /** Failures for every error answer the scenario does not expect, each with an example. */
   unexpectedErrors(expected: (key: string) => boolean): string[] {
-    return [...this.errors.counts].filter(([k]) => !expected(k)).map(([k, n]) => `${n} answers ${k}, e.g. ${this.examples.get(k)}`);
+    return [...this.errors.counts]
+      .filter(([k]) => !expected(k))
+      .map(([k, n]) => `${n} answers ${k}, e.g. ${this.examples.get(k)}`);
   }
 
   /** The figures every workload prints. */
   figures(seconds: number): Record<string, number | string> {
     const n = this.tally.count();
-    const perOp = [...this.tally.latencies].sort().map(([op, l]) => `${op} ${(l.length / seconds).toFixed(1)}`).join(', ');
+    const perOp = [...this.tally.latencies]
+      .sort()
+      .map(([op, l]) => `${op} ${(l.length / seconds).toFixed(1)}`)
+      .join(', ');
     return {
       requests: n,
       'req/s': Number((n / seconds).toFixed(1)),
@@ -287,4 +359,5 @@ function words(r: () => number): string {
   return Array.from({ length: 4 + Math.floor(r() * 5) }, () => pick(r, WORDS)).join(' ');
 }
 
-const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+const sorted = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));

@@ -23,7 +23,11 @@ export type DocOperation = {
   requestBody?: { content: Record<string, MediaType> };
   responses: Record<string, { description: string; content?: Record<string, MediaType> }>;
 };
-export type OpenApiDocument = { openapi: string; paths: Record<string, Record<string, DocOperation>>; components: { schemas: Record<string, unknown> } };
+export type OpenApiDocument = {
+  openapi: string;
+  paths: Record<string, Record<string, DocOperation>>;
+  components: { schemas: Record<string, unknown> };
+};
 
 const DOC_ID = 'engram-openapi.json';
 const pointer = (parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
@@ -41,7 +45,9 @@ class Contract {
   }
 
   operations(): Operation[] {
-    return Object.entries(this.doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}` as Operation));
+    return Object.entries(this.doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}` as Operation),
+    );
   }
 
   operation(op: Operation): DocOperation {
@@ -76,7 +82,16 @@ class Contract {
     const key = `${op} ${status}`;
     let validate = this.validators.get(key);
     if (!validate) {
-      const ref = pointer(['paths', path, method.toLowerCase(), 'responses', String(status), 'content', mediaType, 'schema']);
+      const ref = pointer([
+        'paths',
+        path,
+        method.toLowerCase(),
+        'responses',
+        String(status),
+        'content',
+        mediaType,
+        'schema',
+      ]);
       validate = this.ajv.compile({ $ref: `${DOC_ID}#/${ref}` });
       this.validators.set(key, validate);
     }
@@ -90,7 +105,15 @@ class Contract {
     const key = `${op} request`;
     let validate = this.validators.get(key);
     if (!validate) {
-      const ref = pointer(['paths', path, method.toLowerCase(), 'requestBody', 'content', 'application/json', 'schema']);
+      const ref = pointer([
+        'paths',
+        path,
+        method.toLowerCase(),
+        'requestBody',
+        'content',
+        'application/json',
+        'schema',
+      ]);
       validate = this.ajv.compile({ $ref: `${DOC_ID}#/${ref}` });
       this.validators.set(key, validate);
     }
@@ -98,7 +121,8 @@ class Contract {
   }
 
   envelopeKeys(op: Operation, status: number): string[] {
-    const schema = this.operation(op).responses[String(status)]?.content?.['application/json']?.schema as { properties?: Record<string, unknown> } | undefined;
+    const schema = this.operation(op).responses[String(status)]?.content?.['application/json']?.schema as
+      { properties?: Record<string, unknown> } | undefined;
     return Object.keys(schema?.properties ?? {}).sort();
   }
 
@@ -116,8 +140,13 @@ class Contract {
   /** Fails with ajv's own words (and the body) when `body` does not match the documented schema. */
   check(what: string, validate: ValidateFunction, body: unknown) {
     if (!validate(body)) {
-      const errors = (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
-      expect(errors, `${what}: the body does not match the OpenAPI schema\n${JSON.stringify(body).slice(0, 2000)}`).toEqual([]);
+      const errors = (validate.errors ?? [])
+        .slice(0, 8)
+        .map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+      expect(
+        errors,
+        `${what}: the body does not match the OpenAPI schema\n${JSON.stringify(body).slice(0, 2000)}`,
+      ).toEqual([]);
     }
   }
 }
@@ -136,7 +165,9 @@ export async function checkTrpcResult(procedure: string, data: unknown): Promise
   if (mediaType !== 'application/json') return false;
   const schema = c.operation(found).responses[String(status)]!.content![mediaType]!.schema as { required?: string[] };
   const listed = schema.required?.includes('total') ?? false;
-  const body = listed ? { data: (data as { items: unknown }).items, total: (data as { total: unknown }).total } : { data };
+  const body = listed
+    ? { data: (data as { items: unknown }).items, total: (data as { total: unknown }).total }
+    : { data };
   c.check(`tRPC ${procedure}`, validate, body);
   return true;
 }
@@ -184,7 +215,8 @@ function urlOf(op: Operation, opts: CallOptions): string {
     return encodeURIComponent(value);
   });
   const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(opts.query ?? {})) for (const one of Array.isArray(v) ? v : [v]) qs.append(k, String(one));
+  for (const [k, v] of Object.entries(opts.query ?? {}))
+    for (const one of Array.isArray(v) ? v : [v]) qs.append(k, String(one));
   const q = qs.toString();
   return `${REST}${filled}${q ? `?${q}` : ''}`;
 }
@@ -203,7 +235,12 @@ export type Client = {
   request: APIRequestContext;
 };
 
-async function send(request: APIRequestContext, op: Operation, opts: CallOptions, headers: Record<string, string>): Promise<APIResponse> {
+async function send(
+  request: APIRequestContext,
+  op: Operation,
+  opts: CallOptions,
+  headers: Record<string, string>,
+): Promise<APIResponse> {
   const [method] = split(op);
   const allHeaders = { ...headers, ...opts.headers };
   if (opts.raw !== undefined) allHeaders['content-type'] ??= 'application/json';
@@ -227,7 +264,8 @@ export function client(request: APIRequestContext, project: Project, headers: Re
       // What the server accepts must be what the document says it accepts.
       const input = c.request(op);
       if (input && opts.body !== undefined) c.check(`${op} request body`, input, opts.body);
-      else if (opts.body !== undefined) expect(c.operation(op).requestBody, `${op} documents a request body`).toBeDefined();
+      else if (opts.body !== undefined)
+        expect(c.operation(op).requestBody, `${op} documents a request body`).toBeDefined();
       const res = await send(request, op, opts, headers);
       const status = c.successStatus(op);
       await expectStatus(res, status);
@@ -236,7 +274,8 @@ export function client(request: APIRequestContext, project: Project, headers: Re
       const body = mediaType === 'application/json' ? await res.json() : await res.text();
       c.check(`${op} ${status}`, validate, body);
       // The envelope is open in the document ({ data } or { data, total }); hold the wire to exactly it.
-      if (mediaType === 'application/json') expect(Object.keys(body).sort(), `${op}: the envelope`).toEqual(c.envelopeKeys(op, status));
+      if (mediaType === 'application/json')
+        expect(Object.keys(body).sort(), `${op}: the envelope`).toEqual(c.envelopeKeys(op, status));
       return body;
     },
     async fails(op, status, code, opts = {}) {
@@ -273,7 +312,10 @@ export function expectPath(error: ErrorBody['error'], path: (string | number)[])
 /** Polls an index until it is ready (backfill is a background job). */
 export async function untilReady(c: Client, indexId: string) {
   await expect
-    .poll(async () => (await c.ok('GET /ai/indexes/{id}', { params: { id: indexId } })).data.status, { timeout: 30_000, intervals: [100, 200, 500] })
+    .poll(async () => (await c.ok('GET /ai/indexes/{id}', { params: { id: indexId } })).data.status, {
+      timeout: 30_000,
+      intervals: [100, 200, 500],
+    })
     .toBe('ready');
 }
 

@@ -16,7 +16,10 @@ function calledIn(file: string): { ok: Set<string>; fails: Set<string> } {
 }
 
 function specFiles(dir: string): string[] {
-  return fs.readdirSync(path.join(API_DIR, dir)).filter((f) => f.endsWith('.spec.ts')).map((f) => `${dir}/${f}`);
+  return fs
+    .readdirSync(path.join(API_DIR, dir))
+    .filter((f) => f.endsWith('.spec.ts'))
+    .map((f) => `${dir}/${f}`);
 }
 
 test('every operation of the OpenAPI document has a contract test: a success and an error, in the spec the manifest names', async () => {
@@ -24,8 +27,18 @@ test('every operation of the OpenAPI document has a contract test: a success and
   const documented = c.operations().sort();
   expect(documented.length).toBeGreaterThan(40);
   const listed = (Object.keys(MANIFEST) as Operation[]).sort();
-  expect.soft(documented.filter((op) => !(op in MANIFEST)), 'documented operations missing from e2e/api/contract/manifest.ts').toEqual([]);
-  expect.soft(listed.filter((op) => !documented.includes(op)), 'manifest operations the document does not have').toEqual([]);
+  expect
+    .soft(
+      documented.filter((op) => !(op in MANIFEST)),
+      'documented operations missing from e2e/api/contract/manifest.ts',
+    )
+    .toEqual([]);
+  expect
+    .soft(
+      listed.filter((op) => !documented.includes(op)),
+      'manifest operations the document does not have',
+    )
+    .toEqual([]);
 
   const missing: string[] = [];
   for (const [op, file] of Object.entries(MANIFEST)) {

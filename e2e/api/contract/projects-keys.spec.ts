@@ -3,7 +3,9 @@ import { asMaster, bearer, createKey, uniqueName } from '../../helpers/api';
 import { client, expectPath, freshProject, NO_SUCH_ID } from './contract';
 
 test.describe('contract: projects', () => {
-  test('GET /projects lists projects for the master key; a project key is refused (403), no key 401', async ({ request }) => {
+  test('GET /projects lists projects for the master key; a project key is refused (403), no key 401', async ({
+    request,
+  }) => {
     const c = await freshProject(request, 'c-proj');
     const list = await c.with(asMaster()).ok('GET /projects');
     expect(list.total).toBe(list.data.length);
@@ -13,7 +15,9 @@ test.describe('contract: projects', () => {
     await c.with({}).fails('GET /projects', 401, 'UNAUTHORIZED');
   });
 
-  test('POST /projects creates (201); a duplicate name is 409; a missing name is 400 at path name', async ({ request }) => {
+  test('POST /projects creates (201); a duplicate name is 409; a missing name is 400 at path name', async ({
+    request,
+  }) => {
     const m = client(request, { id: '', name: '', createdAt: '' }, asMaster());
     const name = uniqueName('c-newproj');
     const created = await m.ok('POST /projects', { body: { name } });
@@ -22,7 +26,9 @@ test.describe('contract: projects', () => {
     expectPath(await m.fails('POST /projects', 400, 'INVALID', { body: {} }), ['name']);
   });
 
-  test('GET /projects/current names the project with its counts; an unknown x-project-id is 404', async ({ request }) => {
+  test('GET /projects/current names the project with its counts; an unknown x-project-id is 404', async ({
+    request,
+  }) => {
     const c = await freshProject(request, 'c-current');
     await createKey(request, c.project, { scope: 'read' });
     const current = await c.ok('GET /projects/current');
@@ -33,7 +39,9 @@ test.describe('contract: projects', () => {
 });
 
 test.describe('contract: keys', () => {
-  test('POST /keys returns the secret once (201); a bad scope is 400 at path scope; a read key is 403', async ({ request }) => {
+  test('POST /keys returns the secret once (201); a bad scope is 400 at path scope; a read key is 403', async ({
+    request,
+  }) => {
     const c = await freshProject(request, 'c-keys');
     const created = await c.ok('POST /keys', { body: { name: 'writer', scope: 'write' } });
     expect(created.data.key).toMatch(/^egk_/);
@@ -57,7 +65,9 @@ test.describe('contract: keys', () => {
     await c.with({}).fails('GET /keys', 401, 'UNAUTHORIZED');
   });
 
-  test('DELETE /keys/{id} revokes (the key then answers 401); an unknown id is 404, a malformed one 400 at path id', async ({ request }) => {
+  test('DELETE /keys/{id} revokes (the key then answers 401); an unknown id is 404, a malformed one 400 at path id', async ({
+    request,
+  }) => {
     const c = await freshProject(request, 'c-revoke');
     const key = await createKey(request, c.project, { scope: 'read' });
     const revoked = await c.ok('DELETE /keys/{id}', { params: { id: key.id } });

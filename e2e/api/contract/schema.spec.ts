@@ -4,7 +4,10 @@ import { expectPath, freshProject, type Client } from './contract';
 
 async function seed(c: Client) {
   await c.ok('POST /records/import/json', {
-    body: { label: 'USER', data: [{ name: 'ann', age: 30, address: { city: 'Oslo' } }, { name: 'bob', age: 41 }, { name: 'cy' }] },
+    body: {
+      label: 'USER',
+      data: [{ name: 'ann', age: 30, address: { city: 'Oslo' } }, { name: 'bob', age: 41 }, { name: 'cy' }],
+    },
   });
   await c.ok('POST /ai/indexes', { body: { label: 'USER', propertyName: 'bio', external: true, dimensions: 3 } });
 }
@@ -12,7 +15,9 @@ async function seed(c: Client) {
 const LONG = 'L'.repeat(129);
 
 test.describe('contract: live schema', () => {
-  test('GET /schema: labels with counts, properties with types, coverage and ranges, relationships, indexes; ?labels narrows', async ({ request }) => {
+  test('GET /schema: labels with counts, properties with types, coverage and ranges, relationships, indexes; ?labels narrows', async ({
+    request,
+  }) => {
     const c = await freshProject(request, 'c-schema');
     await seed(c);
     const schema = (await c.ok('GET /schema')).data;
@@ -23,7 +28,9 @@ test.describe('contract: live schema', () => {
     expect(age).toMatchObject({ types: ['number'], count: 2, min: 30, max: 41 });
     expect(age.coverage).toBeCloseTo(2 / 3);
     expect(user.relationships).toEqual([{ type: 'HAS_ADDRESS', direction: 'out', label: 'address', count: 1 }]);
-    expect(user.indexes).toEqual([expect.objectContaining({ property: 'bio', source: 'external', dimensions: 3, status: 'ready' })]);
+    expect(user.indexes).toEqual([
+      expect.objectContaining({ property: 'bio', source: 'external', dimensions: 3, status: 'ready' }),
+    ]);
 
     const only = (await c.ok('GET /schema', { query: { labels: 'address' } })).data;
     expect(only.labels.map((l: { name: string }) => l.name)).toEqual(['address']);

@@ -13,7 +13,12 @@ export const TRPC = '/api/trpc';
 export type TrpcError = {
   message: string;
   code: number;
-  data: { code: string; httpStatus: number; path: string; domain: { code: string; message: string; details?: { path?: (string | number)[]; [k: string]: unknown } } };
+  data: {
+    code: string;
+    httpStatus: number;
+    path: string;
+    domain: { code: string; message: string; details?: { path?: (string | number)[]; [k: string]: unknown } };
+  };
 };
 export type TrpcEnvelope = { result: { data: any } } | { error: TrpcError };
 
@@ -25,27 +30,57 @@ const q = (input: unknown) => (input === undefined ? '' : `?input=${encodeURICom
 export const trpcQuery = (request: APIRequestContext, proc: string, input: unknown, headers: Record<string, string>) =>
   request.get(`${TRPC}/${proc}${q(input)}`, { headers, failOnStatusCode: false });
 
-export const trpcMutation = (request: APIRequestContext, proc: string, input: unknown, headers: Record<string, string>) =>
-  request.post(`${TRPC}/${proc}`, { headers: { ...headers, 'content-type': 'application/json' }, data: input === undefined ? '' : JSON.stringify(input), failOnStatusCode: false });
+export const trpcMutation = (
+  request: APIRequestContext,
+  proc: string,
+  input: unknown,
+  headers: Record<string, string>,
+) =>
+  request.post(`${TRPC}/${proc}`, {
+    headers: { ...headers, 'content-type': 'application/json' },
+    data: input === undefined ? '' : JSON.stringify(input),
+    failOnStatusCode: false,
+  });
 
 const batchInput = (calls: [string, unknown][]) => Object.fromEntries(calls.map(([, input], i) => [String(i), input]));
 
-export const trpcBatchQuery = (request: APIRequestContext, calls: [string, unknown][], headers: Record<string, string>) =>
-  request.get(`${TRPC}/${calls.map(([p]) => p).join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(batchInput(calls)))}`, { headers, failOnStatusCode: false });
+export const trpcBatchQuery = (
+  request: APIRequestContext,
+  calls: [string, unknown][],
+  headers: Record<string, string>,
+) =>
+  request.get(
+    `${TRPC}/${calls.map(([p]) => p).join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(batchInput(calls)))}`,
+    { headers, failOnStatusCode: false },
+  );
 
-export const trpcBatchMutation = (request: APIRequestContext, calls: [string, unknown][], headers: Record<string, string>) =>
-  request.post(`${TRPC}/${calls.map(([p]) => p).join(',')}?batch=1`, { headers: { ...headers, 'content-type': 'application/json' }, data: JSON.stringify(batchInput(calls)), failOnStatusCode: false });
+export const trpcBatchMutation = (
+  request: APIRequestContext,
+  calls: [string, unknown][],
+  headers: Record<string, string>,
+) =>
+  request.post(`${TRPC}/${calls.map(([p]) => p).join(',')}?batch=1`, {
+    headers: { ...headers, 'content-type': 'application/json' },
+    data: JSON.stringify(batchInput(calls)),
+    failOnStatusCode: false,
+  });
 
 /** One call's result: its data, held to the document's schema of `proc`. */
 export async function resultOf(envelope: TrpcEnvelope, proc: string): Promise<any> {
   expect('result' in envelope, `${proc} answered ${JSON.stringify(envelope).slice(0, 1000)}`).toBe(true);
   const data = (envelope as { result: { data: unknown } }).result.data;
-  if (!(await checkTrpcResult(proc, data))) expect(UNCHECKED, `${proc} has a documented JSON body to check`).toContain(proc);
+  if (!(await checkTrpcResult(proc, data)))
+    expect(UNCHECKED, `${proc} has a documented JSON body to check`).toContain(proc);
   return data;
 }
 
 /** One call's error: tRPC's shape with the domain error, whose status and code are `status` and `code`. */
-export async function errorOf(envelope: TrpcEnvelope, proc: string, status: number, code: string): Promise<TrpcError['data']['domain']> {
+export async function errorOf(
+  envelope: TrpcEnvelope,
+  proc: string,
+  status: number,
+  code: string,
+): Promise<TrpcError['data']['domain']> {
   expect('error' in envelope, `${proc} should have failed: ${JSON.stringify(envelope).slice(0, 1000)}`).toBe(true);
   const error = (envelope as { error: TrpcError }).error;
   expect(typeof error.code).toBe('number');

@@ -12,7 +12,9 @@ async function begin(c: Client, ttl = 20_000): Promise<string> {
 }
 
 test.describe('contract: transactions', () => {
-  test('POST /tx opens (201, id, expiresAt = createdAt + ttl); ttl out of range 400 at path ttl; read key 403; no key 401', async ({ request }) => {
+  test('POST /tx opens (201, id, expiresAt = createdAt + ttl); ttl out of range 400 at path ttl; read key 403; no key 401', async ({
+    request,
+  }) => {
     const c = await freshProject(request, 'c-tx-begin');
     const tx = (await c.ok('POST /tx', { body: { ttl: 15_000 } })).data;
     try {
@@ -32,7 +34,9 @@ test.describe('contract: transactions', () => {
     await c.with({}).fails('POST /tx', 401, 'UNAUTHORIZED', { body: {} });
   });
 
-  test('GET /tx/{id} while open; 404 unknown or of another owner, 400 malformed, 409 with the reason once ended', async ({ request }) => {
+  test('GET /tx/{id} while open; 404 unknown or of another owner, 400 malformed, 409 with the reason once ended', async ({
+    request,
+  }) => {
     const c = await freshProject(request, 'c-tx-get');
     // Keys first: creating one is a write, which waits while the embedded database holds a transaction.
     const writer = await createKey(request, c.project, { scope: 'write' });
@@ -52,7 +56,9 @@ test.describe('contract: transactions', () => {
     expectPath(await c.fails('GET /tx/{id}', 400, 'INVALID', { params: { id: 'x' } }), ['id']);
   });
 
-  test("GET /tx lists the project's open transactions with their owner (admin); a write key 403", async ({ request }) => {
+  test("GET /tx lists the project's open transactions with their owner (admin); a write key 403", async ({
+    request,
+  }) => {
     const c = await freshProject(request, 'c-tx-list');
     const writer = await createKey(request, c.project, { scope: 'write' });
     const w = c.with(bearer(writer.key));
@@ -72,7 +78,9 @@ test.describe('contract: transactions', () => {
     expect((await c.ok('GET /tx')).total).toBe(0);
   });
 
-  test('POST /tx/{id}/commit: repeated answers the same; after a rollback 409 rolled back; unknown 404; read key 403', async ({ request }) => {
+  test('POST /tx/{id}/commit: repeated answers the same; after a rollback 409 rolled back; unknown 404; read key 403', async ({
+    request,
+  }) => {
     const c = await freshProject(request, 'c-tx-commit');
     const id = await begin(c);
     await c.inTx(id).ok('POST /records', { body: { label: 'C', data: { n: 1 } } });
@@ -91,7 +99,9 @@ test.describe('contract: transactions', () => {
     await c.with(bearer(read.key)).fails('POST /tx/{id}/commit', 403, 'FORBIDDEN', { params: { id: rolled } });
   });
 
-  test("POST /tx/{id}/rollback: repeated answers the same; a write key cannot end another owner's (404); unknown 404", async ({ request }) => {
+  test("POST /tx/{id}/rollback: repeated answers the same; a write key cannot end another owner's (404); unknown 404", async ({
+    request,
+  }) => {
     const c = await freshProject(request, 'c-tx-rollback');
     const writer = await createKey(request, c.project, { scope: 'write' });
     const id = await begin(c);
@@ -108,7 +118,9 @@ test.describe('contract: transactions', () => {
     expectPath(await c.fails('POST /tx/{id}/rollback', 400, 'INVALID', { params: { id: 'nope' } }), ['id']);
   });
 
-  test('PostgreSQL: two open transactions writing the same record: the later write is 409 serialization, its transaction still ends cleanly', async ({ request }) => {
+  test('PostgreSQL: two open transactions writing the same record: the later write is 409 serialization, its transaction still ends cleanly', async ({
+    request,
+  }) => {
     test.skip(E2E_DATABASE_KIND !== 'postgres', 'embedded: one transaction at a time');
     const c = await freshProject(request, 'c-tx-serial');
     const rec = (await c.ok('POST /records', { body: { label: 'S', data: { n: 0 } } })).data;
@@ -119,7 +131,9 @@ test.describe('contract: transactions', () => {
       expect((await c.inTx(second).ok('GET /records/{id}', { params: { id: rec.__id } })).data.n).toBe(0);
       await c.inTx(first).ok('PATCH /records/{id}', { params: { id: rec.__id }, body: { data: { n: 1 } } });
       await c.ok('POST /tx/{id}/commit', { params: { id: first } });
-      const lost = await c.inTx(second).fails('PATCH /records/{id}', 409, 'CONFLICT', { params: { id: rec.__id }, body: { data: { n: 2 } } });
+      const lost = await c
+        .inTx(second)
+        .fails('PATCH /records/{id}', 409, 'CONFLICT', { params: { id: rec.__id }, body: { data: { n: 2 } } });
       expect(lost.details?.reason).toBe('serialization');
     } finally {
       await c.ok('POST /tx/{id}/rollback', { params: { id: second } });

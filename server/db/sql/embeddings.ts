@@ -6,7 +6,11 @@ import { empty, jsonb, join, raw, sql, type Sql } from './compose';
  * match the index) only after they are checked to be a UUID we generated and a small integer.
  */
 export type Similarity = 'cosine' | 'euclidean' | 'inner';
-const OPS: Record<Similarity, Sql> = { cosine: raw('vector_cosine_ops'), euclidean: raw('vector_l2_ops'), inner: raw('vector_ip_ops') };
+const OPS: Record<Similarity, Sql> = {
+  cosine: raw('vector_cosine_ops'),
+  euclidean: raw('vector_l2_ops'),
+  inner: raw('vector_ip_ops'),
+};
 const DIST: Record<Similarity, Sql> = { cosine: raw('<=>'), euclidean: raw('<->'), inner: raw('<#>') };
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -46,7 +50,8 @@ export const hnswPresent = sql`
 
 /** Every embedding index (all projects): what HNSW indexes should exist. */
 export const hnswWanted = sql`SELECT id::text AS id, dimensions, similarity FROM embedding_index`;
-export const indexStillExists = (indexId: string): Sql => sql`SELECT 1 AS one FROM embedding_index WHERE id = ${indexId}::uuid`;
+export const indexStillExists = (indexId: string): Sql =>
+  sql`SELECT 1 AS one FROM embedding_index WHERE id = ${indexId}::uuid`;
 
 /** pgvector's text form of a vector: '[1,2,3]'. */
 export const vectorLiteral = (v: number[]) => `[${v.join(',')}]`;
@@ -83,14 +88,25 @@ function scoreOf(ix: IndexRef, distance: Sql): Sql {
  * (set by the caller) keeps scanning until `limit` filtered rows are found. Exact: the uncast column
  * defeats the index, so every candidate is measured.
  */
-export function vectorSearch(projectId: string, ix: IndexRef, query: number[], candidates: Sql | null, limit: number, skip: number, exact: boolean): Sql {
+export function vectorSearch(
+  projectId: string,
+  ix: IndexRef,
+  query: number[],
+  candidates: Sql | null,
+  limit: number,
+  skip: number,
+  exact: boolean,
+): Sql {
   const c = checked(ix.id, ix.dimensions);
   const q = sql`${vectorLiteral(query)}::vector(${raw(String(c.dims))})`;
   const col = exact ? sql`e.vector` : sql`(e.vector::vector(${raw(String(c.dims))}))`;
   const distance = sql`(${col} ${DIST[ix.similarity]} ${q})`;
   const inIndex = sql`e.project_id = ${projectId}::uuid AND e.index_id = ${raw(`'${c.id}'`)}::uuid`;
   // Exact under a filter: from each candidate to its vector by primary key (see candidateEmbeddings).
-  const from = exact && candidates ? candidateEmbeddings(inIndex, candidates) : sql`embedding e WHERE ${inIndex} ${candidates ? sql`AND ${inCandidates(candidates)}` : sql``}`;
+  const from =
+    exact && candidates
+      ? candidateEmbeddings(inIndex, candidates)
+      : sql`embedding e WHERE ${inIndex} ${candidates ? sql`AND ${inCandidates(candidates)}` : sql``}`;
   return sql`
     SELECT x.id, x.score FROM (
       SELECT e.record_id::text AS id, ${scoreOf(ix, distance)}::float8 AS score
@@ -126,9 +142,18 @@ const candidateEmbeddings = (inIndex: Sql, candidates: Sql): Sql => sql`
  * from AVGDL_SAMPLE documents.
  */
 const AVGDL_SAMPLE = 2_000;
-export function keywordSearch(projectId: string, indexId: string, text: string, candidates: Sql | null, limit: number, skip: number, small: boolean): Sql {
+export function keywordSearch(
+  projectId: string,
+  indexId: string,
+  text: string,
+  candidates: Sql | null,
+  limit: number,
+  skip: number,
+  small: boolean,
+): Sql {
   const scope = sql`e.project_id = ${projectId}::uuid AND e.index_id = ${indexId}::uuid ${candidates ? sql`AND ${inCandidates(candidates)}` : sql``} AND e.lexical IS NOT NULL`;
-  const lengthOf = (v: Sql) => sql`(SELECT coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) FROM unnest(${v}) u)`;
+  const lengthOf = (v: Sql) =>
+    sql`(SELECT coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0) FROM unnest(${v}) u)`;
   const docsAndStats = small
     ? sql`
     docs AS (
@@ -185,7 +210,14 @@ export const SEARCH_WORK_MEM = { work_mem: '64MB' } as const;
  * Records of the index's label whose property holds text and that have no vector yet, in id order after
  * `after` (a pass walks the label once; records it had to leave are found again by the next pass).
  */
-export const backfillBatch = (projectId: string, indexId: string, label: string, property: string, after: string | null, limit: number): Sql => sql`
+export const backfillBatch = (
+  projectId: string,
+  indexId: string,
+  label: string,
+  property: string,
+  after: string | null,
+  limit: number,
+): Sql => sql`
   SELECT r.id::text AS id, r.data -> ${property} AS value FROM record r
   WHERE r.project_id = ${projectId}::uuid AND r.label = ${label} AND r.types ->> ${property} IN ('string', 'string[]')
     ${after === null ? empty : sql`AND r.id > ${after}::uuid`}
@@ -207,7 +239,14 @@ export type BackfilledRow = { recordId: string; value: unknown; vector: number[]
  * - only while `owner` holds the index's lease: a worker that lost it writes nothing.
  * Returns (as its count) the rows stored.
  */
-export const insertBackfilled = (projectId: string, indexId: string, label: string, property: string, owner: string, rows: BackfilledRow[]): Sql => sql`
+export const insertBackfilled = (
+  projectId: string,
+  indexId: string,
+  label: string,
+  property: string,
+  owner: string,
+  rows: BackfilledRow[],
+): Sql => sql`
   INSERT INTO embedding (project_id, index_id, record_id, vector, text_hash, lexical)
   SELECT r.project_id, ix.id, r.id, (e ->> 'vector')::vector, e ->> 'textHash', to_tsvector('english', e ->> 'text')
   FROM jsonb_array_elements(${jsonb(rows.map((r) => ({ ...r, vector: vectorLiteral(r.vector) })))}) AS e
@@ -234,13 +273,24 @@ export const claimBackfill = (projectId: string, indexId: string, owner: string,
     AND (lease_owner IS NULL OR lease_owner = ${owner} OR lease_expires_at < now())
   RETURNING label, property, model, dimensions`;
 
-export type BackfillState = { total: number; indexed: number; status?: 'indexing' | 'ready' | 'error'; error?: string | null };
+export type BackfillState = {
+  total: number;
+  indexed: number;
+  status?: 'indexing' | 'ready' | 'error';
+  error?: string | null;
+};
 
 /**
  * Writes a backfill's progress and renews its lease (`leaseMs`) or releases it (null), only while
  * `owner` still holds it; returns a row when it did.
  */
-export const updateBackfill = (projectId: string, indexId: string, owner: string, leaseMs: number | null, s: BackfillState): Sql => sql`
+export const updateBackfill = (
+  projectId: string,
+  indexId: string,
+  owner: string,
+  leaseMs: number | null,
+  s: BackfillState,
+): Sql => sql`
   UPDATE embedding_index SET total = ${s.total}, indexed = ${s.indexed}, updated_at = now(),
     ${leaseMs === null ? sql`lease_owner = NULL, lease_expires_at = NULL` : sql`lease_expires_at = ${leaseUntil(leaseMs)}`}
     ${s.status === undefined ? empty : sql`, status = ${s.status}`}
@@ -252,4 +302,5 @@ export const updateBackfill = (projectId: string, indexId: string, owner: string
 export const searchCandidates = (filter: Sql): Sql => sql`SELECT r.id FROM record r WHERE ${filter}`;
 
 /** How many candidates there are, counting no further than `atMost` (enough to pick exact vs ANN). */
-export const countCandidates = (candidates: Sql, atMost: number): Sql => sql`SELECT count(*)::int AS n FROM (${candidates} LIMIT ${atMost}) c`;
+export const countCandidates = (candidates: Sql, atMost: number): Sql =>
+  sql`SELECT count(*)::int AS n FROM (${candidates} LIMIT ${atMost}) c`;

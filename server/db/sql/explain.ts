@@ -17,7 +17,7 @@ export type PlanNode = {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
-  'Alias'?: string;
+  Alias?: string;
   'Plan Rows'?: number;
   'Total Cost'?: number;
   'Actual Rows'?: number;

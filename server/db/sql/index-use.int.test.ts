@@ -24,12 +24,22 @@ beforeAll(async () => {
   const project = await createProject({ db: engram.db.prisma }, { name: uniqueName('index-use') });
   deps = { db: engram.db.prisma, projectId: project.id };
   // 4,000 NOTEs: owner has 800 values (5 records each), topic 7; a few other records beside them.
-  const notes = Array.from({ length: NOTES }, (_, i) => ({ owner: `o${i % 800}`, topic: `t${i % 7}`, n: i, tags: [`g${i % 50}`], text: `note ${i}` }));
+  const notes = Array.from({ length: NOTES }, (_, i) => ({
+    owner: `o${i % 800}`,
+    topic: `t${i % 7}`,
+    n: i,
+    tags: [`g${i % 50}`],
+    text: `note ${i}`,
+  }));
   await importJson(deps, { label: 'NOTE', data: notes });
-  await importJson(deps, { label: 'PERSON', data: Array.from({ length: 300 }, (_, i) => ({ owner: `o${i}`, name: `p${i}` })) });
+  await importJson(deps, {
+    label: 'PERSON',
+    data: Array.from({ length: 300 }, (_, i) => ({ owner: `o${i}`, name: `p${i}` })),
+  });
   await importJson(deps, { label: 'EVENT', data: Array.from({ length: EVENTS }, (_, i) => ({ seq: i })) });
   // One import stamps every record with one instant; written over days, records have timestamps of their own.
-  await engram.db.prisma.$executeRaw`UPDATE record SET created_at = created_at + (data ->> 'seq')::int * interval '1 minute', updated_at = updated_at + ((data ->> 'seq')::int * 7919 % ${EVENTS}) * interval '1 minute'
+  await engram.db.prisma
+    .$executeRaw`UPDATE record SET created_at = created_at + (data ->> 'seq')::int * interval '1 minute', updated_at = updated_at + ((data ->> 'seq')::int * 7919 % ${EVENTS}) * interval '1 minute'
     WHERE project_id = ${deps.projectId}::uuid AND label = 'EVENT'`;
   await engram.db.prisma.$executeRaw(analyzeTables());
 }, 120_000);
@@ -48,7 +58,8 @@ async function compiled(query: Record<string, unknown>): Promise<Sql[]> {
   return statements;
 }
 
-const plan = async (stmt: Sql): Promise<PlanSummary> => summarizePlan(await engram.db.prisma.$queryRaw<unknown[]>(explainJson(stmt)));
+const plan = async (stmt: Sql): Promise<PlanSummary> =>
+  summarizePlan(await engram.db.prisma.$queryRaw<unknown[]>(explainJson(stmt)));
 
 async function expectGin(query: Record<string, unknown>) {
   const statements = await compiled(query);

@@ -3,7 +3,23 @@ export { and, or, not, jsonb, uuid, uuidList, TRUE, FALSE, type Sql } from './co
 export * as recordSql from './records';
 export * as relationshipSql from './relationships';
 export * as schemaSql from './schema';
-export { compileCond, compileFilter, compileOrder, propertyOrder, newScope, type Cond, type OrderTerm, type Primitive, type Scalar, type CmpOp, type ValueKind, type DatePart, type TextOp, type Direction, type Scope } from './where';
+export {
+  compileCond,
+  compileFilter,
+  compileOrder,
+  propertyOrder,
+  newScope,
+  type Cond,
+  type OrderTerm,
+  type Primitive,
+  type Scalar,
+  type CmpOp,
+  type ValueKind,
+  type DatePart,
+  type TextOp,
+  type Direction,
+  type Scope,
+} from './where';
 export type { RecordRow, NewRecord, SearchSpec } from './records';
 export type { NewEdge, EdgeSearch, EndFilter } from './relationships';
 export * as selectSql from './select';

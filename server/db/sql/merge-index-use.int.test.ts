@@ -21,7 +21,10 @@ beforeAll(async () => {
   engram = await startTestEngram();
   const project = await createProject({ db: engram.db.prisma }, { name: uniqueName('merge-index') });
   deps = { db: engram.db.prisma, projectId: project.id };
-  await importJson(deps, { label: 'ITEM', data: Array.from({ length: ITEMS }, (_, i) => ({ sku: `s${i}`, region: `r${i % 5}`, n: i })) });
+  await importJson(deps, {
+    label: 'ITEM',
+    data: Array.from({ length: ITEMS }, (_, i) => ({ sku: `s${i}`, region: `r${i % 5}`, n: i })),
+  });
   await importJson(deps, { label: 'OTHER', data: Array.from({ length: 500 }, (_, i) => ({ sku: `s${i}` })) });
   await engram.db.prisma.$executeRaw(analyzeTables());
 }, 120_000);
@@ -34,13 +37,16 @@ async function statementsOf(write: (deps: ProjectDeps) => Promise<unknown>): Pro
     new Proxy(tx, {
       get(target, prop) {
         const v = Reflect.get(target, prop) as unknown;
-        if (prop === '$queryRaw' || prop === '$executeRaw') return (q: Sql) => (sent.push(q), (v as (q: Sql) => Promise<unknown>).call(target, q));
+        if (prop === '$queryRaw' || prop === '$executeRaw')
+          return (q: Sql) => (sent.push(q), (v as (q: Sql) => Promise<unknown>).call(target, q));
         return typeof v === 'function' ? v.bind(target) : v;
       },
     });
   const db = new Proxy(engram.db.prisma, {
     get(target, prop) {
-      if (prop === '$transaction') return (fn: (tx: object) => Promise<unknown>, opts: unknown) => target.$transaction((tx) => fn(capture(tx)), opts as never);
+      if (prop === '$transaction')
+        return (fn: (tx: object) => Promise<unknown>, opts: unknown) =>
+          target.$transaction((tx) => fn(capture(tx)), opts as never);
       const v = Reflect.get(target, prop) as unknown;
       return typeof v === 'function' ? v.bind(target) : v;
     },
@@ -67,7 +73,14 @@ async function expectGin(sent: Sql[]) {
 describe(`mergeBy lookups use record_data_idx (${backendName})`, () => {
   it('one upsert by one key', async () => {
     let merged: Record<string, unknown> = {};
-    const sent = await statementsOf(async (d) => (merged = await createRecord(d, { label: 'ITEM', data: { sku: 's17', seen: true }, options: { mergeBy: ['sku'] } })));
+    const sent = await statementsOf(
+      async (d) =>
+        (merged = await createRecord(d, {
+          label: 'ITEM',
+          data: { sku: 's17', seen: true },
+          options: { mergeBy: ['sku'] },
+        })),
+    );
     expect(merged.n).toBe(17);
     await expectGin(sent);
   });
@@ -75,7 +88,9 @@ describe(`mergeBy lookups use record_data_idx (${backendName})`, () => {
   it('an import of a few hundred records by two keys', async () => {
     const data = Array.from({ length: 300 }, (_, i) => ({ sku: `s${i * 7}`, region: `r${(i * 7) % 5}`, seen: true }));
     let res = {};
-    const sent = await statementsOf(async (d) => (res = await importJson(d, { label: 'ITEM', data, options: { mergeBy: ['sku', 'region'] } })));
+    const sent = await statementsOf(
+      async (d) => (res = await importJson(d, { label: 'ITEM', data, options: { mergeBy: ['sku', 'region'] } })),
+    );
     expect(res).toMatchObject({ created: 0, updated: 300 });
     await expectGin(sent);
   });
@@ -83,7 +98,9 @@ describe(`mergeBy lookups use record_data_idx (${backendName})`, () => {
   it('a chunk of a large import', async () => {
     const data = Array.from({ length: 2_500 }, (_, i) => ({ sku: `s${i}`, seen: 2 }));
     let res = {};
-    const sent = await statementsOf(async (d) => (res = await importJson(d, { label: 'ITEM', data, options: { mergeBy: ['sku'] } })));
+    const sent = await statementsOf(
+      async (d) => (res = await importJson(d, { label: 'ITEM', data, options: { mergeBy: ['sku'] } })),
+    );
     expect(res).toMatchObject({ created: 0, updated: 2_500 });
     expect(lookups(sent).length).toBe(3); // 1,000 keys per statement
     await expectGin(sent);
@@ -93,7 +110,9 @@ describe(`mergeBy lookups use record_data_idx (${backendName})`, () => {
     const data = (v: number) => Array.from({ length: 3_000 }, (_, i) => ({ code: `c${i}`, v }));
     await importJson(deps, { label: 'FRESH', data: data(1) });
     let res = {};
-    const sent = await statementsOf(async (d) => (res = await importJson(d, { label: 'FRESH', data: data(2), options: { mergeBy: ['code'] } })));
+    const sent = await statementsOf(
+      async (d) => (res = await importJson(d, { label: 'FRESH', data: data(2), options: { mergeBy: ['code'] } })),
+    );
     expect(res).toMatchObject({ created: 0, updated: 3_000 });
     await expectGin(sent);
   });

@@ -7,7 +7,14 @@ import { compileFilter, compileOrder, type Cond, type OrderTerm } from './where'
  * created_at and updated_at are the time of the writing statement (statement_timestamp(), not the
  * transaction's start), so a record created and later changed inside one open transaction shows both.
  */
-export type RecordRow = { id: string; label: string; data: Record<string, unknown>; types: Record<string, string>; createdAt: string; updatedAt: string };
+export type RecordRow = {
+  id: string;
+  label: string;
+  data: Record<string, unknown>;
+  types: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+};
 const COLUMNS = sql`r.id::text AS id, r.label, r.data, r.types, ${isoTime(sql`r.created_at`)} AS "createdAt", ${isoTime(sql`r.updated_at`)} AS "updatedAt"`;
 export type NewRecord = { id: string; label: string; data: Record<string, unknown>; types: Record<string, string> };
 
@@ -38,7 +45,13 @@ export const updateRecordsData = (projectId: string, rows: { id: string; data: u
     AND (r.data IS DISTINCT FROM e.value -> 'data' OR r.types IS DISTINCT FROM e.value -> 'types')`;
 
 /** A record a mergeBy lookup found: `i` is the index of the key values (in the list passed) it matched. */
-export type MergeMatch = { i: number; id: string; label: string; data: Record<string, unknown>; types: Record<string, string> };
+export type MergeMatch = {
+  i: number;
+  id: string;
+  label: string;
+  data: Record<string, unknown>;
+  types: Record<string, string>;
+};
 
 /**
  * Records of a label whose `names` properties equal those of one of `keys` (mergeBy), locked for the
@@ -53,7 +66,12 @@ export type MergeMatch = { i: number; id: string; label: string; data: Record<st
  * rows) makes the keys the outer side, and the project and label are compared in a form no index
  * matches. Containment also matches an array holding the value, so equality is checked after it.
  */
-export const selectMergeMatches = (projectId: string, label: string, names: string[], keys: Record<string, unknown>[]): Sql => {
+export const selectMergeMatches = (
+  projectId: string,
+  label: string,
+  names: string[],
+  keys: Record<string, unknown>[],
+): Sql => {
   const equal = names.map((n) => sql`(r.data -> ${n}) = (k.doc -> ${n})`);
   return sql`
     SELECT (k.ord - 1)::int AS i, m.id, m.label, m.data, m.types
@@ -73,7 +91,11 @@ export const selectMergeMatches = (projectId: string, label: string, names: stri
  * The two kinds meet on the label lock. Locks are taken in one order (label locks, then keys, by hash),
  * so concurrent writes never wait on each other in a cycle.
  */
-export const lockMergeKeys = (projectId: string, labels: string[], keys: { label: string; values: Record<string, unknown> }[] | null): Sql => {
+export const lockMergeKeys = (
+  projectId: string,
+  labels: string[],
+  keys: { label: string; values: Record<string, unknown> }[] | null,
+): Sql => {
   const locks = [
     ...labels.map((l) => ({ rank: 0, shared: keys !== null, text: JSON.stringify(['mergeBy', projectId, l]) })),
     ...(keys ?? []).map((k) => ({ rank: 1, shared: false, text: JSON.stringify([projectId, k.label, k.values]) })),
@@ -99,7 +121,14 @@ export const selectNestedDescendants = (projectId: string, id: string): Sql => s
   )
   SELECT id::text AS id FROM tree`;
 
-export type SearchSpec = { projectId: string; labels?: string[]; where?: Cond; order: OrderTerm[]; skip: number; limit: number };
+export type SearchSpec = {
+  projectId: string;
+  labels?: string[];
+  where?: Cond;
+  order: OrderTerm[];
+  skip: number;
+  limit: number;
+};
 
 export const searchRecords = (q: SearchSpec): Sql => sql`
   SELECT ${COLUMNS} FROM record r

@@ -22,7 +22,11 @@ export const upsertEdges = (projectId: string, edges: NewEdge[]): Sql => sql`
 export const selectLabels = (projectId: string, ids: string[]): Sql => sql`
   SELECT r.id::text AS id, r.label FROM record r WHERE r.project_id = ${projectId}::uuid AND r.id IN (${uuidList(ids)})`;
 
-export const deleteEdges = (projectId: string, pairs: { sourceId: string; targetId: string }[], types: string[] | undefined): Sql => {
+export const deleteEdges = (
+  projectId: string,
+  pairs: { sourceId: string; targetId: string }[],
+  types: string[] | undefined,
+): Sql => {
   const parts: Sql[] = [
     sql`rel.project_id = ${projectId}::uuid`,
     sql`(rel.source_id, rel.target_id) IN (SELECT (e ->> 'sourceId')::uuid, (e ->> 'targetId')::uuid FROM jsonb_array_elements(${jsonb(pairs)}) AS e)`,
@@ -41,10 +45,21 @@ function endFilter(projectId: string, alias: 's' | 't', f: EndFilter | undefined
   return sql`${col} IN (SELECT r.id FROM record r WHERE ${compileFilter(projectId, f.labels, f.where)})`;
 }
 
-export type EdgeSearch = { projectId: string; source?: EndFilter; target?: EndFilter; types?: string[]; skip: number; limit: number };
+export type EdgeSearch = {
+  projectId: string;
+  source?: EndFilter;
+  target?: EndFilter;
+  types?: string[];
+  skip: number;
+  limit: number;
+};
 
 function edgeWhere(q: EdgeSearch): Sql {
-  const parts: Sql[] = [sql`rel.project_id = ${q.projectId}::uuid`, endFilter(q.projectId, 's', q.source), endFilter(q.projectId, 't', q.target)];
+  const parts: Sql[] = [
+    sql`rel.project_id = ${q.projectId}::uuid`,
+    endFilter(q.projectId, 's', q.source),
+    endFilter(q.projectId, 't', q.target),
+  ];
   if (q.types && q.types.length > 0) parts.push(sql`rel.type IN (${join(q.types)})`);
   return and(parts);
 }
@@ -56,7 +71,8 @@ export const searchEdges = (q: EdgeSearch): Sql => sql`
   ORDER BY rel.created_at DESC, rel.source_id, rel.type, rel.target_id
   LIMIT ${q.limit} OFFSET ${q.skip}`;
 
-export const countEdges = (q: EdgeSearch): Sql => sql`SELECT count(*)::int AS n FROM relationship rel WHERE ${edgeWhere(q)}`;
+export const countEdges = (q: EdgeSearch): Sql =>
+  sql`SELECT count(*)::int AS n FROM relationship rel WHERE ${edgeWhere(q)}`;
 
 /** Edges touching any of the given records, in either direction, optionally of some types. */
 export const edgesTouching = (projectId: string, ids: string[], types: string[] | undefined, limit: number): Sql => {
@@ -86,7 +102,8 @@ export const edgesOfRecord = (projectId: string, id: string, limit: number): Sql
  */
 export type GraphFilter = { types?: string[]; labels?: string[] };
 
-const typeIn = (types: string[] | undefined): Sql => (types === undefined ? TRUE : types.length === 0 ? FALSE : sql`rel.type IN (${join(types)})`);
+const typeIn = (types: string[] | undefined): Sql =>
+  types === undefined ? TRUE : types.length === 0 ? FALSE : sql`rel.type IN (${join(types)})`;
 const labelIn = (column: Sql, labels: string[] | undefined): Sql =>
   labels === undefined ? TRUE : labels.length === 0 ? FALSE : sql`${column} IN (${join(labels)})`;
 
@@ -120,10 +137,21 @@ export const graphNeighbors = (q: GraphNeighbors): Sql => {
     SELECT k.other::text AS id FROM ranked k GROUP BY k.other ORDER BY min(k.turn), k.other LIMIT ${q.limit}`;
 };
 
-export type GraphEdgeRow = { sourceId: string; targetId: string; type: string; sourceLabel: string; targetLabel: string };
+export type GraphEdgeRow = {
+  sourceId: string;
+  targetId: string;
+  type: string;
+  sourceLabel: string;
+  targetLabel: string;
+};
 
 /** Edges with both ends among the records. */
-export const graphEdgesAmong = (projectId: string, ids: string[], types: string[] | undefined, limit: number): Sql => sql`
+export const graphEdgesAmong = (
+  projectId: string,
+  ids: string[],
+  types: string[] | undefined,
+  limit: number,
+): Sql => sql`
   SELECT rel.source_id::text AS "sourceId", rel.target_id::text AS "targetId", rel.type,
          rel.source_label AS "sourceLabel", rel.target_label AS "targetLabel"
   FROM relationship rel

@@ -39,8 +39,10 @@ export const compactRelStats = (projectId: string): Sql => sql`
   GROUP BY project_id, source_label, type, target_label ORDER BY source_label, type, target_label
   ON CONFLICT (project_id, source_label, type, target_label) DO UPDATE SET n = schema_rel_stat.n + EXCLUDED.n`;
 
-export const deleteZeroStats = (projectId: string): Sql => sql`DELETE FROM schema_stat WHERE project_id = ${projectId}::uuid AND n = 0`;
-export const deleteZeroRelStats = (projectId: string): Sql => sql`DELETE FROM schema_rel_stat WHERE project_id = ${projectId}::uuid AND n = 0`;
+export const deleteZeroStats = (projectId: string): Sql =>
+  sql`DELETE FROM schema_stat WHERE project_id = ${projectId}::uuid AND n = 0`;
+export const deleteZeroRelStats = (projectId: string): Sql =>
+  sql`DELETE FROM schema_rel_stat WHERE project_id = ${projectId}::uuid AND n = 0`;
 
 export type CountRow = { label: string; prop: string; type: string; n: number };
 
@@ -58,7 +60,9 @@ export type RelCountRow = { source_label: string; type: string; target_label: st
 /** Relationship counts by (source label, type, target label) touching the labels (either end). */
 export const selectRelCounts = (projectId: string, labels?: string[]): Sql => {
   const touches =
-    labels && labels.length > 0 ? sql` AND (source_label IN (${join(labels)}) OR target_label IN (${join(labels)}))` : sql``;
+    labels && labels.length > 0
+      ? sql` AND (source_label IN (${join(labels)}) OR target_label IN (${join(labels)}))`
+      : sql``;
   return sql`
     SELECT source_label, type, target_label, sum(n)::float8 AS n FROM (
       SELECT source_label, type, target_label, n FROM schema_rel_stat WHERE project_id = ${projectId}::uuid${touches}
@@ -134,7 +138,14 @@ export const selectSamples = (
 
 /** `%`, `_` and the escape character itself match literally in the LIKE pattern. */
 
-export type ValuesSpec = { projectId: string; label?: string; property: string; query?: string; skip: number; limit: number };
+export type ValuesSpec = {
+  projectId: string;
+  label?: string;
+  property: string;
+  query?: string;
+  skip: number;
+  limit: number;
+};
 export type ValuesRow = { total: number; items: { value: unknown; type: string; count: number }[] };
 
 /**

@@ -23,10 +23,25 @@ export type Expr =
   | { kind: 'bucket'; ref: FieldRef; unit: Unit }
   | { kind: 'count'; source: string }
   | { kind: 'agg'; fn: 'sum' | 'avg' | 'min' | 'max'; ref: FieldRef }
-  | { kind: 'collect'; ref: FieldRef; unique: boolean; orderBy?: Field & { dir: 'asc' | 'desc' }; limit?: number; where?: Cond }
+  | {
+      kind: 'collect';
+      ref: FieldRef;
+      unique: boolean;
+      orderBy?: Field & { dir: 'asc' | 'desc' };
+      limit?: number;
+      where?: Cond;
+    }
   | { kind: 'arith'; op: '+' | '-' | '*' | '/'; args: (Expr | number)[] };
 
-export type AliasPairs = { alias: string; label: string; types?: string[]; direction: 'out' | 'in' | 'any'; minHops: number; maxHops: number; where?: Cond };
+export type AliasPairs = {
+  alias: string;
+  label: string;
+  types?: string[];
+  direction: 'out' | 'in' | 'any';
+  minHops: number;
+  maxHops: number;
+  where?: Cond;
+};
 
 export type SelectSpec = {
   projectId: string;
@@ -40,11 +55,19 @@ export type SelectSpec = {
   limit: number;
 };
 
-const UNITS: Record<Unit, Sql> = { hour: raw("'hour'"), day: raw("'day'"), week: raw("'week'"), month: raw("'month'"), quarter: raw("'quarter'"), year: raw("'year'") };
+const UNITS: Record<Unit, Sql> = {
+  hour: raw("'hour'"),
+  day: raw("'day'"),
+  week: raw("'week'"),
+  month: raw("'month'"),
+  quarter: raw("'quarter'"),
+  year: raw("'year'"),
+};
 const ARITH: Record<'+' | '-' | '*' | '/', Sql> = { '+': raw('+'), '-': raw('-'), '*': raw('*'), '/': raw('/') };
 
 export const isAggregate = (e: Expr | number): boolean =>
-  typeof e !== 'number' && (e.kind === 'count' || e.kind === 'agg' || e.kind === 'collect' || (e.kind === 'arith' && e.args.some(isAggregate)));
+  typeof e !== 'number' &&
+  (e.kind === 'count' || e.kind === 'agg' || e.kind === 'collect' || (e.kind === 'arith' && e.args.some(isAggregate)));
 
 /** A record as the API shows it: { __id, __label, __proptypes, __createdAt, __updatedAt, ...properties }. */
 const recordJson = (a: Sql) =>
@@ -55,15 +78,23 @@ function value(a: Sql, f: FieldRef): Sql {
   if (isWhole(f)) return recordJson(a);
   const stamp = f.sys ? sql`to_jsonb(${isoTime(sysColumn(a, f.sys))})` : null;
   if (f.prop === null) return stamp!;
-  return stamp ? sql`(CASE WHEN ${a}.types ? ${f.prop} THEN ${a}.data -> ${f.prop} ELSE ${stamp} END)` : sql`${a}.data -> ${f.prop}`;
+  return stamp
+    ? sql`(CASE WHEN ${a}.types ? ${f.prop} THEN ${a}.data -> ${f.prop} ELSE ${stamp} END)`
+    : sql`${a}.data -> ${f.prop}`;
 }
-const typedNum = (a: Sql, f: FieldRef) => (f.prop === null ? sql`NULL::numeric` : sql`(CASE WHEN ${a}.types ->> ${f.prop} = 'number' THEN (${a}.data ->> ${f.prop})::numeric END)`);
+const typedNum = (a: Sql, f: FieldRef) =>
+  f.prop === null
+    ? sql`NULL::numeric`
+    : sql`(CASE WHEN ${a}.types ->> ${f.prop} = 'number' THEN (${a}.data ->> ${f.prop})::numeric END)`;
 function typedTime(a: Sql, f: FieldRef): Sql {
   if (f.prop === null) return f.sys ? sysColumn(a, f.sys) : sql`NULL::timestamptz`;
   const fallback = f.sys ? sql` WHEN NOT (${a}.types ? ${f.prop}) THEN ${sysColumn(a, f.sys)}` : sql``;
   return sql`(CASE WHEN ${a}.types ->> ${f.prop} = 'datetime' THEN (${a}.data ->> ${f.prop})::timestamptz${fallback} END)`;
 }
-const typedText = (a: Sql, f: FieldRef) => (f.prop === null ? sql`NULL::text` : sql`(CASE WHEN ${a}.types ->> ${f.prop} = 'string' THEN ${a}.data ->> ${f.prop} END) COLLATE "C"`);
+const typedText = (a: Sql, f: FieldRef) =>
+  f.prop === null
+    ? sql`NULL::text`
+    : sql`(CASE WHEN ${a}.types ->> ${f.prop} = 'string' THEN ${a}.data ->> ${f.prop} END) COLLATE "C"`;
 
 /** Related record pairs (root_id, rel_id) of an alias: the records its where-block speaks of. */
 function pairs(p: AliasPairs, scope: Scope): Sql {
@@ -145,9 +176,14 @@ export function compileSelect(spec: SelectSpec, scope: Scope): { rows: Sql; tota
         const item = value(rec, e.ref);
         // A property is collected from the records that have it; a timestamp (or a fallback field) every record has.
         const has = e.ref.prop !== null && e.ref.sys === undefined ? sql`${rec}.types ? ${e.ref.prop}` : null;
-        const conds = [...(e.where ? [compileCond(e.where, scope, source === 'root' ? 'r' : 'a')] : []), ...(has ? [has] : [])];
+        const conds = [
+          ...(e.where ? [compileCond(e.where, scope, source === 'root' ? 'r' : 'a')] : []),
+          ...(has ? [has] : []),
+        ];
         const filter = conds.length > 0 ? sql`FILTER (WHERE ${join(conds, ' AND ')})` : sql``;
-        const order = e.orderBy ? sql`ORDER BY ${join(propertyOrder(rec, e.orderBy, e.orderBy.dir === 'asc' ? sql`ASC` : sql`DESC`), ', ')}, ${rec}.id` : sql`ORDER BY ${rec}.id`;
+        const order = e.orderBy
+          ? sql`ORDER BY ${join(propertyOrder(rec, e.orderBy, e.orderBy.dir === 'asc' ? sql`ASC` : sql`DESC`), ', ')}, ${rec}.id`
+          : sql`ORDER BY ${rec}.id`;
         const agg = e.unique ? sql`array_agg(DISTINCT ${item}) ${filter}` : sql`array_agg(${item} ${order}) ${filter}`;
         const limited = e.limit ? sql`(${agg})[1:${e.limit}]` : agg;
         body = sql`COALESCE(to_jsonb(${limited}), '[]'::jsonb)`;
@@ -171,7 +207,10 @@ export function compileSelect(spec: SelectSpec, scope: Scope): { rows: Sql; tota
     if (typeof e === 'number') return sql`${e}::numeric`;
     if (e.kind === 'arith') {
       const [first, ...rest] = e.args.map((x) => numericOf(x, atom));
-      return rest.reduce<Sql>((acc, x) => (e.op === '/' ? sql`(${acc} / NULLIF(${x}, 0))` : sql`(${acc} ${ARITH[e.op]} ${x})`), first!);
+      return rest.reduce<Sql>(
+        (acc, x) => (e.op === '/' ? sql`(${acc} / NULLIF(${x}, 0))` : sql`(${acc} ${ARITH[e.op]} ${x})`),
+        first!,
+      );
     }
     return sql`(CASE WHEN jsonb_typeof(${atom(e)}) = 'number' THEN (${atom(e)})::text::numeric END)`;
   }
@@ -187,10 +226,20 @@ export function compileSelect(spec: SelectSpec, scope: Scope): { rows: Sql; tota
   if (spec.perRecord) outputs.unshift(sql`'__id', to_jsonb(g.k1)`);
 
   const keyCols = keys.map((k, i) => sql`${keyExpr(k)} AS ${raw(`k${i + 1}`)}`);
-  const groupClause = keys.length > 0 ? sql`GROUP BY ${join(keys.map((_, i) => raw(`${i + 1}`)), ', ')}` : sql``;
+  const groupClause =
+    keys.length > 0
+      ? sql`GROUP BY ${join(
+          keys.map((_, i) => raw(`${i + 1}`)),
+          ', ',
+        )}`
+      : sql``;
   const rootLeaves = leaves.filter((l) => l.source === 'root');
   // With no keys, count(*) makes g a single row (an aggregate over all matched records).
-  const gCols = [...keyCols, ...rootLeaves.map((l) => sql`${l.sql} AS ${raw(l.col)}`), ...(keys.length === 0 ? [sql`count(*) AS n_all`] : [])];
+  const gCols = [
+    ...keyCols,
+    ...rootLeaves.map((l) => sql`${l.sql} AS ${raw(l.col)}`),
+    ...(keys.length === 0 ? [sql`count(*) AS n_all`] : []),
+  ];
   const ctes: Sql[] = [
     sql`m AS (SELECT r.* FROM record r WHERE ${spec.filter})`,
     sql`g AS (SELECT ${join(gCols, ', ')} FROM m r ${groupClause})`,
@@ -202,7 +251,10 @@ export function compileSelect(spec: SelectSpec, scope: Scope): { rows: Sql; tota
     ctes.push(sql`${raw(name)} AS (SELECT ${join([...keyCols, ...cols], ', ')}
       FROM m r JOIN (${pairs(ap, scope)}) p ON p.root_id = r.id JOIN record a ON a.project_id = ${spec.projectId}::uuid AND a.id = p.rel_id
       ${groupClause})`);
-    const on = keys.length > 0 ? and(keys.map((_, i) => sql`g.${raw(`k${i + 1}`)} IS NOT DISTINCT FROM ${raw(name)}.${raw(`k${i + 1}`)}`)) : TRUE;
+    const on =
+      keys.length > 0
+        ? and(keys.map((_, i) => sql`g.${raw(`k${i + 1}`)} IS NOT DISTINCT FROM ${raw(name)}.${raw(`k${i + 1}`)}`))
+        : TRUE;
     joins.push(sql`LEFT JOIN ${raw(name)} ON ${on}`);
   }
 

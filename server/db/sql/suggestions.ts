@@ -11,7 +11,14 @@ import { join, jsonb, raw, sql, uuidList, type Sql } from './compose';
  * - probe (a few written records): containment `data @> {key: value}` for the value and its other
  *   type, which the GIN index on record.data answers per row.
  */
-export type RuleRef = { id: string; sourceLabel: string; sourceKey: string; targetLabel: string; targetKey: string; type: string };
+export type RuleRef = {
+  id: string;
+  sourceLabel: string;
+  sourceKey: string;
+  targetLabel: string;
+  targetKey: string;
+  type: string;
+};
 export const ID_KEY = '$id';
 const UUID_RE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const INT_RE = '^-?[0-9]{1,15}$';
@@ -28,7 +35,10 @@ export const sampleRecords = (projectId: string, label: string, limit: number): 
 
 /** Text values of the given keys for every record of a label (at most `limit` rows), as k0, k1, …, with the record id. */
 export const keyValues = (projectId: string, label: string, keys: string[], limit: number): Sql => {
-  const cols = keys.map((k, i) => sql`CASE WHEN jsonb_typeof(r.data -> ${k}) IN ('string', 'number') THEN r.data ->> ${k} END AS ${raw(`k${i}`)}`);
+  const cols = keys.map(
+    (k, i) =>
+      sql`CASE WHEN jsonb_typeof(r.data -> ${k}) IN ('string', 'number') THEN r.data ->> ${k} END AS ${raw(`k${i}`)}`,
+  );
   return sql`
     SELECT r.id::text AS id, ${join(cols, ', ')} FROM record r
     WHERE r.project_id = ${projectId}::uuid AND r.label = ${label}
@@ -96,7 +106,9 @@ function pairsProbe(projectId: string, rule: RuleRef, scope: PairScope): Sql {
         AND (a.data @> jsonb_build_object(${rule.sourceKey}::text, ${k}) OR (${alt} IS NOT NULL AND a.data @> jsonb_build_object(${rule.sourceKey}::text, ${alt})))
       WHERE b.project_id = ${p} AND b.label = ${rule.targetLabel} AND b.id IN (${uuidList(scope.targetIds)})`);
   }
-  return parts.length ? join(parts, ' UNION ') : sql`SELECT NULL::uuid AS source_id, NULL::uuid AS target_id WHERE FALSE`;
+  return parts.length
+    ? join(parts, ' UNION ')
+    : sql`SELECT NULL::uuid AS source_id, NULL::uuid AS target_id WHERE FALSE`;
 }
 
 /** The other JSON type of a key value: 42 -> "42", "42" -> 42; NULL when there is none. */
@@ -108,7 +120,8 @@ const altForm = (v: Sql): Sql => sql`(CASE jsonb_typeof(${v})
 export const PROBE_MAX = 500;
 
 /** Whether the pairs of this scope come from the hash join (run it under preferHashJoins). */
-export const isBulk = (scope: PairScope | null): boolean => !scope || (scope.sourceIds?.length ?? 0) + (scope.targetIds?.length ?? 0) > PROBE_MAX;
+export const isBulk = (scope: PairScope | null): boolean =>
+  !scope || (scope.sourceIds?.length ?? 0) + (scope.targetIds?.length ?? 0) > PROBE_MAX;
 
 function pairs(projectId: string, rule: RuleRef, scope: PairScope | null): Sql {
   return isBulk(scope) ? pairsBulk(projectId, rule, scope) : pairsProbe(projectId, rule, scope!);
@@ -178,7 +191,10 @@ const ruleLockKey = (projectId: string, label: string): string => JSON.stringify
 /** Shared (writes) or exclusive (approve, withdraw) locks on the labels; returns the transaction's isolation level. */
 export const lockRuleLabels = (projectId: string, labels: string[], mode: 'shared' | 'exclusive'): Sql => {
   const keys = sql`(SELECT hashtext(x) AS k FROM jsonb_array_elements_text(${jsonb([...new Set(labels)].map((l) => ruleLockKey(projectId, l)))}) AS x) l`;
-  const lock = mode === 'shared' ? sql`pg_advisory_xact_lock_shared(${RULE_LOCKS}::int, l.k)` : sql`pg_advisory_xact_lock(${RULE_LOCKS}::int, l.k)`;
+  const lock =
+    mode === 'shared'
+      ? sql`pg_advisory_xact_lock_shared(${RULE_LOCKS}::int, l.k)`
+      : sql`pg_advisory_xact_lock(${RULE_LOCKS}::int, l.k)`;
   // Volatile functions in the select list run after the sort, so the locks are taken in ORDER BY order.
   return sql`SELECT ${lock}::text AS locked, current_setting('transaction_isolation') AS isolation FROM ${keys} ORDER BY l.k`;
 };
@@ -190,7 +206,8 @@ export const ruleLockWaiters = (projectId: string, label: string): Sql => sql`
     AND l.classid = ${RULE_LOCKS}::int::oid AND l.objid = hashtext(${ruleLockKey(projectId, label)})::oid`;
 
 /** A label's place in the order rule locks are taken (their key). */
-export const ruleLockOrder = (projectId: string, label: string): Sql => sql`SELECT hashtext(${ruleLockKey(projectId, label)}) AS k`;
+export const ruleLockOrder = (projectId: string, label: string): Sql =>
+  sql`SELECT hashtext(${ruleLockKey(projectId, label)}) AS k`;
 
 export const transactionIsolation = (): Sql => sql`SELECT current_setting('transaction_isolation') AS isolation`;
 
@@ -238,7 +255,11 @@ export const analysisProgress = (projectId: string, owner: string, done: number,
    WHERE project_id = ${projectId}::uuid AND lease_owner = ${owner}
   RETURNING 1 AS held`;
 
-export const finishAnalysis = (projectId: string, owner: string, outcome: { found: number } | { error: string }): Sql => sql`
+export const finishAnalysis = (
+  projectId: string,
+  owner: string,
+  outcome: { found: number } | { error: string },
+): Sql => sql`
   UPDATE suggestion_analysis
      SET status = ${'error' in outcome ? 'error' : 'done'}, found = ${'found' in outcome ? outcome.found : 0},
          error = ${'error' in outcome ? outcome.error : null}, finished_at = now(), lease_owner = NULL, lease_expires_at = NULL

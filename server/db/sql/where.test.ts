@@ -25,7 +25,18 @@ describe('where compiler (golden)', () => {
       '(r.project_id = $1::uuid AND r.label = $2 AND (CASE WHEN r.types ->> $3 IN ($4) THEN (r.data ->> $5)::numeric >= $6::numeric ' +
         'WHEN r.types ->> $7 IN ($8) THEN EXISTS (SELECT 1 FROM jsonb_array_elements_text(r.data -> $9) AS x(v) WHERE x.v::numeric >= $10::numeric) ELSE FALSE END))',
     );
-    expect(values).toEqual([P, 'M', 'importance', 'number', 'importance', '3', 'importance', 'number[]', 'importance', '3']);
+    expect(values).toEqual([
+      P,
+      'M',
+      'importance',
+      'number',
+      'importance',
+      '3',
+      'importance',
+      'number[]',
+      'importance',
+      '3',
+    ]);
   });
 
   it('a related block is an uncorrelated sub-select over edges that carry both labels, scoped to the project', () => {
@@ -48,9 +59,10 @@ describe('where compiler (golden)', () => {
   });
 
   it('__createdAt is the system column, compared as an instant with a bound operand', () => {
-    expect(filter({ __createdAt: { $gte: '2026-01-01', $in: ['2026-02-03T04:05:06.789Z'] }, __updatedAt: { $year: 2026 } })).toEqual({
-      text:
-        "(r.project_id = $1::uuid AND r.label = $2 AND ((r.created_at >= $3::timestamptz AND r.created_at IN ($4::timestamptz)) AND floor(EXTRACT(YEAR FROM r.updated_at AT TIME ZONE 'UTC')) = $5))",
+    expect(
+      filter({ __createdAt: { $gte: '2026-01-01', $in: ['2026-02-03T04:05:06.789Z'] }, __updatedAt: { $year: 2026 } }),
+    ).toEqual({
+      text: "(r.project_id = $1::uuid AND r.label = $2 AND ((r.created_at >= $3::timestamptz AND r.created_at IN ($4::timestamptz)) AND floor(EXTRACT(YEAR FROM r.updated_at AT TIME ZONE 'UTC')) = $5))",
       values: [P, 'M', '2026-01-01', '2026-02-03T04:05:06.789Z', 2026],
     });
   });
@@ -66,7 +78,9 @@ describe('where compiler (golden)', () => {
         'WHEN r.types ->> $8 IN ($9) THEN EXISTS (SELECT 1 FROM jsonb_array_elements_text(r.data -> $10) AS x(v) WHERE x.v::numeric > $11::numeric) ELSE FALSE END) ELSE FALSE END))',
     );
     // Other properties keep their GIN-served equality, untouched.
-    expect(filter({ created: '2026-01-01' }).text).toBe('(r.project_id = $1::uuid AND r.label = $2 AND (r.data @> $3::jsonb OR r.data @> $4::jsonb))');
+    expect(filter({ created: '2026-01-01' }).text).toBe(
+      '(r.project_id = $1::uuid AND r.label = $2 AND (r.data @> $3::jsonb OR r.data @> $4::jsonb))',
+    );
   });
 
   it('orders by the system column, and by createdAt with the timestamp among the datetimes of a record without it', () => {
@@ -81,7 +95,9 @@ describe('where compiler (golden)', () => {
   });
 
   it('logic: $not, $nor and $xor', () => {
-    expect(filter({ $not: { a: 1 } }, []).text).toBe('(r.project_id = $1::uuid AND (NOT (r.data @> $2::jsonb OR r.data @> $3::jsonb)))');
+    expect(filter({ $not: { a: 1 } }, []).text).toBe(
+      '(r.project_id = $1::uuid AND (NOT (r.data @> $2::jsonb OR r.data @> $3::jsonb)))',
+    );
     expect(filter({ $nor: [{ a: 1 }, { b: 2 }] }, []).text).toBe(
       '(r.project_id = $1::uuid AND (NOT ((r.data @> $2::jsonb OR r.data @> $3::jsonb) OR (r.data @> $4::jsonb OR r.data @> $5::jsonb))))',
     );
@@ -92,16 +108,44 @@ describe('where compiler (golden)', () => {
 
   it('a groupBy with $count and $avg aggregates in one pass and pages the groups', () => {
     const { aliases } = parseWhereWithAliases(undefined, ['where'], { maxHops: 5 });
-    const sel = parseSelect({ select: { kind: '$record.kind', n: { $count: '*' }, avg: { $avg: '$record.importance' } }, groupBy: ['kind'], orderBy: { n: 'desc' } }, aliases, 5);
-    const { rows, total } = compileSelect({ projectId: P, filter: compileFilter(P, ['M'], undefined), ...sel, skip: 0, limit: 10 }, newScope(P));
+    const sel = parseSelect(
+      {
+        select: { kind: '$record.kind', n: { $count: '*' }, avg: { $avg: '$record.importance' } },
+        groupBy: ['kind'],
+        orderBy: { n: 'desc' },
+      },
+      aliases,
+      5,
+    );
+    const { rows, total } = compileSelect(
+      { projectId: P, filter: compileFilter(P, ['M'], undefined), ...sel, skip: 0, limit: 10 },
+      newScope(P),
+    );
     expect(norm(rows.text)).toBe(
       'WITH m AS (SELECT r.* FROM record r WHERE (r.project_id = $1::uuid AND r.label = $2)), ' +
-        'g AS (SELECT r.data -> $3 AS k1, to_jsonb(count(*)) AS c1, to_jsonb(avg((CASE WHEN r.types ->> $4 = \'number\' THEN (r.data ->> $5)::numeric END))) AS c2 FROM m r GROUP BY 1) ' +
+        "g AS (SELECT r.data -> $3 AS k1, to_jsonb(count(*)) AS c1, to_jsonb(avg((CASE WHEN r.types ->> $4 = 'number' THEN (r.data ->> $5)::numeric END))) AS c2 FROM m r GROUP BY 1) " +
         'SELECT x.row FROM (SELECT jsonb_build_object($6::text, g.k1, $7::text, g.c1, $8::text, g.c2) AS row FROM g ) x ' +
         "ORDER BY CASE WHEN jsonb_typeof((x.row -> $9)) = 'number' THEN ((x.row -> $10))::text::numeric END DESC NULLS LAST, CASE WHEN jsonb_typeof((x.row -> $11)) = 'string' THEN (x.row -> $12) ->> 0 END COLLATE \"C\" DESC NULLS LAST, " +
-        "CASE WHEN jsonb_typeof((x.row -> $13)) = 'boolean' THEN ((x.row -> $14))::text::boolean END DESC NULLS LAST, x.row::text COLLATE \"C\" ASC LIMIT $15 OFFSET $16",
+        'CASE WHEN jsonb_typeof((x.row -> $13)) = \'boolean\' THEN ((x.row -> $14))::text::boolean END DESC NULLS LAST, x.row::text COLLATE "C" ASC LIMIT $15 OFFSET $16',
     );
-    expect(rows.values).toEqual([P, 'M', 'kind', 'importance', 'importance', 'kind', 'n', 'avg', 'n', 'n', 'n', 'n', 'n', 'n', 10, 0]);
+    expect(rows.values).toEqual([
+      P,
+      'M',
+      'kind',
+      'importance',
+      'importance',
+      'kind',
+      'n',
+      'avg',
+      'n',
+      'n',
+      'n',
+      'n',
+      'n',
+      'n',
+      10,
+      0,
+    ]);
     expect(norm(total.text)).toMatch(/SELECT count\(\*\)::int AS n FROM g$/);
   });
 });
@@ -123,7 +167,11 @@ describe('compiler safety', () => {
   });
 
   it('scopes every sub-select, however deep, to the project', () => {
-    const f = compileFilter(P, undefined, whereFor({}, { $or: [{ A: { B: { $relation: { hops: 3 } } } }, { $not: { C: {} } }] }));
+    const f = compileFilter(
+      P,
+      undefined,
+      whereFor({}, { $or: [{ A: { B: { $relation: { hops: 3 } } } }, { $not: { C: {} } }] }),
+    );
     const subSelects = [...new Set(f.text.match(/record t\d+/g) ?? [])];
     expect(subSelects.length).toBe(3);
     const scopes = f.values.filter((v) => v === P).length;
@@ -137,8 +185,12 @@ describe('compiler safety', () => {
     let deep: Record<string, unknown> = { a: 1 };
     for (let i = 0; i < 13; i++) deep = { $not: deep };
     expect(() => whereFor({}, deep)).toThrow(/deeper than 12/);
-    expect(() => whereFor({}, { $or: Array.from({ length: 501 }, (_, i) => ({ a: i })) })).toThrow(/more than 500 conditions/);
-    expect(() => whereFor({}, { a: { $in: Array.from({ length: 1001 }, (_, i) => i) } })).toThrow(/More than 1000 values/);
+    expect(() => whereFor({}, { $or: Array.from({ length: 501 }, (_, i) => ({ a: i })) })).toThrow(
+      /more than 500 conditions/,
+    );
+    expect(() => whereFor({}, { a: { $in: Array.from({ length: 1001 }, (_, i) => i) } })).toThrow(
+      /More than 1000 values/,
+    );
     expect(() => whereFor({}, { A: { $relation: { hops: 6 } } })).toThrow(/At most 5 hops/);
     expect(() => whereFor({ maxHops: 2 }, { A: { $relation: { hops: 3 } } })).toThrow(/At most 2 hops/);
   });

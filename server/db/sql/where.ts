@@ -27,7 +27,16 @@ export type Cond =
   | { kind: 'exists'; prop: string }
   | { kind: 'type'; prop: string; type: string }
   | { kind: 'part'; prop: string; part: DatePart; op: CmpOp | 'eq'; value: number }
-  | { kind: 'related'; label: string; types?: string[]; direction: Direction; minHops: number; maxHops: number; where?: Cond; alias?: string }
+  | {
+      kind: 'related';
+      label: string;
+      types?: string[];
+      direction: Direction;
+      minHops: number;
+      maxHops: number;
+      where?: Cond;
+      alias?: string;
+    }
   // A system timestamp (never missing): compared as an instant with a datetime operand, as ISO-8601 text, or by a date part.
   | { kind: 'sysCmp'; col: SysColumn; op: CmpOp | 'eq'; value: string }
   | { kind: 'sysIn'; col: SysColumn; values: string[] }
@@ -43,7 +52,12 @@ export type Cond =
 export type Field = { prop: string; sys?: SysColumn } | { prop?: undefined; sys: SysColumn };
 
 const CMP: Record<CmpOp | 'eq', Sql> = { gt: raw('>'), gte: raw('>='), lt: raw('<'), lte: raw('<='), eq: raw('=') };
-const CAST: Record<ValueKind, Sql> = { number: raw('numeric'), datetime: raw('timestamptz'), string: raw('text'), boolean: raw('boolean') };
+const CAST: Record<ValueKind, Sql> = {
+  number: raw('numeric'),
+  datetime: raw('timestamptz'),
+  string: raw('text'),
+  boolean: raw('boolean'),
+};
 const PART: Record<DatePart, Sql> = {
   year: raw('YEAR'),
   month: raw('MONTH'),
@@ -77,7 +91,12 @@ function typed(a: Sql, prop: string, types: string[], test: (v: Sql) => Sql): Sq
 
 /** A value for LIKE / ILIKE that matches itself literally. */
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-const likePattern = (op: TextOp, value: string) => (op === 'contains' ? `%${escapeLike(value)}%` : op === 'startsWith' ? `${escapeLike(value)}%` : `%${escapeLike(value)}`);
+const likePattern = (op: TextOp, value: string) =>
+  op === 'contains'
+    ? `%${escapeLike(value)}%`
+    : op === 'startsWith'
+      ? `${escapeLike(value)}%`
+      : `%${escapeLike(value)}`;
 
 function related(c: Extract<Cond, { kind: 'related' }>, ctx: Ctx): Sql {
   const { scope } = ctx;
@@ -126,7 +145,10 @@ function compile(c: Cond, ctx: Ctx): Sql {
     case 'xor':
       // Exactly one of the conditions holds.
       if (c.items.length === 0) return FALSE;
-      return sql`((${join(c.items.map((i) => sql`(CASE WHEN ${compile(i, ctx)} THEN 1 ELSE 0 END)`), ' + ')}) = 1)`;
+      return sql`((${join(
+        c.items.map((i) => sql`(CASE WHEN ${compile(i, ctx)} THEN 1 ELSE 0 END)`),
+        ' + ',
+      )}) = 1)`;
     case 'not':
       // A condition on a missing property is FALSE, never NULL, so NOT is its plain complement.
       return not(compile(c.item, ctx));
@@ -151,14 +173,21 @@ function compile(c: Cond, ctx: Ctx): Sql {
     case 'type':
       return sql`COALESCE(${a}.types ->> ${c.prop} = ${c.type}, FALSE)`;
     case 'part': {
-      return typed(a, c.prop, ['datetime'], (v) => sql`floor(EXTRACT(${PART[c.part]} FROM ${v}::timestamptz AT TIME ZONE 'UTC')) ${CMP[c.op]} ${c.value}`);
+      return typed(
+        a,
+        c.prop,
+        ['datetime'],
+        (v) => sql`floor(EXTRACT(${PART[c.part]} FROM ${v}::timestamptz AT TIME ZONE 'UTC')) ${CMP[c.op]} ${c.value}`,
+      );
     }
     case 'related':
       return related(c, ctx);
     case 'sysCmp':
       return sql`${sysColumn(a, c.col)} ${CMP[c.op]} ${c.value}::timestamptz`;
     case 'sysIn':
-      return c.values.length === 0 ? FALSE : sql`${sysColumn(a, c.col)} IN (${join(c.values.map((v) => sql`${v}::timestamptz`))})`;
+      return c.values.length === 0
+        ? FALSE
+        : sql`${sysColumn(a, c.col)} IN (${join(c.values.map((v) => sql`${v}::timestamptz`))})`;
     case 'sysText':
       return sql`${isoTime(sysColumn(a, c.col))} ILIKE ${likePattern(c.op, c.value)}`;
     case 'sysPart':
@@ -173,10 +202,16 @@ export function compileCond(c: Cond, scope: Scope, alias = 'r'): Sql {
 }
 
 /** The full filter over `record r`: project scope first (always), then labels, then the condition tree. */
-export function compileFilter(projectId: string, labels: string[] | undefined, cond: Cond | undefined, alias = 'r'): Sql {
+export function compileFilter(
+  projectId: string,
+  labels: string[] | undefined,
+  cond: Cond | undefined,
+  alias = 'r',
+): Sql {
   const a = raw(alias);
   const parts: Sql[] = [sql`${a}.project_id = ${projectId}::uuid`];
-  if (labels && labels.length > 0) parts.push(labels.length === 1 ? sql`${a}.label = ${labels[0]}` : sql`${a}.label IN (${join(labels)})`);
+  if (labels && labels.length > 0)
+    parts.push(labels.length === 1 ? sql`${a}.label = ${labels[0]}` : sql`${a}.label IN (${join(labels)})`);
   if (cond) parts.push(compileCond(cond, newScope(projectId), alias));
   return and(parts);
 }

@@ -35,12 +35,17 @@ const toApiKey = (r: Row): TApiKey => ({
 });
 
 const projectHex = (projectId: string) => projectId.replace(/-/g, '').toLowerCase();
-const hexToUuid = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+const hexToUuid = (h: string) =>
+  `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 
 export async function createApiKey(deps: ProjectDeps, parsed: TCreateApiKeyInput): Promise<TCreatedApiKey> {
   const expiresAt = parsed.expiresAt ? new Date(parsed.expiresAt) : null;
   if (expiresAt && expiresAt.getTime() <= nowOf(deps).getTime()) {
-    throw new DomainError('INVALID', 'expiresAt must be in the future', { path: ['expiresAt'], expected: 'a future time', got: parsed.expiresAt });
+    throw new DomainError('INVALID', 'expiresAt must be in the future', {
+      path: ['expiresAt'],
+      expected: 'a future time',
+      got: parsed.expiresAt,
+    });
   }
   const secret = randomToken(32);
   const key = `${API_KEY_PREFIX}${projectHex(deps.projectId)}_${secret}`;
@@ -78,15 +83,21 @@ export async function revokeApiKey(deps: ProjectDeps, id: string): Promise<TApiK
 export type KeyPrincipal = { kind: 'key'; projectId: string; keyId: string; scope: TScope };
 
 /** Resolves a presented project key, or throws UNAUTHORIZED saying why (unknown, revoked, expired). */
-export async function authenticateApiKey(deps: { db: ProjectDeps['db']; now?: () => Date }, presented: string): Promise<KeyPrincipal> {
+export async function authenticateApiKey(
+  deps: { db: ProjectDeps['db']; now?: () => Date },
+  presented: string,
+): Promise<KeyPrincipal> {
   const m = KEY_RE.exec(presented);
   if (!m) throw new DomainError('UNAUTHORIZED', 'Unknown API key');
   const projectId = hexToUuid(m[1]!);
-  const row = await deps.db.apiKey.findUnique({ where: { projectId_hash: { projectId, hash: hashSecret(presented) } } });
+  const row = await deps.db.apiKey.findUnique({
+    where: { projectId_hash: { projectId, hash: hashSecret(presented) } },
+  });
   if (!row) throw new DomainError('UNAUTHORIZED', 'Unknown API key');
   const now = nowOf(deps);
   if (row.revokedAt) throw new DomainError('UNAUTHORIZED', 'This API key has been revoked');
-  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) throw new DomainError('UNAUTHORIZED', 'This API key has expired');
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime())
+    throw new DomainError('UNAUTHORIZED', 'This API key has expired');
   // Record use at most once a minute per key, so reads do not turn into a write each.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await deps.db.apiKey.updateMany({ where: { projectId, id: row.id }, data: { lastUsedAt: now } });

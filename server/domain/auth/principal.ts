@@ -16,7 +16,12 @@ export type AuthConfig = { masterKey: string; sessionSecret: string; sessionTtlM
  * `lookup` runs a credential lookup on a database connection (on the embedded database, the one an open
  * transaction may hold): only API keys need one; the master key and sessions are checked in memory.
  */
-export type AuthDeps = { masterKey: string; sessionSecret: string; now?: () => Date; lookup: <T>(fn: (db: BaseDeps['db']) => Promise<T>) => Promise<T> };
+export type AuthDeps = {
+  masterKey: string;
+  sessionSecret: string;
+  now?: () => Date;
+  lookup: <T>(fn: (db: BaseDeps['db']) => Promise<T>) => Promise<T>;
+};
 export type Credentials = { authorization?: string | null; sessionCookie?: string | null };
 
 /** The Bearer header wins; a session cookie only counts when there is none. */
@@ -40,9 +45,16 @@ const RANK: Record<TScope, number> = { read: 1, write: 2, admin: 3 };
 
 export function authorize(principal: Principal, needs: Requirement): void {
   if (principal.kind !== 'key') return;
-  if (needs === 'master') throw new DomainError('FORBIDDEN', 'This call needs the master key', { expected: 'master key', got: `${principal.scope} key` });
+  if (needs === 'master')
+    throw new DomainError('FORBIDDEN', 'This call needs the master key', {
+      expected: 'master key',
+      got: `${principal.scope} key`,
+    });
   if (RANK[principal.scope] < RANK[needs]) {
-    throw new DomainError('FORBIDDEN', `This key has scope "${principal.scope}"; this call needs "${needs}"`, { expected: needs, got: principal.scope });
+    throw new DomainError('FORBIDDEN', `This key has scope "${principal.scope}"; this call needs "${needs}"`, {
+      expected: needs,
+      got: principal.scope,
+    });
   }
 }
 
@@ -66,12 +78,19 @@ export async function resolveProject(deps: BaseDeps, principal: Principal, ref?:
 }
 
 /** Console login: the master key buys a signed session (the transport sets it as a cookie). */
-export function login(config: AuthConfig, input: { masterKey: string }): { value: string; expiresAt: string; maxAgeSec: number } {
+export function login(
+  config: AuthConfig,
+  input: { masterKey: string },
+): { value: string; expiresAt: string; maxAgeSec: number } {
   if (!safeEqual(input.masterKey.trim(), config.masterKey)) {
     throw new DomainError('UNAUTHORIZED', 'That is not the master key', { path: ['masterKey'] });
   }
   const session = signSession(config.sessionSecret, config.sessionTtlMs);
-  return { value: session.value, expiresAt: session.expiresAt.toISOString(), maxAgeSec: Math.floor(config.sessionTtlMs / 1000) };
+  return {
+    value: session.value,
+    expiresAt: session.expiresAt.toISOString(),
+    maxAgeSec: Math.floor(config.sessionTtlMs / 1000),
+  };
 }
 
 export function sessionStatus(config: AuthConfig, cookieValue: string | null): { authenticated: boolean } {

@@ -11,4 +11,5 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-export const hmac = (secret: string, data: string): string => createHmac('sha256', secret).update(data).digest('base64url');
+export const hmac = (secret: string, data: string): string =>
+  createHmac('sha256', secret).update(data).digest('base64url');

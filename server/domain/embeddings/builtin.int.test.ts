@@ -49,7 +49,9 @@ describe('builtin embedder', () => {
     const small = createBuiltinEmbedder({ batchSize: 8 });
     await small.embed(['warm up']);
     const finished: string[] = [];
-    const big = small.embed(Array.from({ length: 64 }, (_, i) => `backfill text ${i}`)).then(() => finished.push('big'));
+    const big = small
+      .embed(Array.from({ length: 64 }, (_, i) => `backfill text ${i}`))
+      .then(() => finished.push('big'));
     const query = small.embed(['what does the user drink?']).then(() => finished.push('query'));
     await Promise.all([big, query]);
     expect(finished).toEqual(['query', 'big']);

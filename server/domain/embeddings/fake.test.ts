@@ -36,12 +36,23 @@ describe('fake embedder', () => {
     expect(a).toEqual(b);
     expect(a).toEqual(c);
     // Pinned so that a change to the hashing (which would silently reshuffle stored test vectors) is seen.
-    expect(a!.flatMap((x, i) => (x > 0 ? [[i, Math.round(x * 1000) / 1000]] : []))).toEqual([[12, 0.447], [28, 0.447], [41, 0.447], [50, 0.447], [60, 0.447]]);
+    expect(a!.flatMap((x, i) => (x > 0 ? [[i, Math.round(x * 1000) / 1000]] : []))).toEqual([
+      [12, 0.447],
+      [28, 0.447],
+      [41, 0.447],
+      [50, 0.447],
+      [60, 0.447],
+    ]);
   });
 
   it('puts texts that share words closer together', async () => {
     const e = createFakeEmbedder({ dimensions: 256 });
-    const [q, near, mid, far] = await e.embed(['user likes green tea', 'the user likes green tea a lot', 'green tea', 'car engine broke down yesterday']);
+    const [q, near, mid, far] = await e.embed([
+      'user likes green tea',
+      'the user likes green tea a lot',
+      'green tea',
+      'car engine broke down yesterday',
+    ]);
     const sNear = cosineSimilarity(q!, near!);
     const sMid = cosineSimilarity(q!, mid!);
     const sFar = cosineSimilarity(q!, far!);

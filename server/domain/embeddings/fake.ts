@@ -11,7 +11,8 @@ export const FAKE_DEFAULT_DIMENSIONS = 64;
  */
 export function createFakeEmbedder(opts: { dimensions?: number; model?: string } = {}): Embedder {
   const dimensions = opts.dimensions ?? FAKE_DEFAULT_DIMENSIONS;
-  if (!Number.isInteger(dimensions) || dimensions < 1) throw new RangeError(`fake embedder dimensions must be a positive integer, got ${dimensions}`);
+  if (!Number.isInteger(dimensions) || dimensions < 1)
+    throw new RangeError(`fake embedder dimensions must be a positive integer, got ${dimensions}`);
   return {
     provider: 'fake',
     model: opts.model ?? `fake-bag-of-words-${dimensions}`,

@@ -4,7 +4,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DomainError } from '@/server/errors';
 import { createOpenAiEmbedder, parseRetryAfter, type OpenAiEmbedderConfig } from './openai';
 
-type Req = { url: string; body: { model: string; input: string[]; dimensions?: number }; headers: http.IncomingHttpHeaders };
+type Req = {
+  url: string;
+  body: { model: string; input: string[]; dimensions?: number };
+  headers: http.IncomingHttpHeaders;
+};
 type Handler = (req: Req, res: http.ServerResponse, n: number) => void;
 
 /** A stand-in OpenAI-compatible server on 127.0.0.1; each test scripts its answers. */
@@ -36,7 +40,9 @@ afterEach(async () => {
 let stderr = '';
 beforeEach(() => {
   stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation(
+    (chunk: string | Uint8Array) => ((stderr += String(chunk)), true),
+  );
   return () => vi.restoreAllMocks();
 });
 
@@ -47,11 +53,22 @@ const json = (res: http.ServerResponse, status: number, body: unknown, headers: 
 
 /** Vector of input "t<n>" is [n, 1, 0]: checks that each answer lands on its own input. */
 const answer = (req: Req, res: http.ServerResponse, opts: { reverse?: boolean; dims?: number } = {}) => {
-  const data = req.body.input.map((t, index) => ({ object: 'embedding', index, embedding: [Number(t.slice(1)) || 0, 1, 0, 0, 0, 0, 0].slice(0, opts.dims ?? 3) }));
+  const data = req.body.input.map((t, index) => ({
+    object: 'embedding',
+    index,
+    embedding: [Number(t.slice(1)) || 0, 1, 0, 0, 0, 0, 0].slice(0, opts.dims ?? 3),
+  }));
   json(res, 200, { object: 'list', model: req.body.model, data: opts.reverse ? data.reverse() : data });
 };
 
-const fast = { dimensions: 3, model: 'test-model', backoffMs: 1, maxBackoffMs: 5, timeoutMs: 2_000, retries: 3 } satisfies Partial<OpenAiEmbedderConfig>;
+const fast = {
+  dimensions: 3,
+  model: 'test-model',
+  backoffMs: 1,
+  maxBackoffMs: 5,
+  timeoutMs: 2_000,
+  retries: 3,
+} satisfies Partial<OpenAiEmbedderConfig>;
 
 async function failure(p: Promise<unknown>): Promise<DomainError> {
   const e = await p.then(
@@ -94,7 +111,9 @@ describe('openai embedder', () => {
   });
 
   it('retries a 500 and then succeeds, logging the retry without the key', async () => {
-    const { baseUrl, requests } = await startServer((req, res, n) => (n === 1 ? json(res, 500, { error: { message: 'boom' } }) : answer(req, res)));
+    const { baseUrl, requests } = await startServer((req, res, n) =>
+      n === 1 ? json(res, 500, { error: { message: 'boom' } }) : answer(req, res),
+    );
     const vectors = await createOpenAiEmbedder({ ...fast, baseUrl, apiKey: 'sk-never-logged' }).embed(['t7']);
     expect(vectors).toEqual([[7, 1, 0]]);
     expect(requests).toHaveLength(2);
@@ -103,7 +122,9 @@ describe('openai embedder', () => {
   });
 
   it('waits out a short Retry-After on 429', async () => {
-    const { baseUrl, requests } = await startServer((req, res, n) => (n === 1 ? json(res, 429, { error: { message: 'slow down' } }, { 'retry-after': '1' }) : answer(req, res)));
+    const { baseUrl, requests } = await startServer((req, res, n) =>
+      n === 1 ? json(res, 429, { error: { message: 'slow down' } }, { 'retry-after': '1' }) : answer(req, res),
+    );
     const t0 = performance.now();
     expect(await createOpenAiEmbedder({ ...fast, baseUrl }).embed(['t3'])).toEqual([[3, 1, 0]]);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(950);
@@ -111,10 +132,16 @@ describe('openai embedder', () => {
   });
 
   it('gives up at once when Retry-After is long', async () => {
-    const { baseUrl, requests } = await startServer((_req, res) => json(res, 429, { error: { message: 'quota' } }, { 'retry-after': '120' }));
+    const { baseUrl, requests } = await startServer((_req, res) =>
+      json(res, 429, { error: { message: 'quota' } }, { 'retry-after': '120' }),
+    );
     const e = await failure(createOpenAiEmbedder({ ...fast, baseUrl }).embed(['t1']));
     expect(e.code).toBe('UNAVAILABLE');
-    expect(e.message).toBe('The embedding service at ' + new URL(baseUrl).host + ' is unavailable: HTTP 429 (quota), and it asks to retry after 120 s');
+    expect(e.message).toBe(
+      'The embedding service at ' +
+        new URL(baseUrl).host +
+        ' is unavailable: HTTP 429 (quota), and it asks to retry after 120 s',
+    );
     expect(requests).toHaveLength(1);
   });
 
@@ -142,11 +169,17 @@ describe('openai embedder', () => {
     const e = await failure(createOpenAiEmbedder({ ...fast, baseUrl: `http://127.0.0.1:${port}/v1` }).embed(['t1']));
     expect(performance.now() - t0).toBeLessThan(2_000);
     expect(e.code).toBe('UNAVAILABLE');
-    expect(e.message).toMatch(new RegExp(`^The embedding service at 127\\.0\\.0\\.1:${port} is unavailable: cannot connect \\(.*ECONNREFUSED.*\\), after 4 attempts$`));
+    expect(e.message).toMatch(
+      new RegExp(
+        `^The embedding service at 127\\.0\\.0\\.1:${port} is unavailable: cannot connect \\(.*ECONNREFUSED.*\\), after 4 attempts$`,
+      ),
+    );
   });
 
   it('does not retry a 400 and reports the upstream reason', async () => {
-    const { baseUrl, requests } = await startServer((_req, res) => json(res, 400, { error: { message: "'$.input' is invalid" } }));
+    const { baseUrl, requests } = await startServer((_req, res) =>
+      json(res, 400, { error: { message: "'$.input' is invalid" } }),
+    );
     const e = await failure(createOpenAiEmbedder({ ...fast, baseUrl }).embed(['t1']));
     expect(e.code).toBe('UNAVAILABLE');
     expect(e.message).toMatch(/is unavailable: HTTP 400 \('\$\.input' is invalid\)$/);
@@ -155,7 +188,9 @@ describe('openai embedder', () => {
   });
 
   it('masks the API key when the upstream echoes it', async () => {
-    const { baseUrl } = await startServer((req, res) => json(res, 401, { error: `bad key ${req.headers.authorization?.slice(7)}` }));
+    const { baseUrl } = await startServer((req, res) =>
+      json(res, 401, { error: `bad key ${req.headers.authorization?.slice(7)}` }),
+    );
     const e = await failure(createOpenAiEmbedder({ ...fast, baseUrl, apiKey: 'sk-echoed-secret' }).embed(['t1']));
     expect(e.message).toMatch(/HTTP 401 \(bad key \*\*\*\)/);
     expect(JSON.stringify(e.details) + e.message).not.toContain('sk-echoed-secret');
@@ -174,11 +209,34 @@ describe('openai embedder', () => {
   });
 
   it.each([
-    ['wrong dimensions', (req: Req, res: http.ServerResponse) => answer(req, res, { dims: 5 }), /it returned vectors of 5 dimensions, expected 3$/],
-    ['a null value', (_req: Req, res: http.ServerResponse) => json(res, 200, { data: [{ index: 0, embedding: [1, null, 0] }] }), /vector 0 holds a value that is not a finite number at position 1 \(null\)$/],
-    ['NaN in the body', (_req: Req, res: http.ServerResponse) => (res.writeHead(200), res.end('{"data":[{"index":0,"embedding":[NaN,1,0]}]}')), /its answer is not valid JSON$/],
-    ['the wrong count', (_req: Req, res: http.ServerResponse) => json(res, 200, { data: [] }), /it returned 0 vectors for 1 inputs$/],
-    ['a repeated index', (_req: Req, res: http.ServerResponse) => json(res, 200, { data: [{ index: 1, embedding: [1, 1, 1] }] }), /invalid or repeated index 1$/],
+    [
+      'wrong dimensions',
+      (req: Req, res: http.ServerResponse) => answer(req, res, { dims: 5 }),
+      /it returned vectors of 5 dimensions, expected 3$/,
+    ],
+    [
+      'a null value',
+      (_req: Req, res: http.ServerResponse) => json(res, 200, { data: [{ index: 0, embedding: [1, null, 0] }] }),
+      /vector 0 holds a value that is not a finite number at position 1 \(null\)$/,
+    ],
+    [
+      'NaN in the body',
+      (_req: Req, res: http.ServerResponse) => (
+        res.writeHead(200),
+        res.end('{"data":[{"index":0,"embedding":[NaN,1,0]}]}')
+      ),
+      /its answer is not valid JSON$/,
+    ],
+    [
+      'the wrong count',
+      (_req: Req, res: http.ServerResponse) => json(res, 200, { data: [] }),
+      /it returned 0 vectors for 1 inputs$/,
+    ],
+    [
+      'a repeated index',
+      (_req: Req, res: http.ServerResponse) => json(res, 200, { data: [{ index: 1, embedding: [1, 1, 1] }] }),
+      /invalid or repeated index 1$/,
+    ],
     ['no data', (_req: Req, res: http.ServerResponse) => json(res, 200, { object: 'list' }), /no "data" list$/],
   ])('answers UNAVAILABLE, without retrying, for %s', async (_name, handler, message) => {
     const { baseUrl, requests } = await startServer(handler);
@@ -195,7 +253,9 @@ describe('openai embedder', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('caller gave up')), 50);
     const t0 = performance.now();
-    await expect(createOpenAiEmbedder({ ...fast, baseUrl, timeoutMs: 5_000 }).embed(['t1'], { signal: ac.signal })).rejects.toThrow('caller gave up');
+    await expect(
+      createOpenAiEmbedder({ ...fast, baseUrl, timeoutMs: 5_000 }).embed(['t1'], { signal: ac.signal }),
+    ).rejects.toThrow('caller gave up');
     expect(performance.now() - t0).toBeLessThan(1_000);
   });
 });

@@ -22,7 +22,14 @@ export type OpenAiEmbedderConfig = {
   maxRetryAfterMs?: number;
 };
 
-export const OPENAI_DEFAULTS = { timeoutMs: 30_000, retries: 3, batchSize: 96, backoffMs: 250, maxBackoffMs: 4_000, maxRetryAfterMs: 10_000 } as const;
+export const OPENAI_DEFAULTS = {
+  timeoutMs: 30_000,
+  retries: 3,
+  batchSize: 96,
+  backoffMs: 250,
+  maxBackoffMs: 4_000,
+  maxRetryAfterMs: 10_000,
+} as const;
 
 type Attempt = { vectors: number[][] } | { reason: string; retry: boolean; status?: number; retryAfterMs?: number };
 
@@ -52,16 +59,24 @@ export function createOpenAiEmbedder(config: OpenAiEmbedderConfig): Embedder {
   // Upstream and socket messages may echo the key or the full URL; every reason passes through here.
   const mask = (text: string) => {
     let out = text.split(endpoint.href).join(shownUrl);
-    for (const secret of [c.apiKey, endpoint.search]) if (secret && secret.length >= 4) out = out.split(secret).join('***');
+    for (const secret of [c.apiKey, endpoint.search])
+      if (secret && secret.length >= 4) out = out.split(secret).join('***');
     return out;
   };
   const unavailable = (reason: string, extra: Record<string, unknown>) =>
-    new DomainError('UNAVAILABLE', `The embedding service at ${host} is unavailable: ${mask(reason)}`, { provider: 'openai', url: shownUrl, model: c.model, ...extra });
+    new DomainError('UNAVAILABLE', `The embedding service at ${host} is unavailable: ${mask(reason)}`, {
+      provider: 'openai',
+      url: shownUrl,
+      model: c.model,
+      ...extra,
+    });
 
   async function attempt(input: string[], signal: AbortSignal | undefined): Promise<Attempt> {
     const timeout = AbortSignal.timeout(c.timeoutMs);
     const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    const body = JSON.stringify(sendDimensions ? { model: c.model, input, dimensions: c.dimensions } : { model: c.model, input });
+    const body = JSON.stringify(
+      sendDimensions ? { model: c.model, input, dimensions: c.dimensions } : { model: c.model, input },
+    );
     // The caller's abort wins over everything; a timeout or network failure is worth another attempt.
     const interrupted = (e: unknown): Attempt => {
       if (signal?.aborted) throw signal.reason;
@@ -102,11 +117,20 @@ export function createOpenAiEmbedder(config: OpenAiEmbedderConfig): Embedder {
       if (!a.retry) throw unavailable(a.reason, attempts);
       if (n > c.retries) throw unavailable(n > 1 ? `${a.reason}, after ${n} attempts` : a.reason, attempts);
       if (a.retryAfterMs !== undefined && a.retryAfterMs > c.maxRetryAfterMs) {
-        throw unavailable(`${a.reason}, and it asks to retry after ${Math.ceil(a.retryAfterMs / 1000)} s`, { ...attempts, retryAfterMs: a.retryAfterMs });
+        throw unavailable(`${a.reason}, and it asks to retry after ${Math.ceil(a.retryAfterMs / 1000)} s`, {
+          ...attempts,
+          retryAfterMs: a.retryAfterMs,
+        });
       }
       const backoff = Math.min(c.maxBackoffMs, c.backoffMs * 2 ** (n - 1)) * (0.5 + Math.random() / 2);
       const delayMs = Math.round(a.retryAfterMs ?? backoff);
-      log.warn('embedding request failed, retrying', { provider: 'openai', host, attempt: n, reason: mask(a.reason), delayMs });
+      log.warn('embedding request failed, retrying', {
+        provider: 'openai',
+        host,
+        attempt: n,
+        reason: mask(a.reason),
+        delayMs,
+      });
       await sleep(delayMs, signal);
     }
   }
@@ -134,7 +158,8 @@ function parseVectors(json: unknown, count: number, dimensions: number): number[
   for (let pos = 0; pos < data.length; pos++) {
     const item = data[pos] as { index?: unknown; embedding?: unknown } | null;
     const index = typeof item?.index === 'number' ? item.index : pos;
-    if (!Number.isInteger(index) || index < 0 || index >= count || out[index] !== undefined) return `it returned an invalid or repeated index ${String(index)}`;
+    if (!Number.isInteger(index) || index < 0 || index >= count || out[index] !== undefined)
+      return `it returned an invalid or repeated index ${String(index)}`;
     out[index] = item?.embedding ?? null;
   }
   return vectorsProblem(out, count, dimensions) ?? (out as number[][]);

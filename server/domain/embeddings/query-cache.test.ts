@@ -42,7 +42,13 @@ describe('LruCache', () => {
 
 function counting(inner: Embedder, model = inner.model): Embedder & { calls: string[][] } {
   const calls: string[][] = [];
-  return { provider: inner.provider, model, dimensions: inner.dimensions, calls, embed: (texts, o) => (calls.push(texts), inner.embed(texts, o)) };
+  return {
+    provider: inner.provider,
+    model,
+    dimensions: inner.dimensions,
+    calls,
+    embed: (texts, o) => (calls.push(texts), inner.embed(texts, o)),
+  };
 }
 
 describe('embedQuery', () => {
@@ -97,7 +103,16 @@ describe('embedQuery', () => {
     const cache = createQueryCache(10);
     let fail = true;
     const inner = createFakeEmbedder();
-    const e: Embedder = { ...inner, provider: 'fake', model: inner.model, dimensions: inner.dimensions, embed: async (t) => { if (fail) throw new Error('down'); return inner.embed(t); } };
+    const e: Embedder = {
+      ...inner,
+      provider: 'fake',
+      model: inner.model,
+      dimensions: inner.dimensions,
+      embed: async (t) => {
+        if (fail) throw new Error('down');
+        return inner.embed(t);
+      },
+    };
     await expect(embedQuery(e, 'x', { cache })).rejects.toThrow('down');
     fail = false;
     expect(await embedQuery(e, 'x', { cache })).toHaveLength(64);

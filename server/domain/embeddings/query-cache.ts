@@ -45,14 +45,17 @@ export function createQueryCache(max = QUERY_CACHE_SIZE): QueryCache {
   return new LruCache(max);
 }
 
-
 /**
  * The vector of one search query, from an LRU keyed by provider, model, dimensions and the cut text; a hit
  * does not call the provider; without a cache every call embeds (the server passes its own, engram.queryCache).
  * Only queries go through here: caching the write path too would let a bulk
  * import evict every hot query, and written texts are already skipped by textHash.
  */
-export async function embedQuery(embedder: Embedder, text: string, opts: EmbedOptions & { cache?: Pick<QueryCache, 'get' | 'set'> } = {}): Promise<number[]> {
+export async function embedQuery(
+  embedder: Embedder,
+  text: string,
+  opts: EmbedOptions & { cache?: Pick<QueryCache, 'get' | 'set'> } = {},
+): Promise<number[]> {
   const { cache } = opts;
   const key = `${embedder.provider}\u0000${embedder.model}\u0000${embedder.dimensions}\u0000${cutText(text)}`;
   const hit = cache?.get(key);

@@ -16,7 +16,12 @@ describe(`backfill survives a killed process (${backendName})`, () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'engram-backfill-'));
     const projectName = uniqueName('resume');
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/test/backfill-child.ts'], {
-      env: { ...process.env, ENGRAM_DATA_DIR: dataDir, CHILD_PROJECT: projectName, DATABASE_URL: process.env.DATABASE_URL ?? '' },
+      env: {
+        ...process.env,
+        ENGRAM_DATA_DIR: dataDir,
+        CHILD_PROJECT: projectName,
+        DATABASE_URL: process.env.DATABASE_URL ?? '',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let ids: [string, string] | undefined;
@@ -33,7 +38,13 @@ describe(`backfill survives a killed process (${backendName})`, () => {
           buf = buf.slice(nl + 1);
           const [kind, a, b, status] = line.split(' ');
           if (kind === 'index') ids = [a!, b!];
-          if (kind === 'progress' && killedAt < 0 && status === 'indexing' && Number(a) >= 64 && Number(a) < Number(b)) {
+          if (
+            kind === 'progress' &&
+            killedAt < 0 &&
+            status === 'indexing' &&
+            Number(a) >= 64 &&
+            Number(a) < Number(b)
+          ) {
             killedAt = Number(a);
             total = Number(b);
             child.kill('SIGKILL');
@@ -48,13 +59,22 @@ describe(`backfill survives a killed process (${backendName})`, () => {
     expect(killedAt, 'killed mid-backfill').toBeGreaterThanOrEqual(64);
     expect(killedAt).toBeLessThan(total);
 
-    const env = readEnv({ DATABASE_URL: process.env.DATABASE_URL ?? '', ENGRAM_DATA_DIR: dataDir, ENGRAM_MASTER_KEY: 'child-master-key-0123456789abcdef', ENGRAM_LOG_LEVEL: 'silent' });
+    const env = readEnv({
+      DATABASE_URL: process.env.DATABASE_URL ?? '',
+      ENGRAM_DATA_DIR: dataDir,
+      ENGRAM_MASTER_KEY: 'child-master-key-0123456789abcdef',
+      ENGRAM_LOG_LEVEL: 'silent',
+    });
     engram = await startEngram({ env, quiet: true, embedder: createFakeEmbedder() });
     const [projectId, indexId] = ids!;
-    const before = await engram.db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM embedding WHERE index_id = ${indexId}::uuid`;
+    const before = await engram.db.prisma.$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM embedding WHERE index_id = ${indexId}::uuid`;
     expect(before[0]!.n).toBeLessThan(total); // work was left
     await engram.backfill.idle();
-    const ix = await engram.db.prisma.embeddingIndex.findUniqueOrThrow({ where: { projectId_id: { projectId, id: indexId } } });
+    const ix = await engram.db.prisma.embeddingIndex.findUniqueOrThrow({
+      where: { projectId_id: { projectId, id: indexId } },
+    });
     expect(ix.status).toBe('ready');
     expect(Number(ix.indexed)).toBe(total);
     const after = await engram.db.prisma.$queryRaw<{ n: number; distinct_records: number }[]>`

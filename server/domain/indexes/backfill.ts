@@ -29,20 +29,44 @@ type Outcome = 'done' | 'held' | 'stopped';
  * once its lease expires. A failure is recorded on the index with its reason; retry puts it back in the
  * queue. `held`: another live worker holds the index (or took it over while this one worked).
  */
-export async function backfillIndex(db: Db, embedder: Embedder, projectId: string, indexId: string, lease: Lease, shouldStop: () => boolean = () => false): Promise<Outcome> {
-  const [ix] = await db.$queryRaw<{ label: string; property: string; model: string; dimensions: number }[]>(embeddingSql.claimBackfill(projectId, indexId, lease.owner, lease.ms));
+export async function backfillIndex(
+  db: Db,
+  embedder: Embedder,
+  projectId: string,
+  indexId: string,
+  lease: Lease,
+  shouldStop: () => boolean = () => false,
+): Promise<Outcome> {
+  const [ix] = await db.$queryRaw<{ label: string; property: string; model: string; dimensions: number }[]>(
+    embeddingSql.claimBackfill(projectId, indexId, lease.owner, lease.ms),
+  );
   if (!ix) return 'held';
   // Counted at the start and the end (and on failure); in between each batch adds what it stored, so
   // progress does not recount the whole label after every batch.
   let counts = { total: 0, indexed: 0 };
   const recount = async () => {
-    [counts] = (await db.$queryRaw<{ total: number; indexed: number }[]>(embeddingSql.backfillTotals(projectId, indexId, ix.label, ix.property))) as [typeof counts];
+    [counts] = (await db.$queryRaw<{ total: number; indexed: number }[]>(
+      embeddingSql.backfillTotals(projectId, indexId, ix.label, ix.property),
+    )) as [typeof counts];
   };
-  const update = async (leaseMs: number | null, state: { status?: 'indexing' | 'ready' | 'error'; error?: string | null } = {}) =>
-    (await db.$queryRaw<{ id: string }[]>(embeddingSql.updateBackfill(projectId, indexId, lease.owner, leaseMs, { total: counts.total, indexed: Math.min(counts.indexed, counts.total), ...state }))).length > 0;
+  const update = async (
+    leaseMs: number | null,
+    state: { status?: 'indexing' | 'ready' | 'error'; error?: string | null } = {},
+  ) =>
+    (
+      await db.$queryRaw<{ id: string }[]>(
+        embeddingSql.updateBackfill(projectId, indexId, lease.owner, leaseMs, {
+          total: counts.total,
+          indexed: Math.min(counts.indexed, counts.total),
+          ...state,
+        }),
+      )
+    ).length > 0;
   try {
     if (ix.model !== embedder.model || ix.dimensions !== embedder.dimensions) {
-      throw new Error(`the index was built with ${ix.model} (${ix.dimensions}-d) but the server embeds with ${embedder.model} (${embedder.dimensions}-d)`);
+      throw new Error(
+        `the index was built with ${ix.model} (${ix.dimensions}-d) but the server embeds with ${embedder.model} (${embedder.dimensions}-d)`,
+      );
     }
     await recount();
     if (!(await update(lease.ms, { status: 'indexing', error: null }))) return 'held';
@@ -53,7 +77,9 @@ export async function backfillIndex(db: Db, embedder: Embedder, projectId: strin
         await update(null);
         return 'stopped';
       }
-      const batch: { id: string; value: unknown }[] = await db.$queryRaw(embeddingSql.backfillBatch(projectId, indexId, ix.label, ix.property, after, BACKFILL_BATCH));
+      const batch: { id: string; value: unknown }[] = await db.$queryRaw(
+        embeddingSql.backfillBatch(projectId, indexId, ix.label, ix.property, after, BACKFILL_BATCH),
+      );
       if (batch.length === 0) {
         // Records a pass embedded but could not store were changed, deleted or held by an open write; the
         // ones still without a vector are found again by a pass from the start.
@@ -69,10 +95,14 @@ export async function backfillIndex(db: Db, embedder: Embedder, projectId: strin
         return text === null ? [] : [{ recordId: b.id, value: b.value, text }];
       });
       if (texts.length === 0) continue;
-      const embedded = await whileRenewing(embedder.embed(texts.map((t) => t.text)), lease.ms / 3, () => update(lease.ms));
+      const embedded = await whileRenewing(embedder.embed(texts.map((t) => t.text)), lease.ms / 3, () =>
+        update(lease.ms),
+      );
       if (!embedded.held) return 'held';
       const rows = texts.map((t, i) => ({ ...t, vector: embedded.value[i]!, textHash: textHash(t.text) }));
-      const stored = await db.$executeRaw(embeddingSql.insertBackfilled(projectId, indexId, ix.label, ix.property, lease.owner, rows));
+      const stored = await db.$executeRaw(
+        embeddingSql.insertBackfilled(projectId, indexId, ix.label, ix.property, lease.owner, rows),
+      );
       pass.stored += stored;
       pass.missed += texts.length - stored;
       counts.indexed += stored;
@@ -92,7 +122,11 @@ export async function backfillIndex(db: Db, embedder: Embedder, projectId: strin
 }
 
 /** Awaits `work`, renewing the lease every `everyMs` meanwhile; `held` is false once a renewal found it lost. */
-async function whileRenewing<T>(work: Promise<T>, everyMs: number, renew: () => Promise<boolean>): Promise<{ value: T; held: boolean }> {
+async function whileRenewing<T>(
+  work: Promise<T>,
+  everyMs: number,
+  renew: () => Promise<boolean>,
+): Promise<{ value: T; held: boolean }> {
   let held = true;
   let renewing: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
@@ -179,14 +213,22 @@ export class BackfillRunner {
   private async loop(): Promise<void> {
     if (this.staleLeases) {
       this.staleLeases = false;
-      await this.db.embeddingIndex.updateMany({ where: { leaseOwner: { not: null } }, data: { leaseOwner: null, leaseExpiresAt: null } });
+      await this.db.embeddingIndex.updateMany({
+        where: { leaseOwner: { not: null } },
+        data: { leaseOwner: null, leaseExpiresAt: null },
+      });
     }
     for (;;) {
       // Only indexes of this process's model: a process configured with another model leaves them to
       // the processes that can build them (several servers may share one PostgreSQL).
       const embedder = this.embedder();
       const todo = await this.db.embeddingIndex.findMany({
-        where: { source: 'managed', status: { in: ['pending', 'indexing'] }, model: embedder.model, dimensions: embedder.dimensions },
+        where: {
+          source: 'managed',
+          status: { in: ['pending', 'indexing'] },
+          model: embedder.model,
+          dimensions: embedder.dimensions,
+        },
         orderBy: { createdAt: 'asc' },
         select: { projectId: true, id: true },
       });

@@ -8,8 +8,17 @@ export const ZCreateIndexInput = z
   .object({
     label: z.string().min(1).max(128),
     propertyName: z.string().min(1).max(256),
-    external: z.boolean().optional().describe('the caller brings the vectors (POST /ai/indexes/{id}/vectors); otherwise Engram embeds the property'),
-    dimensions: z.number().int().min(1).max(MAX_DIMENSIONS).optional().describe('required for external indexes; must match the embedder for managed ones'),
+    external: z
+      .boolean()
+      .optional()
+      .describe('the caller brings the vectors (POST /ai/indexes/{id}/vectors); otherwise Engram embeds the property'),
+    dimensions: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_DIMENSIONS)
+      .optional()
+      .describe('required for external indexes; must match the embedder for managed ones'),
     similarity: z.enum(SIMILARITIES).optional().describe('default cosine'),
   })
   .strict();
@@ -36,7 +45,10 @@ export const ZVector = z.array(z.number()).min(1).max(MAX_DIMENSIONS);
 export const ZVectorsInput = z
   .object({
     id: z.uuid(),
-    items: z.array(z.object({ recordId: z.uuid(), vector: ZVector }).strict()).min(1).max(MAX_VECTORS_PER_CALL),
+    items: z
+      .array(z.object({ recordId: z.uuid(), vector: ZVector }).strict())
+      .min(1)
+      .max(MAX_VECTORS_PER_CALL),
   })
   .strict();
 export type TVectorsInput = z.output<typeof ZVectorsInput>;

@@ -23,17 +23,27 @@ export type RecordText = { id: string; label: string; data: Record<string, unkno
  * mode: `create` (new records), `merge` (PATCH: only the properties given), `replace` (PUT: a property
  * no longer present loses its vector).
  */
-export async function prepareEmbeddings(deps: ProjectDeps & { embedder?: Embedder }, records: RecordText[], mode: 'create' | 'merge' | 'replace'): Promise<PendingEmbeddings> {
+export async function prepareEmbeddings(
+  deps: ProjectDeps & { embedder?: Embedder },
+  records: RecordText[],
+  mode: 'create' | 'merge' | 'replace',
+): Promise<PendingEmbeddings> {
   if (records.length === 0) return [];
   const labels = [...new Set(records.map((r) => r.label))];
-  const indexes = await deps.db.embeddingIndex.findMany({ where: { projectId: deps.projectId, source: 'managed', label: { in: labels } } });
+  const indexes = await deps.db.embeddingIndex.findMany({
+    where: { projectId: deps.projectId, source: 'managed', label: { in: labels } },
+  });
   if (indexes.length === 0) return [];
   const embedder = deps.embedder;
   if (!embedder) throw new DomainError('UNAVAILABLE', 'No embedder is configured for this server');
   const out: PendingEmbeddings = [];
   for (const ix of indexes) {
     if (ix.model !== embedder.model || ix.dimensions !== embedder.dimensions) {
-      throw new DomainError('CONFLICT', `The index on ${ix.label}.${ix.property} was built with ${ix.model} (${ix.dimensions}-d), but this server embeds with ${embedder.model} (${embedder.dimensions}-d); recreate the index or configure the same model`, { index: ix.id });
+      throw new DomainError(
+        'CONFLICT',
+        `The index on ${ix.label}.${ix.property} was built with ${ix.model} (${ix.dimensions}-d), but this server embeds with ${embedder.model} (${embedder.dimensions}-d); recreate the index or configure the same model`,
+        { index: ix.id },
+      );
     }
     const mine = records.filter((r) => r.label === ix.label);
     const want: { id: string; text: string; hash: string }[] = [];
@@ -50,18 +60,33 @@ export async function prepareEmbeddings(deps: ProjectDeps & { embedder?: Embedde
     }
     let todo = want;
     if (mode !== 'create' && want.length > 0) {
-      const existing = await deps.db.$queryRaw<{ recordId: string; textHash: string | null }[]>(embeddingSql.textHashes(deps.projectId, ix.id, want.map((w) => w.id)));
+      const existing = await deps.db.$queryRaw<{ recordId: string; textHash: string | null }[]>(
+        embeddingSql.textHashes(
+          deps.projectId,
+          ix.id,
+          want.map((w) => w.id),
+        ),
+      );
       const hashes = new Map(existing.map((e) => [e.recordId, e.textHash]));
       todo = want.filter((w) => hashes.get(w.id) !== w.hash);
     }
     const vectors = todo.length > 0 ? await embedder.embed(todo.map((t) => t.text)) : [];
-    out.push({ indexId: ix.id, rows: todo.map((t, i) => ({ recordId: t.id, vector: vectors[i]!, textHash: t.hash, text: t.text })), clear });
+    out.push({
+      indexId: ix.id,
+      rows: todo.map((t, i) => ({ recordId: t.id, vector: vectors[i]!, textHash: t.hash, text: t.text })),
+      clear,
+    });
   }
   return out;
 }
 
 /** Writes prepared vectors inside the write's transaction; `idOf` maps planned ids to final ones (upserts). */
-export async function applyEmbeddings(tx: Db, projectId: string, pending: PendingEmbeddings, idOf: (id: string) => string = (id) => id): Promise<void> {
+export async function applyEmbeddings(
+  tx: Db,
+  projectId: string,
+  pending: PendingEmbeddings,
+  idOf: (id: string) => string = (id) => id,
+): Promise<void> {
   for (const p of pending) {
     // Documents merged into one record (upserts) leave one vector: the last one written.
     const rows = [...new Map(p.rows.map((r) => [idOf(r.recordId), { ...r, recordId: idOf(r.recordId) }])).values()];
@@ -69,7 +94,8 @@ export async function applyEmbeddings(tx: Db, projectId: string, pending: Pendin
       const chunk = rows.slice(i, i + 500);
       await tx.$executeRaw(embeddingSql.upsertEmbeddings(projectId, p.indexId, chunk));
     }
-    if (p.clear.length > 0) await tx.$executeRaw(embeddingSql.deleteEmbeddings(projectId, p.indexId, p.clear.map(idOf)));
+    if (p.clear.length > 0)
+      await tx.$executeRaw(embeddingSql.deleteEmbeddings(projectId, p.indexId, p.clear.map(idOf)));
   }
 }
 
@@ -83,7 +109,10 @@ export async function applyEmbeddings(tx: Db, projectId: string, pending: Pendin
 export async function embedAhead(deps: ProjectDeps, documents: unknown[]): Promise<Embedder | undefined> {
   const embedder = deps.embedder;
   if (!embedder || documents.length === 0) return embedder;
-  const indexes = await deps.db.embeddingIndex.findMany({ where: { projectId: deps.projectId, source: 'managed' }, select: { property: true } });
+  const indexes = await deps.db.embeddingIndex.findMany({
+    where: { projectId: deps.projectId, source: 'managed' },
+    select: { property: true },
+  });
   if (indexes.length === 0) return embedder;
   const properties = new Set(indexes.map((ix) => ix.property));
   const texts = new Set<string>();

@@ -1,2 +1,15 @@
-export { createProject, listProjects, findProject, getProject, ensureDefaultProject, DEFAULT_PROJECT } from './projects';
-export { ZCreateProjectInput, ZProject, ZProjectName, type TProject, type TCreateProjectInput } from './projects.schema';
+export {
+  createProject,
+  listProjects,
+  findProject,
+  getProject,
+  ensureDefaultProject,
+  DEFAULT_PROJECT,
+} from './projects';
+export {
+  ZCreateProjectInput,
+  ZProject,
+  ZProjectName,
+  type TProject,
+  type TCreateProjectInput,
+} from './projects.schema';

@@ -10,7 +10,8 @@ type Row = { id: string; name: string; createdAt: Date };
 const toProject = (r: Row): TProject => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString() });
 
 export async function createProject(deps: BaseDeps, { name }: TCreateProjectInput): Promise<TProject> {
-  const conflict = () => new DomainError('CONFLICT', `A project named "${name}" already exists`, { path: ['name'], got: name });
+  const conflict = () =>
+    new DomainError('CONFLICT', `A project named "${name}" already exists`, { path: ['name'], got: name });
   if (await deps.db.project.findUnique({ where: { name } })) throw conflict();
   try {
     return toProject(await deps.db.project.create({ data: { id: uuidv7(), name } }));

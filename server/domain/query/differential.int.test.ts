@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engram } from '@/server/engram';
 import { backendName, httpClient, startTestEngram, uniqueName } from '@/server/test/harness';
-import { Dataset, typeOf, type RefEdge, type RefQuery, type RefRecord, type RefValue } from '@/server/test/query-reference';
+import {
+  Dataset,
+  typeOf,
+  type RefEdge,
+  type RefQuery,
+  type RefRecord,
+  type RefValue,
+} from '@/server/test/query-reference';
 
 /**
  * Differential property: random flat records, random edges and random SearchQueries (where with logic,
@@ -37,7 +44,25 @@ const NUMS = [-1, 0, 0.1, 1, 2, 2.5, 3, 10, 1e21];
 // Mixed case, LIKE wildcards and the escape character (literal for $contains & co), strings that look
 // like other types, a date with an impossible day (a string, not a datetime), and caseless non-ASCII
 // text whose UTF-8 byte order differs from JavaScript's UTF-16 order ('｡' U+FF61 < '😀' U+1F600).
-const STRS = ['a', 'A', 'ab', 'aB', 'ABC', 'b', 'x%y', 'x_y', 'xzy', '_', '', 'c\\d', '1', '2023-02-29', '｡', '😀', '€x'];
+const STRS = [
+  'a',
+  'A',
+  'ab',
+  'aB',
+  'ABC',
+  'b',
+  'x%y',
+  'x_y',
+  'xzy',
+  '_',
+  '',
+  'c\\d',
+  '1',
+  '2023-02-29',
+  '｡',
+  '😀',
+  '€x',
+];
 // Distinct spellings of the same instants (2024-01-01T00:00Z three ways), offsets, fractions, no offset (UTC).
 const DTS = [
   '2024-01-01',
@@ -66,7 +91,8 @@ const array: fc.Arbitrary<RefValue> = fc.oneof(
   fc.constant([] as RefValue),
 );
 /** Each property leans to one type but sometimes holds another, so typed operators meet the wrong type. */
-const lean = (main: fc.Arbitrary<RefValue>) => fc.oneof({ arbitrary: main, weight: 4 }, { arbitrary: scalar, weight: 1 }, { arbitrary: array, weight: 1 });
+const lean = (main: fc.Arbitrary<RefValue>) =>
+  fc.oneof({ arbitrary: main, weight: 4 }, { arbitrary: scalar, weight: 1 }, { arbitrary: array, weight: 1 });
 const propValue: Record<(typeof PROPS)[number], fc.Arbitrary<RefValue>> = {
   n: lean(num),
   s: lean(str),
@@ -78,7 +104,11 @@ const propValue: Record<(typeof PROPS)[number], fc.Arbitrary<RefValue>> = {
 };
 // Each property is present three times out of four; createdAt half of the time (else it is the record's timestamp).
 const recordData: fc.Arbitrary<Record<string, RefValue>> = fc
-  .record(Object.fromEntries(PROPS.map((p) => [p, fc.option(propValue[p], { freq: p === 'createdAt' ? 2 : 4, nil: undefined })])))
+  .record(
+    Object.fromEntries(
+      PROPS.map((p) => [p, fc.option(propValue[p], { freq: p === 'createdAt' ? 2 : 4, nil: undefined })]),
+    ),
+  )
   .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Record<string, RefValue>);
 
 /**
@@ -97,9 +127,16 @@ const genRecord = fc.record({
 const dataset = fc
   .record({
     records: fc.array(genRecord, { minLength: 5, maxLength: 25, size: 'max' }),
-    edges: fc.array(fc.record({ from: fc.nat(), to: fc.nat(), type: fc.constantFrom(...EDGE_TYPES) }), { minLength: 3, maxLength: 30, size: 'max' }),
+    edges: fc.array(fc.record({ from: fc.nat(), to: fc.nat(), type: fc.constantFrom(...EDGE_TYPES) }), {
+      minLength: 3,
+      maxLength: 30,
+      size: 'max',
+    }),
   })
-  .map(({ records, edges }) => ({ records: records as GenRecord[], edges: edges.map((e) => ({ ...e, from: e.from % records.length, to: e.to % records.length })) as GenEdge[] }));
+  .map(({ records, edges }) => ({
+    records: records as GenRecord[],
+    edges: edges.map((e) => ({ ...e, from: e.from % records.length, to: e.to % records.length })) as GenEdge[],
+  }));
 
 // ---------------------------------------------------------------------------------------------
 // Queries: the documented grammar, depth ≤ 3. `@id:k` stands for the k-th record's id (or an unknown
@@ -109,8 +146,40 @@ const dataset = fc
 type Json = unknown;
 type Prop = (typeof PROPS)[number] | (typeof STAMP_KEYS)[number];
 const anyScalar: fc.Arbitrary<Json> = fc.oneof(num, str, dt, bool, fc.constant(null));
-const textOperand = fc.constantFrom('a', 'A', 'B', 'ab', 'x%', '%y', '%', '_', 'x_y', '\\', 'c\\', 'c\\d', '', '2024', 't00', '01z', '+01:00', '.5', '😀');
-const TYPES = ['string', 'number', 'boolean', 'datetime', 'null', 'string[]', 'number[]', 'boolean[]', 'datetime[]', 'array', 'vector'];
+const textOperand = fc.constantFrom(
+  'a',
+  'A',
+  'B',
+  'ab',
+  'x%',
+  '%y',
+  '%',
+  '_',
+  'x_y',
+  '\\',
+  'c\\',
+  'c\\d',
+  '',
+  '2024',
+  't00',
+  '01z',
+  '+01:00',
+  '.5',
+  '😀',
+);
+const TYPES = [
+  'string',
+  'number',
+  'boolean',
+  'datetime',
+  'null',
+  'string[]',
+  'number[]',
+  'boolean[]',
+  'datetime[]',
+  'array',
+  'vector',
+];
 const PART_VALUES: Record<string, number[]> = {
   $year: [2023, 2024, 2025],
   $month: [1, 2, 3, 6, 12],
@@ -121,33 +190,65 @@ const PART_VALUES: Record<string, number[]> = {
 };
 const partOp = fc.constantFrom(...Object.keys(PART_VALUES)).chain((p) => {
   const v = fc.constantFrom(...PART_VALUES[p]!);
-  const cmp = fc.array(fc.tuple(fc.constantFrom('$eq', '$ne', '$gt', '$gte', '$lt', '$lte'), v), { minLength: 1, maxLength: 2 }).map((e) => Object.fromEntries(e));
+  const cmp = fc
+    .array(fc.tuple(fc.constantFrom('$eq', '$ne', '$gt', '$gte', '$lt', '$lte'), v), { minLength: 1, maxLength: 2 })
+    .map((e) => Object.fromEntries(e));
   return fc.tuple(fc.constant(p), fc.oneof(v, cmp));
 });
-const hops = fc.oneof(fc.constantFrom(1, 2, 3), fc.constantFrom({ max: 2 }, { max: 3 }, { min: 1, max: 2 }, { min: 2, max: 3 }, { min: 1, max: 3 }, { min: 3, max: 3 }));
+const hops = fc.oneof(
+  fc.constantFrom(1, 2, 3),
+  fc.constantFrom(
+    { max: 2 },
+    { max: 3 },
+    { min: 1, max: 2 },
+    { min: 2, max: 3 },
+    { min: 1, max: 3 },
+    { min: 3, max: 3 },
+  ),
+);
 const relation: fc.Arbitrary<Json> = fc.oneof(
   fc.constantFrom(...EDGE_TYPES),
-  fc.record({ type: fc.constantFrom(...EDGE_TYPES), direction: fc.constantFrom('in', 'out'), hops }, { requiredKeys: [] }),
+  fc.record(
+    { type: fc.constantFrom(...EDGE_TYPES), direction: fc.constantFrom('in', 'out'), hops },
+    { requiredKeys: [] },
+  ),
 );
 const orderBy = fc.oneof(
   fc.constantFrom('asc', 'desc'),
-  fc.array(fc.tuple(fc.constantFrom(...PROPS, ...STAMP_KEYS), fc.constantFrom('asc', 'desc')), { minLength: 1, maxLength: 2 }).map((e) => Object.fromEntries(e)),
+  fc
+    .array(fc.tuple(fc.constantFrom(...PROPS, ...STAMP_KEYS), fc.constantFrom('asc', 'desc')), {
+      minLength: 1,
+      maxLength: 2,
+    })
+    .map((e) => Object.fromEntries(e)),
 );
 /** The spellings of a timestamp an operand may take (see resolve). */
 const STAMP_VARIANTS = ['iso', 'iso', 'iso', 'offset', 'next', 'prev', 'seconds', 'day'] as const;
 /** One item three times out of four, else two. */
-const oneOrTwo = <T>(a: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.tuple(a), weight: 3 }, { arbitrary: fc.tuple(a, a), weight: 1 }) as fc.Arbitrary<T[]>;
+const oneOrTwo = <T>(a: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: fc.tuple(a), weight: 3 }, { arbitrary: fc.tuple(a, a), weight: 1 }) as fc.Arbitrary<T[]>;
 /** `a` in `present` cases out of ten, otherwise absent. */
-const sometimes = <T>(a: fc.Arbitrary<T>, present: number) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 10 - present }, { arbitrary: a, weight: present });
+const sometimes = <T>(a: fc.Arbitrary<T>, present: number) =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 10 - present }, { arbitrary: a, weight: present });
 
 /**
  * Queries about one dataset: operands are mostly values the dataset holds for that property (or its
  * array elements), so that conditions select some records rather than none, and sometimes any value.
  */
 function queriesFor(data: { records: GenRecord[] }): fc.Arbitrary<RefQuery> {
-  const seen = (p: Prop) => [...new Set(data.records.flatMap((r) => (p in r.data ? [r.data[p as keyof typeof r.data]].flat() : [])))];
-  const recordIndex = fc.oneof({ arbitrary: fc.nat({ max: data.records.length - 1 }), weight: 9 }, { arbitrary: fc.constant(-1), weight: 1 });
-  const whichStamp = (p: Prop) => (p === '__updatedAt' || p === 'updatedAt' ? fc.constant('u') : p === '__createdAt' ? fc.constant('c') : fc.constantFrom('c', 'u'));
+  const seen = (p: Prop) => [
+    ...new Set(data.records.flatMap((r) => (p in r.data ? [r.data[p as keyof typeof r.data]].flat() : []))),
+  ];
+  const recordIndex = fc.oneof(
+    { arbitrary: fc.nat({ max: data.records.length - 1 }), weight: 9 },
+    { arbitrary: fc.constant(-1), weight: 1 },
+  );
+  const whichStamp = (p: Prop) =>
+    p === '__updatedAt' || p === 'updatedAt'
+      ? fc.constant('u')
+      : p === '__createdAt'
+        ? fc.constant('c')
+        : fc.constantFrom('c', 'u');
   /** A datetime near some record's timestamp: the same instant spelled several ways, or a millisecond off. */
   const stamp = (p: Prop): fc.Arbitrary<Json> =>
     fc.tuple(recordIndex, whichStamp(p), fc.constantFrom(...STAMP_VARIANTS)).map(([k, w, v]) => `@ts:${k}:${w}:${v}`);
@@ -158,16 +259,30 @@ function queriesFor(data: { records: GenRecord[] }): fc.Arbitrary<RefQuery> {
     if (reserved(p)) return fc.oneof({ arbitrary: stamp(p), weight: 4 }, { arbitrary: dt, weight: 1 });
     const general = nullable ? anyScalar : fc.oneof(num, str, dt, bool);
     const own = seen(p).filter((v) => nullable || v !== null);
-    const mine = own.length === 0 ? general : fc.oneof({ arbitrary: fc.constantFrom(...own), weight: 3 }, { arbitrary: general, weight: 1 });
+    const mine =
+      own.length === 0
+        ? general
+        : fc.oneof({ arbitrary: fc.constantFrom(...own), weight: 3 }, { arbitrary: general, weight: 1 });
     return timestamped(p) ? fc.oneof({ arbitrary: mine, weight: 1 }, { arbitrary: stamp(p), weight: 1 }) : mine;
   };
   const cmpOperand = (p: Prop) =>
-    reserved(p) ? operand(p) : fc.oneof({ arbitrary: operand(p, false), weight: 6 }, { arbitrary: fc.constantFrom('2024-01-01T00:00Z', '2024-06', '2024-02-30', 'b', 'a%'), weight: 1 });
-  const stampText = (p: Prop) => fc.tuple(recordIndex, whichStamp(p), fc.constantFrom('head', 'tail')).map(([k, w, v]) => `@ts:${k}:${w}:${v}`);
+    reserved(p)
+      ? operand(p)
+      : fc.oneof(
+          { arbitrary: operand(p, false), weight: 6 },
+          { arbitrary: fc.constantFrom('2024-01-01T00:00Z', '2024-06', '2024-02-30', 'b', 'a%'), weight: 1 },
+        );
+  const stampText = (p: Prop) =>
+    fc.tuple(recordIndex, whichStamp(p), fc.constantFrom('head', 'tail')).map(([k, w, v]) => `@ts:${k}:${w}:${v}`);
   const stampPart = (p: Prop) =>
     fc.constantFrom(...Object.keys(PART_VALUES)).chain((part) => {
-      const v = fc.oneof(fc.constantFrom(...PART_VALUES[part]!), fc.tuple(recordIndex, whichStamp(p)).map(([k, w]) => `@part:${k}:${w}:${part}`));
-      const cmp = fc.array(fc.tuple(fc.constantFrom('$eq', '$ne', '$gt', '$gte', '$lt', '$lte'), v), { minLength: 1, maxLength: 2 }).map((e) => Object.fromEntries(e));
+      const v = fc.oneof(
+        fc.constantFrom(...PART_VALUES[part]!),
+        fc.tuple(recordIndex, whichStamp(p)).map(([k, w]) => `@part:${k}:${w}:${part}`),
+      );
+      const cmp = fc
+        .array(fc.tuple(fc.constantFrom('$eq', '$ne', '$gt', '$gte', '$lt', '$lte'), v), { minLength: 1, maxLength: 2 })
+        .map((e) => Object.fromEntries(e));
       return fc.tuple(fc.constant(part), fc.oneof(v, cmp));
     });
 
@@ -179,7 +294,10 @@ function queriesFor(data: { records: GenRecord[] }): fc.Arbitrary<RefQuery> {
     return fc.oneof(
       { arbitrary: fc.tuple(fc.constantFrom('$eq', '$ne'), operand(p)), weight: 4 },
       { arbitrary: fc.tuple(fc.constantFrom('$in', '$nin'), fc.array(operand(p), { maxLength: 4 })), weight: 4 },
-      { arbitrary: fc.tuple(fc.constantFrom('$gt', '$gte', '$lt', '$lte'), cmpOperand(p)), weight: timestamped(p) ? 12 : 6 },
+      {
+        arbitrary: fc.tuple(fc.constantFrom('$gt', '$gte', '$lt', '$lte'), cmpOperand(p)),
+        weight: timestamped(p) ? 12 : 6,
+      },
       { arbitrary: fc.tuple(fc.constantFrom('$contains', '$startsWith', '$endsWith'), text), weight: texty ? 5 : 1 },
       { arbitrary: fc.tuple(fc.constant('$exists'), bool), weight: 2 },
       { arbitrary: fc.tuple(fc.constant('$type'), fc.constantFrom(...TYPES)), weight: 2 },
@@ -192,13 +310,21 @@ function queriesFor(data: { records: GenRecord[] }): fc.Arbitrary<RefQuery> {
     ...[...PROPS, ...STAMP_KEYS].map((p) => ({
       arbitrary: fc.tuple(
         fc.constant(p),
-        fc.oneof({ arbitrary: operand(p), weight: 1 }, { arbitrary: oneOrTwo(operatorEntry(p)).map((e) => Object.fromEntries(e)), weight: 3 }),
+        fc.oneof(
+          { arbitrary: operand(p), weight: 1 },
+          { arbitrary: oneOrTwo(operatorEntry(p)).map((e) => Object.fromEntries(e)), weight: 3 },
+        ),
       ),
       weight: timestamped(p) ? 3 : 1,
     })),
   );
 
-  const idRef = fc.oneof({ arbitrary: fc.nat({ max: data.records.length - 1 }), weight: 9 }, { arbitrary: fc.constant(-1), weight: 1 }).map((k) => `@id:${k}`);
+  const idRef = fc
+    .oneof(
+      { arbitrary: fc.nat({ max: data.records.length - 1 }), weight: 9 },
+      { arbitrary: fc.constant(-1), weight: 1 },
+    )
+    .map((k) => `@id:${k}`);
   const idCond: fc.Arbitrary<Json> = fc.oneof(
     idRef,
     fc.record({ $eq: idRef }),
@@ -225,8 +351,17 @@ function queriesFor(data: { records: GenRecord[] }): fc.Arbitrary<RefQuery> {
       );
       entries.push(
         { arbitrary: fc.tuple(fc.constantFrom('$and', '$or', '$nor', '$xor'), list), weight: 2 },
-        { arbitrary: fc.tuple(fc.constant('$not'), fc.oneof({ arbitrary: sub, weight: 9 }, { arbitrary: fc.constant({}), weight: 1 })), weight: 1 },
-        { arbitrary: fc.tuple(fc.constantFrom(...LABELS, ...LABELS, 'D'), block(fc.oneof(sub, fc.constant({})))), weight: 3 },
+        {
+          arbitrary: fc.tuple(
+            fc.constant('$not'),
+            fc.oneof({ arbitrary: sub, weight: 9 }, { arbitrary: fc.constant({}), weight: 1 }),
+          ),
+          weight: 1,
+        },
+        {
+          arbitrary: fc.tuple(fc.constantFrom(...LABELS, ...LABELS, 'D'), block(fc.oneof(sub, fc.constant({})))),
+          weight: 3,
+        },
       );
     }
     const arb = oneOrTwo(fc.oneof(...entries)).map((e) => Object.fromEntries(e));
@@ -247,17 +382,21 @@ function queriesFor(data: { records: GenRecord[] }): fc.Arbitrary<RefQuery> {
 
 /** A related-records block: always recognisable as one ($relation, $alias, a property key, or {}). */
 function block(inner: fc.Arbitrary<Record<string, Json>>): fc.Arbitrary<Record<string, Json>> {
-  return fc.record({ rel: fc.option(relation, { nil: undefined }), alias: fc.boolean(), inner }).map(({ rel, alias, inner }) => {
-    const b: Record<string, Json> = { ...inner };
-    const plain = Object.keys(inner).length === 0 || Object.keys(inner).some((k) => !k.startsWith('$'));
-    if (rel !== undefined || (!plain && !alias)) b.$relation = rel ?? 'X';
-    if (alias) b.$alias = '@alias';
-    return b;
-  });
+  return fc
+    .record({ rel: fc.option(relation, { nil: undefined }), alias: fc.boolean(), inner })
+    .map(({ rel, alias, inner }) => {
+      const b: Record<string, Json> = { ...inner };
+      const plain = Object.keys(inner).length === 0 || Object.keys(inner).some((k) => !k.startsWith('$'));
+      if (rel !== undefined || (!plain && !alias)) b.$relation = rel ?? 'X';
+      if (alias) b.$alias = '@alias';
+      return b;
+    });
 }
 
 /** A dataset and the queries to ask about it. */
-const scenario = dataset.chain((data) => fc.tuple(fc.constant(data), fc.array(queriesFor(data), { minLength: 1, maxLength: 8 })));
+const scenario = dataset.chain((data) =>
+  fc.tuple(fc.constant(data), fc.array(queriesFor(data), { minLength: 1, maxLength: 8 })),
+);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -310,7 +449,8 @@ function resolve(q: Json, records: RefRecord[], alias = { n: 0 }): Json {
     return q;
   }
   if (Array.isArray(q)) return q.map((x) => resolve(x, records, alias));
-  if (typeof q === 'object' && q !== null) return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, resolve(v, records, alias)]));
+  if (typeof q === 'object' && q !== null)
+    return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, resolve(v, records, alias)]));
   return q;
 }
 
@@ -321,7 +461,8 @@ async function after(iso: string) {
   const t = Date.parse(iso);
   while (Date.now() <= t + 1) await new Promise((r) => setTimeout(r, 1));
 }
-const call = (project: string, method: string, path: string, body?: unknown) => api.rest(method, path, { project, body });
+const call = (project: string, method: string, path: string, body?: unknown) =>
+  api.rest(method, path, { project, body });
 
 async function seed(data: { records: GenRecord[]; edges: GenEdge[] }): Promise<Seeded> {
   const project = uniqueName('diff');
@@ -335,8 +476,14 @@ async function seed(data: { records: GenRecord[]; edges: GenEdge[] }): Promise<S
     for (const label of LABELS) {
       const idx = data.records.flatMap((r, i) => (r.label === label && r.batch === batch ? [i] : []));
       if (idx.length === 0) continue;
-      const docs = idx.map((i) => (data.records[i]!.rewrite === 'change' ? { ...data.records[i]!.data, was: 'other' } : data.records[i]!.data));
-      const res = await call(project, 'POST', '/records/import/json', { label, data: docs, options: { returnResult: true } });
+      const docs = idx.map((i) =>
+        data.records[i]!.rewrite === 'change' ? { ...data.records[i]!.data, was: 'other' } : data.records[i]!.data,
+      );
+      const res = await call(project, 'POST', '/records/import/json', {
+        label,
+        data: docs,
+        options: { returnResult: true },
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       const recs = res.body.data.records as { __id: string; __createdAt: string }[];
       expect(recs).toHaveLength(idx.length);
@@ -351,7 +498,16 @@ async function seed(data: { records: GenRecord[]; edges: GenEdge[] }): Promise<S
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
   const stored = await call(project, 'POST', '/records/search', { limit: 1000 });
-  const byId = new Map((stored.body.data as { __id: string; __proptypes: Record<string, string>; __createdAt: string; __updatedAt: string }[]).map((r) => [r.__id, r]));
+  const byId = new Map(
+    (
+      stored.body.data as {
+        __id: string;
+        __proptypes: Record<string, string>;
+        __createdAt: string;
+        __updatedAt: string;
+      }[]
+    ).map((r) => [r.__id, r]),
+  );
   const records: RefRecord[] = data.records.map((r, i) => {
     const got = byId.get(ids[i]!)!;
     // The reference's typing must agree with the engine's, or every later comparison is moot.
@@ -377,7 +533,11 @@ async function seed(data: { records: GenRecord[]; edges: GenEdge[] }): Promise<S
   const [out, inc] = [group('from'), group('to')];
   const [batches, direction] = inc.length < out.length ? [inc, 'in'] : [out, 'out'];
   for (const b of batches) {
-    const res = await call(project, 'POST', `/relationships/${b.poster}`, { targetIds: [...b.targets], type: b.type, direction });
+    const res = await call(project, 'POST', `/relationships/${b.poster}`, {
+      targetIds: [...b.targets],
+      type: b.type,
+      direction,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
   const edges = data.edges.map((e) => ({ source: ids[e.from]!, target: ids[e.to]!, type: e.type }));
@@ -388,10 +548,13 @@ async function seed(data: { records: GenRecord[]; edges: GenEdge[] }): Promise<S
 function report(s: Seeded, q: Json, expected: Answer, got: Answer | string) {
   const name = new Map(s.records.map((r, i) => [r.id, `r${i}`]));
   const show = (ids: string[]) => ids.map((id) => name.get(id) ?? id).join(' ');
-  const unname = (q: Json): Json => JSON.parse(JSON.stringify(q), (_k, v) => (typeof v === 'string' && name.has(v) ? name.get(v) : v));
+  const unname = (q: Json): Json =>
+    JSON.parse(JSON.stringify(q), (_k, v) => (typeof v === 'string' && name.has(v) ? name.get(v) : v));
   return [
     'records:',
-    ...s.records.map((r, i) => `  r${i} ${r.label} ${JSON.stringify(r.data)} created ${r.createdAt} updated ${r.updatedAt}`),
+    ...s.records.map(
+      (r, i) => `  r${i} ${r.label} ${JSON.stringify(r.data)} created ${r.createdAt} updated ${r.updatedAt}`,
+    ),
     `edges: ${s.edges.map((e) => `${name.get(e.source)}-${e.type}->${name.get(e.target)}`).join(' ')}`,
     `query: ${JSON.stringify(unname(q))}`,
     `expected: [${show(expected.ids)}] total ${expected.total}`,
@@ -406,9 +569,14 @@ async function compare(s: Seeded, generated: Json): Promise<{ expected: Answer; 
   const q = resolve(generated, s.records) as RefQuery;
   const expected = new Dataset(s.records, s.edges).search(q);
   const res = await call(s.project, 'POST', '/records/search', q);
-  if (res.status !== 200) return { expected, disagreement: `the engine refused a valid query (${res.status} ${JSON.stringify(res.body)})\n${report(s, q, expected, `status ${res.status}`)}` };
+  if (res.status !== 200)
+    return {
+      expected,
+      disagreement: `the engine refused a valid query (${res.status} ${JSON.stringify(res.body)})\n${report(s, q, expected, `status ${res.status}`)}`,
+    };
   const got = { ids: (res.body.data as { __id: string }[]).map((r) => r.__id), total: res.body.total as number };
-  if (JSON.stringify(got) !== JSON.stringify(expected)) return { expected, disagreement: `the engine disagrees with the reference\n${report(s, q, expected, got)}` };
+  if (JSON.stringify(got) !== JSON.stringify(expected))
+    return { expected, disagreement: `the engine disagrees with the reference\n${report(s, q, expected, got)}` };
   return { expected };
 }
 
@@ -447,7 +615,9 @@ async function minimise(data: Data, query: Json): Promise<string | undefined> {
     for (let i = data.records.length - 1; i >= 0 && data.records.length > 1; i--) {
       const d: Data = {
         records: data.records.filter((_, j) => j !== i),
-        edges: data.edges.filter((e) => e.from !== i && e.to !== i).map((e) => ({ ...e, from: e.from > i ? e.from - 1 : e.from, to: e.to > i ? e.to - 1 : e.to })),
+        edges: data.edges
+          .filter((e) => e.from !== i && e.to !== i)
+          .map((e) => ({ ...e, from: e.from > i ? e.from - 1 : e.from, to: e.to > i ? e.to - 1 : e.to })),
       };
       const q = renumber(query, i);
       const m = await fails(d, q);
@@ -460,7 +630,9 @@ async function minimise(data: Data, query: Json): Promise<string | undefined> {
     }
     for (let i = 0; i < data.records.length; i++) {
       for (const k of Object.keys(data.records[i]!.data)) {
-        const records = data.records.map((r, j) => (j === i ? { ...r, data: Object.fromEntries(Object.entries(r.data).filter(([p]) => p !== k)) } : r));
+        const records = data.records.map((r, j) =>
+          j === i ? { ...r, data: Object.fromEntries(Object.entries(r.data).filter(([p]) => p !== k)) } : r,
+        );
         const m = await fails({ ...data, records }, query);
         if (m) [best, data, progress] = [m, { ...data, records }, true];
       }
@@ -477,12 +649,17 @@ function* smaller(q: Json): Generator<Json> {
   } else if (typeof q === 'object' && q !== null) {
     const entries = Object.entries(q);
     for (const [k] of entries) yield Object.fromEntries(entries.filter(([x]) => x !== k));
-    for (const [k, v] of entries) for (const s of smaller(v)) yield Object.fromEntries(entries.map(([x, y]) => [x, x === k ? s : y]));
+    for (const [k, v] of entries)
+      for (const s of smaller(v)) yield Object.fromEntries(entries.map(([x, y]) => [x, x === k ? s : y]));
   }
 }
 
 const stats = { runs: 0, queries: 0, empty: 0, some: 0, all: 0 };
-afterAll(() => console.log(`differential (${backendName}): ${stats.runs} datasets, ${stats.queries} queries; matched none ${stats.empty}, some ${stats.some}, all candidates ${stats.all}`));
+afterAll(() =>
+  console.log(
+    `differential (${backendName}): ${stats.runs} datasets, ${stats.queries} queries; matched none ${stats.empty}, some ${stats.some}, all candidates ${stats.all}`,
+  ),
+);
 
 describe(`query language: SQL engine vs reference evaluator (${backendName})`, () => {
   it('returns the same ids, in the same order, and the same total', async () => {

@@ -10,11 +10,19 @@ export type SysColumn = Extract<Cond, { kind: 'sysCmp' }>['col'];
 /** The compiler's field (server/db/sql/where.ts): a property, a timestamp, or a property falling back to one. */
 export type Field = { prop: string; sys?: SysColumn } | { prop?: undefined; sys: SysColumn };
 
-export const SYSTEM_FIELDS: Readonly<Record<string, SysColumn>> = { __createdAt: 'created_at', __updatedAt: 'updated_at' };
-export const FALLBACK_FIELDS: Readonly<Record<string, SysColumn>> = { createdAt: 'created_at', updatedAt: 'updated_at' };
+export const SYSTEM_FIELDS: Readonly<Record<string, SysColumn>> = {
+  __createdAt: 'created_at',
+  __updatedAt: 'updated_at',
+};
+export const FALLBACK_FIELDS: Readonly<Record<string, SysColumn>> = {
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
 
-export const systemColumnOf = (name: string): SysColumn | undefined => (Object.hasOwn(SYSTEM_FIELDS, name) ? SYSTEM_FIELDS[name] : undefined);
-export const fallbackColumnOf = (name: string): SysColumn | undefined => (Object.hasOwn(FALLBACK_FIELDS, name) ? FALLBACK_FIELDS[name] : undefined);
+export const systemColumnOf = (name: string): SysColumn | undefined =>
+  Object.hasOwn(SYSTEM_FIELDS, name) ? SYSTEM_FIELDS[name] : undefined;
+export const fallbackColumnOf = (name: string): SysColumn | undefined =>
+  Object.hasOwn(FALLBACK_FIELDS, name) ? FALLBACK_FIELDS[name] : undefined;
 
 /** What a name in orderBy, a select field or a $collect orderBy reads. */
 export function fieldOf(name: string): Field {

@@ -14,11 +14,16 @@ const valid: unknown[] = [
   { $nor: [{ a: 1 }], $xor: { b: 2, c: null }, $and: [] },
   { $id: { $in: ['0190a000-0000-7000-8000-000000000001'] } },
   { $id: '0190a000-0000-7000-8000-000000000001' },
-  { ACCOUNT: { $relation: { type: 'BELONGS_TO', direction: 'out', hops: { max: 3 } }, $alias: '$account', plan: 'pro' } },
+  {
+    ACCOUNT: { $relation: { type: 'BELONGS_TO', direction: 'out', hops: { max: 3 } }, $alias: '$account', plan: 'pro' },
+  },
   { ACCOUNT: { $relation: 'OWNS', REGION: { $relation: { hops: 2 }, name: { $startsWith: 'n' } } } },
   { CHILD: {} },
   { tags: { $type: 'string[]' }, n: { $nin: [1, 2] }, x: { $ne: null } },
-  { __createdAt: { $gte: '2026-01-01', $lt: '2026-02-01T00:00:00.000Z' }, __updatedAt: { $in: ['2026-01-05'], $year: 2026, $exists: true } },
+  {
+    __createdAt: { $gte: '2026-01-01', $lt: '2026-02-01T00:00:00.000Z' },
+    __updatedAt: { $in: ['2026-01-05'], $year: 2026, $exists: true },
+  },
   { __createdAt: '2026-01-01T10:00:00+02:00', createdAt: { $gt: 3 }, updatedAt: 'as written' },
   { ACCOUNT: { __updatedAt: { $month: { $gte: 3 } }, createdAt: { $type: 'datetime' } } },
 ];
@@ -63,7 +68,11 @@ describe('query language schema and parser agree', () => {
     };
     expect(() => parseSelect({ select, groupBy: ['day'] }, aliases, 5)).not.toThrow();
     expect(ZSelectLanguage.safeParse(select).success).toBe(true);
-    for (const bad of [{ x: { $median: '$record.a' } }, { x: 'record.a' }, { x: { $timeBucket: { field: '$record.a', unit: 'decade' } } }]) {
+    for (const bad of [
+      { x: { $median: '$record.a' } },
+      { x: 'record.a' },
+      { x: { $timeBucket: { field: '$record.a', unit: 'decade' } } },
+    ]) {
       expect(() => parseSelect({ select: bad }, aliases, 5)).toThrow();
       expect(ZSelectLanguage.safeParse(bad).success).toBe(false);
     }
@@ -74,6 +83,8 @@ describe('reference docs', () => {
   it('docs/query-language.md is generated from the current schema', async () => {
     const fs = await import('node:fs');
     const { renderQueryReference } = await import('./reference-doc');
-    expect(fs.readFileSync('docs/query-language.md', 'utf8'), 'run: npx tsx scripts/gen-query-docs.ts').toBe(renderQueryReference());
+    expect(fs.readFileSync('docs/query-language.md', 'utf8'), 'run: npx tsx scripts/gen-query-docs.ts').toBe(
+      renderQueryReference(),
+    );
   });
 });

@@ -8,13 +8,39 @@ import { QUERY_LIMITS } from './query.schema';
  * `Where` and `Select`) and docs/query-language.md are generated from it. Requests are checked by
  * parse.ts and select.ts, which give precise JSON paths; a test holds the two in agreement.
  */
-const TYPES = ['string', 'number', 'boolean', 'datetime', 'null', 'string[]', 'number[]', 'boolean[]', 'datetime[]', 'array', 'vector'] as const;
+const TYPES = [
+  'string',
+  'number',
+  'boolean',
+  'datetime',
+  'null',
+  'string[]',
+  'number[]',
+  'boolean[]',
+  'datetime[]',
+  'array',
+  'vector',
+] as const;
 
-export const ZScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]).describe('a string, number, boolean or null');
-const ZComparable = z.union([z.number(), z.string(), z.boolean()]).describe('a number, a datetime string (compares as time), another string (byte order) or a boolean');
+export const ZScalar = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .describe('a string, number, boolean or null');
+const ZComparable = z
+  .union([z.number(), z.string(), z.boolean()])
+  .describe('a number, a datetime string (compares as time), another string (byte order) or a boolean');
 const ZPartCompare = z.union([
   z.number().int(),
-  z.object({ $eq: z.number().int(), $ne: z.number().int(), $gt: z.number().int(), $gte: z.number().int(), $lt: z.number().int(), $lte: z.number().int() }).partial().strict(),
+  z
+    .object({
+      $eq: z.number().int(),
+      $ne: z.number().int(),
+      $gt: z.number().int(),
+      $gte: z.number().int(),
+      $lt: z.number().int(),
+      $lte: z.number().int(),
+    })
+    .partial()
+    .strict(),
 ]);
 const ZList = z.array(ZScalar).max(QUERY_LIMITS.maxIn);
 
@@ -49,7 +75,18 @@ const ZDatetimeList = z.array(ZDatetime).max(QUERY_LIMITS.maxIn);
 /** `__createdAt` / `__updatedAt`: the operators of a datetime property, with datetime operands. */
 const ZTimestampCondition = z.union([
   ZDatetime,
-  ZFieldOperators.extend({ $eq: ZDatetime, $ne: ZDatetime, $gt: ZDatetime, $gte: ZDatetime, $lt: ZDatetime, $lte: ZDatetime, $in: ZDatetimeList, $nin: ZDatetimeList }).partial().strict(),
+  ZFieldOperators.extend({
+    $eq: ZDatetime,
+    $ne: ZDatetime,
+    $gt: ZDatetime,
+    $gte: ZDatetime,
+    $lt: ZDatetime,
+    $lte: ZDatetime,
+    $in: ZDatetimeList,
+    $nin: ZDatetimeList,
+  })
+    .partial()
+    .strict(),
 ]);
 
 export const ZRelation = z
@@ -57,12 +94,19 @@ export const ZRelation = z
     z.string().min(1).describe('a relationship type'),
     z
       .object({
-        type: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('relationship type(s) every hop must have'),
-        direction: z.enum(['out', 'in']).describe('out: this record -> related; in: related -> this record; omit for both'),
+        type: z
+          .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+          .describe('relationship type(s) every hop must have'),
+        direction: z
+          .enum(['out', 'in'])
+          .describe('out: this record -> related; in: related -> this record; omit for both'),
         hops: z
           .union([
             z.number().int().min(1).max(QUERY_LIMITS.maxHops).describe('exactly this many hops'),
-            z.object({ min: z.number().int().min(1), max: z.number().int().min(1).max(QUERY_LIMITS.maxHops) }).partial().strict(),
+            z
+              .object({ min: z.number().int().min(1), max: z.number().int().min(1).max(QUERY_LIMITS.maxHops) })
+              .partial()
+              .strict(),
           ])
           .describe(`path length, default 1; at most ENGRAM_MAX_HOPS (default ${QUERY_LIMITS.maxHops})`),
       })
@@ -74,8 +118,19 @@ export const ZRelation = z
 type WhereShape = { [key: string]: unknown };
 const LOGIC_KEYS = ['$and', '$or', '$nor', '$xor', '$not', '$id'] as const;
 const ZName = z.string().regex(/^[^$]/).describe('a property name or a label');
-const ZIdCondition = z.union([z.uuid(), z.object({ $eq: z.uuid(), $ne: z.uuid(), $in: z.array(z.uuid()), $nin: z.array(z.uuid()) }).partial().strict()]).describe('$id');
-const ZAlias = z.string().regex(/^\$[A-Za-z_][A-Za-z0-9_]{0,63}$/).describe('$alias: a name like "$account" for select');
+const ZIdCondition = z
+  .union([
+    z.uuid(),
+    z
+      .object({ $eq: z.uuid(), $ne: z.uuid(), $in: z.array(z.uuid()), $nin: z.array(z.uuid()) })
+      .partial()
+      .strict(),
+  ])
+  .describe('$id');
+const ZAlias = z
+  .string()
+  .regex(/^\$[A-Za-z_][A-Za-z0-9_]{0,63}$/)
+  .describe('$alias: a name like "$account" for select');
 
 /** The value under a key of a filter: what it may be depends on the key, checked by refine below. */
 const conditionValue = (): z.ZodType =>
@@ -93,7 +148,8 @@ function checkKeys(where: Record<string, unknown>, ctx: z.RefinementCtx, related
   for (const [key, value] of Object.entries(where)) {
     const fail = (message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
     if (key === '$relation') {
-      if (!related || !ZRelation.safeParse(value).success) fail('$relation belongs in a related block: a type or { type, direction, hops }');
+      if (!related || !ZRelation.safeParse(value).success)
+        fail('$relation belongs in a related block: a type or { type, direction, hops }');
     } else if (key === '$alias') {
       if (!related || !ZAlias.safeParse(value).success) fail('$alias belongs in a related block: "$name"');
     } else if (key === '$id') {
@@ -101,10 +157,16 @@ function checkKeys(where: Record<string, unknown>, ctx: z.RefinementCtx, related
     } else if (key === '$not') {
       if (!ZWhere.safeParse(value).success) fail('$not takes a filter');
     } else if (key.startsWith('$')) {
-      if (!(z.array(ZWhere).safeParse(value).success || ZWhere.safeParse(value).success)) fail(`${key} takes a list of filters`);
+      if (!(z.array(ZWhere).safeParse(value).success || ZWhere.safeParse(value).success))
+        fail(`${key} takes a list of filters`);
     } else if (Object.hasOwn(SYSTEM_FIELDS, key)) {
-      if (!ZTimestampCondition.safeParse(value).success) fail(`${key} is a system timestamp: a datetime, or operators with datetime operands`);
-    } else if (!(ZScalar.safeParse(value).success || ZFieldOperators.safeParse(value).success || ZRelatedBlock.safeParse(value).success)) {
+      if (!ZTimestampCondition.safeParse(value).success)
+        fail(`${key} is a system timestamp: a datetime, or operators with datetime operands`);
+    } else if (!(
+      ZScalar.safeParse(value).success ||
+      ZFieldOperators.safeParse(value).success ||
+      ZRelatedBlock.safeParse(value).success
+    )) {
       fail('a property condition (a value or operators) or a related block');
     }
   }
@@ -113,11 +175,14 @@ function checkKeys(where: Record<string, unknown>, ctx: z.RefinementCtx, related
 export const ZWhere: z.ZodType<WhereShape> = z
   .lazy(() =>
     z
-      .record(z.union([z.enum(LOGIC_KEYS), ZName]).describe('a property name, a label, or $and $or $nor $xor $not $id'), conditionValue())
+      .record(
+        z.union([z.enum(LOGIC_KEYS), ZName]).describe('a property name, a label, or $and $or $nor $xor $not $id'),
+        conditionValue(),
+      )
       .superRefine((w, ctx) => checkKeys(w, ctx, false)),
   )
   .describe(
-    'A filter. Keys are property names (a value for equality, or operators), $and/$or/$nor/$xor (lists), $not, $id, __createdAt/__updatedAt (the system timestamps), or a label opening a block about related records ($relation, $alias and that record\'s own conditions).',
+    "A filter. Keys are property names (a value for equality, or operators), $and/$or/$nor/$xor (lists), $not, $id, __createdAt/__updatedAt (the system timestamps), or a label opening a block about related records ($relation, $alias and that record's own conditions).",
   );
 
 export const ZRelatedBlock: z.ZodType<WhereShape> = z
@@ -126,17 +191,24 @@ export const ZRelatedBlock: z.ZodType<WhereShape> = z
       .record(z.union([z.enum([...LOGIC_KEYS, '$relation', '$alias']), ZName]), z.union([conditionValue(), ZAlias]))
       .superRefine((w, ctx) => checkKeys(w, ctx, true)),
   )
-  .describe('records linked to one with this label that meets these conditions ($relation: how; $alias: a name for select)');
+  .describe(
+    'records linked to one with this label that meets these conditions ($relation: how; $alias: a name for select)',
+  );
 
 const ZField = z
   .string()
   .regex(/^\$[A-Za-z_][A-Za-z0-9_]*(\..+)?$/)
-  .describe('"$record.<property>", "$<alias>.<property>" (also .__createdAt / .__updatedAt), or "$record"/"$<alias>" for whole records');
+  .describe(
+    '"$record.<property>", "$<alias>.<property>" (also .__createdAt / .__updatedAt), or "$record"/"$<alias>" for whole records',
+  );
 type SelectExprShape = unknown;
 export const ZSelectExpr: z.ZodType<SelectExprShape> = z.lazy(() =>
   z.union([
     ZField,
-    z.object({ $count: z.union([z.literal('*'), ZField]) }).strict().describe('records (or related records of an alias)'),
+    z
+      .object({ $count: z.union([z.literal('*'), ZField]) })
+      .strict()
+      .describe('records (or related records of an alias)'),
     z.object({ $sum: ZField }).strict(),
     z.object({ $avg: ZField }).strict(),
     z.object({ $min: ZField }).strict().describe('numbers, then datetimes, then strings'),
@@ -159,14 +231,51 @@ export const ZSelectExpr: z.ZodType<SelectExprShape> = z.lazy(() =>
       })
       .strict()
       .describe('a list of values or records'),
-    z.object({ $timeBucket: z.object({ field: ZField, unit: z.enum(['hour', 'day', 'week', 'month', 'quarter', 'year']) }).strict() }).strict(),
-    z.object({ $add: z.array(z.union([z.number(), ZSelectExpr])).min(2).max(10) }).strict(),
-    z.object({ $subtract: z.array(z.union([z.number(), ZSelectExpr])).min(2).max(10) }).strict(),
-    z.object({ $multiply: z.array(z.union([z.number(), ZSelectExpr])).min(2).max(10) }).strict(),
-    z.object({ $divide: z.array(z.union([z.number(), ZSelectExpr])).min(2).max(10) }).strict().describe('division by zero gives null'),
+    z
+      .object({
+        $timeBucket: z
+          .object({ field: ZField, unit: z.enum(['hour', 'day', 'week', 'month', 'quarter', 'year']) })
+          .strict(),
+      })
+      .strict(),
+    z
+      .object({
+        $add: z
+          .array(z.union([z.number(), ZSelectExpr]))
+          .min(2)
+          .max(10),
+      })
+      .strict(),
+    z
+      .object({
+        $subtract: z
+          .array(z.union([z.number(), ZSelectExpr]))
+          .min(2)
+          .max(10),
+      })
+      .strict(),
+    z
+      .object({
+        $multiply: z
+          .array(z.union([z.number(), ZSelectExpr]))
+          .min(2)
+          .max(10),
+      })
+      .strict(),
+    z
+      .object({
+        $divide: z
+          .array(z.union([z.number(), ZSelectExpr]))
+          .min(2)
+          .max(10),
+      })
+      .strict()
+      .describe('division by zero gives null'),
   ]),
 );
-export const ZSelect = z.record(z.string(), ZSelectExpr).describe('named expressions; with aggregates, rows are per group (groupBy) or per record');
+export const ZSelect = z
+  .record(z.string(), ZSelectExpr)
+  .describe('named expressions; with aggregates, rows are per group (groupBy) or per record');
 
 /** The language's named parts, as OpenAPI components (`#/components/schemas/<id>`). */
 export const languageRegistry = z.registry<{ id: string }>();
@@ -182,13 +291,20 @@ export const LANGUAGE_REF = 'x-engram-language';
 
 /** The language's JSON Schemas, flattened into OpenAPI components (shared definitions included). */
 export function languageComponents(): Record<string, unknown> {
-  const out = z.toJSONSchema(languageRegistry, { uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any' }) as { schemas: Record<string, Record<string, unknown>> };
-  const text = JSON.stringify(out.schemas).replace(/#\/components\/schemas\/__shared#\/\$defs\/(\w+)/g, '#/components/schemas/Shared_$1');
+  const out = z.toJSONSchema(languageRegistry, {
+    uri: (id) => `#/components/schemas/${id}`,
+    unrepresentable: 'any',
+  }) as { schemas: Record<string, Record<string, unknown>> };
+  const text = JSON.stringify(out.schemas).replace(
+    /#\/components\/schemas\/__shared#\/\$defs\/(\w+)/g,
+    '#/components/schemas/Shared_$1',
+  );
   const schemas = JSON.parse(text) as Record<string, Record<string, unknown>>;
   const components: Record<string, unknown> = {};
   for (const [id, schema] of Object.entries(schemas)) {
     if (id === '__shared') {
-      for (const [defId, def] of Object.entries((schema.$defs ?? {}) as Record<string, unknown>)) components[`Shared_${defId}`] = def;
+      for (const [defId, def] of Object.entries((schema.$defs ?? {}) as Record<string, unknown>))
+        components[`Shared_${defId}`] = def;
       continue;
     }
     delete schema.$schema;

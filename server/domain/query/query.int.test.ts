@@ -14,7 +14,8 @@ const search = async (q: Record<string, unknown>) => {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as { data: Record<string, any>[]; total: number };
 };
-const names = async (q: Record<string, unknown>) => (await search({ labels: ['P'], orderBy: { name: 'asc' }, ...q })).data.map((r) => r.name);
+const names = async (q: Record<string, unknown>) =>
+  (await search({ labels: ['P'], orderBy: { name: 'asc' }, ...q })).data.map((r) => r.name);
 
 beforeAll(async () => {
   engram = await startTestEngram();
@@ -22,21 +23,55 @@ beforeAll(async () => {
   project = uniqueName('query');
   await api.rest('POST', '/projects', { body: { name: project } });
   const people = [
-    { name: 'ann', age: 31, score: 7.5, vip: true, city: 'Oslo', joined: '2025-03-15T10:20:30Z', tags: ['a', 'b'], nums: [1, 5], note: '100% sure_thing' },
-    { name: 'bob', age: 45, score: 3, vip: false, city: 'oslo', joined: '2026-01-02', tags: ['b'], nums: [7], nick: null },
+    {
+      name: 'ann',
+      age: 31,
+      score: 7.5,
+      vip: true,
+      city: 'Oslo',
+      joined: '2025-03-15T10:20:30Z',
+      tags: ['a', 'b'],
+      nums: [1, 5],
+      note: '100% sure_thing',
+    },
+    {
+      name: 'bob',
+      age: 45,
+      score: 3,
+      vip: false,
+      city: 'oslo',
+      joined: '2026-01-02',
+      tags: ['b'],
+      nums: [7],
+      nick: null,
+    },
     { name: 'cy', age: 22, vip: false, city: 'Bergen', joined: '2026-07-09T23:59:59+02:00', tags: [] },
     { name: 'dee', age: '45', city: 'Trondheim', joined: 'not a date' },
   ];
-  const res = await api.rest('POST', '/records/import/json', { project, body: { label: 'P', data: people, options: { returnResult: true } } });
+  const res = await api.rest('POST', '/records/import/json', {
+    project,
+    body: { label: 'P', data: people, options: { returnResult: true } },
+  });
   for (const r of res.body.data.records) [ids[r.name], createdAt[r.name]] = [r.__id, r.__createdAt];
   const companies = await api.rest('POST', '/records/import/json', {
     project,
-    body: { label: 'CO', data: [{ name: 'acme', plan: 'pro' }, { name: 'initech', plan: 'free' }], options: { returnResult: true } },
+    body: {
+      label: 'CO',
+      data: [
+        { name: 'acme', plan: 'pro' },
+        { name: 'initech', plan: 'free' },
+      ],
+      options: { returnResult: true },
+    },
   });
   for (const r of companies.body.data.records) ids[r.name] = r.__id;
-  const regions = await api.rest('POST', '/records/import/json', { project, body: { label: 'REGION', data: [{ name: 'north' }], options: { returnResult: true } } });
+  const regions = await api.rest('POST', '/records/import/json', {
+    project,
+    body: { label: 'REGION', data: [{ name: 'north' }], options: { returnResult: true } },
+  });
   ids.north = regions.body.data.records[0].__id;
-  const link = (from: string, to: string, type: string) => api.rest('POST', `/relationships/${ids[from]}`, { project, body: { targetIds: [ids[to]], type } });
+  const link = (from: string, to: string, type: string) =>
+    api.rest('POST', `/relationships/${ids[from]}`, { project, body: { targetIds: [ids[to]], type } });
   // ann -> acme -> north ; bob -> initech ; ann -KNOWS-> bob -KNOWS-> cy
   await link('ann', 'acme', 'WORKS_AT');
   await link('bob', 'initech', 'WORKS_AT');
@@ -49,7 +84,10 @@ beforeAll(async () => {
     ['ORDER', { who: 'bob', total: 5, at: '2026-02-01T08:00:00Z' }],
   ] as const) {
     const o = await api.rest('POST', '/records', { project, body: { label, data } });
-    await api.rest('POST', `/relationships/${ids[data.who]}`, { project, body: { targetIds: [o.body.data.__id], type: 'PLACED' } });
+    await api.rest('POST', `/relationships/${ids[data.who]}`, {
+      project,
+      body: { targetIds: [o.body.data.__id], type: 'PLACED' },
+    });
   }
 });
 afterAll(() => engram?.close());
@@ -115,7 +153,10 @@ describe(`comparison operators (${backendName})`, () => {
       expect(res.status).toBe(400);
       expect(res.body.error.details.path).toEqual(path);
     }
-    const hops = await api.rest('POST', '/records/search', { project, body: { where: { CO: { $relation: { hops: 9 } } } } });
+    const hops = await api.rest('POST', '/records/search', {
+      project,
+      body: { where: { CO: { $relation: { hops: 9 } } } },
+    });
     expect(hops.status).toBe(400);
     expect(hops.body.error.code).toBe('LIMIT_EXCEEDED');
   });
@@ -123,8 +164,14 @@ describe(`comparison operators (${backendName})`, () => {
 
 describe(`logic (${backendName})`, () => {
   it('$and $or $not $nor $xor at any depth, and $id', async () => {
-    expect(await names({ where: { $and: [{ vip: false }, { $or: [{ age: 22 }, { city: 'oslo' }] }] } })).toEqual(['bob', 'cy']);
-    expect(await names({ where: { $not: { $or: [{ vip: true }, { age: { $type: 'string' } }] } } })).toEqual(['bob', 'cy']);
+    expect(await names({ where: { $and: [{ vip: false }, { $or: [{ age: 22 }, { city: 'oslo' }] }] } })).toEqual([
+      'bob',
+      'cy',
+    ]);
+    expect(await names({ where: { $not: { $or: [{ vip: true }, { age: { $type: 'string' } }] } } })).toEqual([
+      'bob',
+      'cy',
+    ]);
     expect(await names({ where: { $nor: [{ vip: true }, { vip: false }] } })).toEqual(['dee']);
     expect(await names({ where: { $xor: [{ vip: false }, { tags: 'b' }] } })).toEqual(['ann', 'cy']);
     expect(await names({ where: { $id: { $in: [ids.ann, ids.cy] } } })).toEqual(['ann', 'cy']);
@@ -136,43 +183,83 @@ describe(`logic (${backendName})`, () => {
 describe(`related records (${backendName})`, () => {
   it('one hop out, in and either way, with type and nested conditions', async () => {
     expect(await names({ where: { CO: { plan: 'pro' } } })).toEqual(['ann']);
-    expect(await names({ where: { CO: { $relation: { type: 'WORKS_AT', direction: 'out' } } } })).toEqual(['ann', 'bob']);
+    expect(await names({ where: { CO: { $relation: { type: 'WORKS_AT', direction: 'out' } } } })).toEqual([
+      'ann',
+      'bob',
+    ]);
     expect(await names({ where: { CO: { $relation: { direction: 'in' } } } })).toEqual([]);
-    expect((await search({ labels: ['CO'], where: { P: { $relation: { direction: 'in' }, age: { $gt: 40 } } } })).data.map((r) => r.name)).toEqual(['initech']);
+    expect(
+      (await search({ labels: ['CO'], where: { P: { $relation: { direction: 'in' }, age: { $gt: 40 } } } })).data.map(
+        (r) => r.name,
+      ),
+    ).toEqual(['initech']);
     expect(await names({ where: { P: { $relation: 'KNOWS', name: 'bob' } } })).toEqual(['ann', 'cy']);
-    expect(await names({ where: { P: { $relation: { type: 'KNOWS', direction: 'out' }, name: 'bob' } } })).toEqual(['ann']);
+    expect(await names({ where: { P: { $relation: { type: 'KNOWS', direction: 'out' }, name: 'bob' } } })).toEqual([
+      'ann',
+    ]);
   });
 
   it('two and three hops, both directions, nested blocks', async () => {
-    expect(await names({ where: { REGION: { $relation: { direction: 'out', hops: 2 }, name: 'north' } } })).toEqual(['ann']);
+    expect(await names({ where: { REGION: { $relation: { direction: 'out', hops: 2 }, name: 'north' } } })).toEqual([
+      'ann',
+    ]);
     expect(await names({ where: { REGION: { $relation: { direction: 'in', hops: 2 } } } })).toEqual([]);
-    expect((await search({ labels: ['REGION'], where: { P: { $relation: { direction: 'in', hops: 2 } } } })).data.map((r) => r.name)).toEqual(['north']);
+    expect(
+      (await search({ labels: ['REGION'], where: { P: { $relation: { direction: 'in', hops: 2 } } } })).data.map(
+        (r) => r.name,
+      ),
+    ).toEqual(['north']);
     // Exactly three hops, either direction: cy - bob - ann - acme, and ann - bob - ann - acme (walks may revisit).
     expect(await names({ where: { CO: { $relation: { hops: 3 }, plan: 'pro' } } })).toEqual(['ann', 'cy']);
-    expect(await names({ where: { CO: { $relation: { hops: { max: 3 } }, plan: 'pro' } } })).toEqual(['ann', 'bob', 'cy']);
+    expect(await names({ where: { CO: { $relation: { hops: { max: 3 } }, plan: 'pro' } } })).toEqual([
+      'ann',
+      'bob',
+      'cy',
+    ]);
     expect(await names({ where: { CO: { $relation: { hops: { min: 2, max: 3 }, direction: 'in' } } } })).toEqual([]);
     expect(await names({ where: { P: { $relation: { type: 'KNOWS', direction: 'out', hops: 2 } } } })).toEqual(['ann']);
-    expect(await names({ where: { CO: { $relation: 'WORKS_AT', REGION: { $relation: 'IN', name: 'north' } } } })).toEqual(['ann']);
+    expect(
+      await names({ where: { CO: { $relation: 'WORKS_AT', REGION: { $relation: 'IN', name: 'north' } } } }),
+    ).toEqual(['ann']);
   });
 
   it('a related block cannot reach records of another project', async () => {
     const other = uniqueName('other');
     await api.rest('POST', '/projects', { body: { name: other } });
-    await api.rest('POST', '/records/import/json', { project: other, body: { label: 'CO', data: [{ plan: 'pro' }, { plan: 'free' }] } });
-    expect((await api.rest('POST', '/records/search', { project: other, body: { where: { P: {} } } })).body.total).toBe(0);
+    await api.rest('POST', '/records/import/json', {
+      project: other,
+      body: { label: 'CO', data: [{ plan: 'pro' }, { plan: 'free' }] },
+    });
+    expect((await api.rest('POST', '/records/search', { project: other, body: { where: { P: {} } } })).body.total).toBe(
+      0,
+    );
     expect(await names({ where: { $not: { CO: {} } } })).toEqual(['cy', 'dee']);
   });
 });
 
 describe(`aggregation (${backendName})`, () => {
   it('$count $sum $avg $min $max over all matched records (no groupBy: one row)', async () => {
-    const res = await search({ labels: ['ORDER'], select: { n: { $count: '*' }, sum: { $sum: '$record.total' }, avg: { $avg: '$record.total' }, min: { $min: '$record.total' }, max: { $max: '$record.at' } } });
+    const res = await search({
+      labels: ['ORDER'],
+      select: {
+        n: { $count: '*' },
+        sum: { $sum: '$record.total' },
+        avg: { $avg: '$record.total' },
+        min: { $min: '$record.total' },
+        max: { $max: '$record.at' },
+      },
+    });
     expect(res.total).toBe(1);
     expect(res.data).toEqual([{ n: 3, sum: 35, avg: 35 / 3, min: 5, max: '2026-02-01T08:00:00.000Z' }]);
   });
 
   it('groupBy with totals, ordering and paging after aggregation', async () => {
-    const q = { labels: ['P'], select: { vip: '$record.vip', n: { $count: '*' }, avgAge: { $avg: '$record.age' } }, groupBy: ['vip'], orderBy: { n: 'desc' } };
+    const q = {
+      labels: ['P'],
+      select: { vip: '$record.vip', n: { $count: '*' }, avgAge: { $avg: '$record.age' } },
+      groupBy: ['vip'],
+      orderBy: { n: 'desc' },
+    };
     const all = await search(q);
     expect(all.total).toBe(3); // true, false, missing
     expect(all.data[0]).toEqual({ vip: false, n: 2, avgAge: 33.5 });
@@ -185,7 +272,11 @@ describe(`aggregation (${backendName})`, () => {
   it('$timeBucket by day, week, month, quarter and year, with arithmetic over aggregates', async () => {
     const byMonth = await search({
       labels: ['ORDER'],
-      select: { month: { $timeBucket: { field: '$record.at', unit: 'month' } }, n: { $count: '*' }, perOrder: { $divide: [{ $sum: '$record.total' }, { $count: '*' }] } },
+      select: {
+        month: { $timeBucket: { field: '$record.at', unit: 'month' } },
+        n: { $count: '*' },
+        perOrder: { $divide: [{ $sum: '$record.total' }, { $count: '*' }] },
+      },
       groupBy: ['month'],
       orderBy: { month: 'asc' },
     });
@@ -193,8 +284,19 @@ describe(`aggregation (${backendName})`, () => {
       { month: '2026-01-01T00:00:00.000Z', n: 2, perOrder: 15 },
       { month: '2026-02-01T00:00:00.000Z', n: 1, perOrder: 5 },
     ]);
-    for (const [unit, first] of [['day', '2026-01-05T00:00:00.000Z'], ['week', '2026-01-05T00:00:00.000Z'], ['quarter', '2026-01-01T00:00:00.000Z'], ['year', '2026-01-01T00:00:00.000Z'], ['hour', '2026-01-05T08:00:00.000Z']] as const) {
-      const res = await search({ labels: ['ORDER'], select: { b: { $timeBucket: { field: '$record.at', unit } }, n: { $count: '*' } }, groupBy: ['b'], orderBy: { b: 'asc' } });
+    for (const [unit, first] of [
+      ['day', '2026-01-05T00:00:00.000Z'],
+      ['week', '2026-01-05T00:00:00.000Z'],
+      ['quarter', '2026-01-01T00:00:00.000Z'],
+      ['year', '2026-01-01T00:00:00.000Z'],
+      ['hour', '2026-01-05T08:00:00.000Z'],
+    ] as const) {
+      const res = await search({
+        labels: ['ORDER'],
+        select: { b: { $timeBucket: { field: '$record.at', unit } }, n: { $count: '*' } },
+        groupBy: ['b'],
+        orderBy: { b: 'asc' },
+      });
       expect(res.data[0]!.b, unit).toBe(first);
     }
   });
@@ -203,7 +305,13 @@ describe(`aggregation (${backendName})`, () => {
     const per = await search({
       labels: ['P'],
       where: { ORDER: { $alias: '$order', $relation: { type: 'PLACED', direction: 'out' } } },
-      select: { name: '$record.name', orders: { $count: '$order' }, spent: { $sum: '$order.total' }, totals: { $collect: { field: '$order.total', orderBy: { total: 'desc' } } }, last: { $collect: { field: '$order', orderBy: { at: 'desc' }, limit: 1 } } },
+      select: {
+        name: '$record.name',
+        orders: { $count: '$order' },
+        spent: { $sum: '$order.total' },
+        totals: { $collect: { field: '$order.total', orderBy: { total: 'desc' } } },
+        last: { $collect: { field: '$order', orderBy: { at: 'desc' }, limit: 1 } },
+      },
       orderBy: { spent: 'desc' },
     });
     expect(per.total).toBe(2);
@@ -212,12 +320,24 @@ describe(`aggregation (${backendName})`, () => {
       { name: 'bob', orders: 1, spent: 5, totals: [5] },
     ]);
     expect(per.data[0]!.__id).toBe(ids.ann);
-    expect(per.data[0]!.last).toEqual([expect.objectContaining({ __label: 'ORDER', total: 20, __proptypes: expect.objectContaining({ total: 'number' }) })]);
+    expect(per.data[0]!.last).toEqual([
+      expect.objectContaining({
+        __label: 'ORDER',
+        total: 20,
+        __proptypes: expect.objectContaining({ total: 'number' }),
+      }),
+    ]);
 
     const grouped = await search({
       labels: ['P'],
       where: { ORDER: { $alias: '$o' } },
-      select: { vip: '$record.vip', people: { $count: '*' }, orders: { $count: '$o' }, avgOrder: { $avg: '$o.total' }, who: { $collect: { field: '$record.name', unique: true } } },
+      select: {
+        vip: '$record.vip',
+        people: { $count: '*' },
+        orders: { $count: '$o' },
+        avgOrder: { $avg: '$o.total' },
+        who: { $collect: { field: '$record.name', unique: true } },
+      },
       groupBy: ['vip'],
       orderBy: { vip: 'desc' },
     });
@@ -225,13 +345,25 @@ describe(`aggregation (${backendName})`, () => {
       { vip: true, people: 1, orders: 2, avgOrder: 15, who: ['ann'] },
       { vip: false, people: 1, orders: 1, avgOrder: 5, who: ['bob'] },
     ]);
-    const filtered = await search({ labels: ['P'], where: { ORDER: { $alias: '$o' } }, select: { big: { $collect: { field: '$o.total', where: { total: { $gte: 10 } } } } } });
+    const filtered = await search({
+      labels: ['P'],
+      where: { ORDER: { $alias: '$o' } },
+      select: { big: { $collect: { field: '$o.total', where: { total: { $gte: 10 } } } } },
+    });
     expect(filtered.data[0]!.big.sort()).toEqual([10, 20]);
   });
 
   it('a projection without aggregates returns the selected fields per record', async () => {
-    const res = await search({ labels: ['P'], where: { age: { $gte: 30 } }, select: { who: '$record.name', years: '$record.age', next: { $add: ['$record.age', 1] } }, orderBy: { who: 'asc' } });
-    expect(res.data.map(({ __id, ...r }) => r)).toEqual([{ who: 'ann', years: 31, next: 32 }, { who: 'bob', years: 45, next: 46 }]);
+    const res = await search({
+      labels: ['P'],
+      where: { age: { $gte: 30 } },
+      select: { who: '$record.name', years: '$record.age', next: { $add: ['$record.age', 1] } },
+      orderBy: { who: 'asc' },
+    });
+    expect(res.data.map(({ __id, ...r }) => r)).toEqual([
+      { who: 'ann', years: 31, next: 32 },
+      { who: 'bob', years: 45, next: 46 },
+    ]);
   });
 
   it('refuses malformed selects with the path', async () => {
@@ -239,7 +371,10 @@ describe(`aggregation (${backendName})`, () => {
       [{ select: { x: { $avg: '$nope.total' } } }, ['select', 'x', '$avg']],
       [{ select: { x: '$record.a', n: { $count: '*' } }, groupBy: ['n'] }, ['groupBy', 0]],
       [{ select: { x: '$record.a', y: '$record.b', n: { $count: '*' } }, groupBy: ['x'] }, ['select', 'y']],
-      [{ select: { x: { $timeBucket: { field: '$record.at', unit: 'decade' } } } }, ['select', 'x', '$timeBucket', 'unit']],
+      [
+        { select: { x: { $timeBucket: { field: '$record.at', unit: 'decade' } } } },
+        ['select', 'x', '$timeBucket', 'unit'],
+      ],
       [{ groupBy: ['x'] }, ['groupBy']],
     ] as const) {
       const res = await api.rest('POST', '/records/search', { project, body });
@@ -251,29 +386,58 @@ describe(`aggregation (${backendName})`, () => {
 
 describe(`the same query drives export, labels and properties (${backendName})`, () => {
   it('exports the matching records as CSV with typed cells', async () => {
-    const res = await api.rest('POST', '/records/export/csv', { project, body: { labels: ['P'], where: { age: { $gte: 30 } }, orderBy: { name: 'asc' } } });
+    const res = await api.rest('POST', '/records/export/csv', {
+      project,
+      body: { labels: ['P'], where: { age: { $gte: 30 } }, orderBy: { name: 'asc' } },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (res.body as string).trim().split('\r\n');
     expect(lines[0]).toBe('__id,__label,__createdAt,__updatedAt,age,city,joined,name,nick,note,nums,score,tags,vip');
-    expect(lines[1]).toBe(`${ids.ann},P,${createdAt.ann},${createdAt.ann},31,Oslo,2025-03-15T10:20:30Z,ann,,100% sure_thing,"[1,5]",7.5,"[""a"",""b""]",true`);
+    expect(lines[1]).toBe(
+      `${ids.ann},P,${createdAt.ann},${createdAt.ann},31,Oslo,2025-03-15T10:20:30Z,ann,,100% sure_thing,"[1,5]",7.5,"[""a"",""b""]",true`,
+    );
     expect(lines).toHaveLength(3);
   });
 
   it('lists labels and properties among the matches', async () => {
-    const labels = await api.rest('POST', '/labels/search', { project, body: { where: { name: { $in: ['ann', 'acme'] } } } });
+    const labels = await api.rest('POST', '/labels/search', {
+      project,
+      body: { where: { name: { $in: ['ann', 'acme'] } } },
+    });
     expect(labels.body.data).toEqual({ CO: 1, P: 1 });
-    const props = await api.rest('POST', '/properties/search', { project, body: { labels: ['P'], where: { city: { $contains: 'o' } } } });
-    const byName = Object.fromEntries(props.body.data.map((p: { name: string; type: string; count: number }) => [`${p.name}:${p.type}`, p.count]));
+    const props = await api.rest('POST', '/properties/search', {
+      project,
+      body: { labels: ['P'], where: { city: { $contains: 'o' } } },
+    });
+    const byName = Object.fromEntries(
+      props.body.data.map((p: { name: string; type: string; count: number }) => [`${p.name}:${p.type}`, p.count]),
+    );
     expect(byName).toMatchObject({ 'name:string': 3, 'age:number': 2, 'age:string': 1, 'nick:null': 1 });
   });
 
   it('deletes what a query with a related block matches', async () => {
     const temp = uniqueName('del');
     await api.rest('POST', '/projects', { body: { name: temp } });
-    await api.rest('POST', '/records/import/json', { project: temp, body: { label: 'U', data: [{ n: 1, acc: { plan: 'pro' } }, { n: 2, acc: { plan: 'free' } }] } });
-    const del = await api.rest('POST', '/records/delete', { project: temp, body: { labels: ['U'], where: { acc: { plan: 'pro' } } } });
+    await api.rest('POST', '/records/import/json', {
+      project: temp,
+      body: {
+        label: 'U',
+        data: [
+          { n: 1, acc: { plan: 'pro' } },
+          { n: 2, acc: { plan: 'free' } },
+        ],
+      },
+    });
+    const del = await api.rest('POST', '/records/delete', {
+      project: temp,
+      body: { labels: ['U'], where: { acc: { plan: 'pro' } } },
+    });
     expect(del.body.data).toEqual({ deleted: 1 });
-    expect((await api.rest('POST', '/records/search', { project: temp, body: { labels: ['U'] } })).body.data.map((r: { n: number }) => r.n)).toEqual([2]);
+    expect(
+      (await api.rest('POST', '/records/search', { project: temp, body: { labels: ['U'] } })).body.data.map(
+        (r: { n: number }) => r.n,
+      ),
+    ).toEqual([2]);
   });
 });

@@ -12,13 +12,22 @@ export function renderQueryReference(): string {
   const ops = Object.entries(c.FieldOperators.properties as Json).map(([k, v]) => row(k, v as Json));
   const rel = c.Relation.anyOf?.[1]?.properties as Json | undefined;
   const selectDescriptions: [string, string][] = [
-    ['"$record.<property>"', 'the property of the record (a plain field: per record, or a group key); `"$record.__createdAt"` / `"$record.__updatedAt"` the timestamps'],
+    [
+      '"$record.<property>"',
+      'the property of the record (a plain field: per record, or a group key); `"$record.__createdAt"` / `"$record.__updatedAt"` the timestamps',
+    ],
     ['{ "$count": "*" | "$alias" }', 'how many records (or distinct related records of an alias)'],
     ['{ "$sum" | "$avg": "$record.p" | "$alias.p" }', 'over number-typed values'],
     ['{ "$min" | "$max": field }', 'numbers first, then datetimes, then strings'],
-    ['{ "$collect": { field, unique?, orderBy?, limit?, where? } }', `a list of values or whole records ("$alias"), at most ${SELECT_LIMITS.maxCollect}`],
+    [
+      '{ "$collect": { field, unique?, orderBy?, limit?, where? } }',
+      `a list of values or whole records ("$alias"), at most ${SELECT_LIMITS.maxCollect}`,
+    ],
     ['{ "$timeBucket": { field, unit } }', 'the start of the hour/day/week/month/quarter/year (UTC) of a datetime'],
-    ['{ "$add" | "$subtract" | "$multiply" | "$divide": [a, b, …] }', 'arithmetic over numbers, fields or aggregates (not mixed); division by zero is null'],
+    [
+      '{ "$add" | "$subtract" | "$multiply" | "$divide": [a, b, …] }',
+      'arithmetic over numbers, fields or aggregates (not mixed); division by zero is null',
+    ],
   ];
   return [
     '# The Engram query language',
@@ -77,7 +86,7 @@ export function renderQueryReference(): string {
     '- `createdAt` and `updatedAt` fall back to them: a record that has a property of that name (even `null`) is read by its property, as',
     '  written, with every operator as usual; a record without one is read by its timestamp. So `{ "createdAt": { "$gte": "2026-01-01" } }`,',
     '  `"orderBy": { "createdAt": "desc" }` and `{ "$timeBucket": { "field": "$record.createdAt", "unit": "day" } }` work on any record, and',
-    '  a record\'s own `createdAt` is never shadowed. Every record then has a `createdAt` to the query (`$exists` is always true); in order,',
+    "  a record's own `createdAt` is never shadowed. Every record then has a `createdAt` to the query (`$exists` is always true); in order,",
     '  a timestamp sorts among the datetimes.',
     '',
     '## select and groupBy',
@@ -88,7 +97,7 @@ export function renderQueryReference(): string {
     '|---|---|',
     ...selectDescriptions.map(([k, v]) => `| \`${k}\` | ${v} |`),
     '',
-    '- With no aggregate, each row is one record\'s fields (and its `__id`).',
+    "- With no aggregate, each row is one record's fields (and its `__id`).",
     '- With aggregates and `groupBy` (a list of plain select keys), each row is a group; `total`, `orderBy`, `skip` and `limit` apply to the groups.',
     '- With aggregates and plain fields but no `groupBy`, each row is one record with aggregates over its related records (aliases).',
     '- With aggregates only, there is one row.',

@@ -20,8 +20,10 @@ const search = async (q: Record<string, unknown>) => {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as { data: Record<string, any>[]; total: number };
 };
-const names = async (q: Record<string, unknown>) => (await search({ orderBy: { name: 'asc' }, ...q })).data.map((r) => r.name as string);
-const ordered = async (orderBy: Record<string, string>) => (await search({ orderBy })).data.map((r) => r.name as string);
+const names = async (q: Record<string, unknown>) =>
+  (await search({ orderBy: { name: 'asc' }, ...q })).data.map((r) => r.name as string);
+const ordered = async (orderBy: Record<string, string>) =>
+  (await search({ orderBy })).data.map((r) => r.name as string);
 
 /** Waits until the clock has passed `iso` by a millisecond or more, so the next write gets a later timestamp. */
 async function after(iso: string) {
@@ -80,8 +82,13 @@ describe(`__createdAt and __updatedAt in where (${backendName})`, () => {
     expect((await search({ where: { __createdAt: { $year: { $lt: year } } } })).total).toBe(0);
     expect((await search({ where: { __createdAt: { $startsWith: `${year}-` } } })).total).toBe(6);
     expect(await names({ where: { __updatedAt: { $endsWith: recs.a!.__updatedAt.slice(-8) } } })).toContain('a');
-    expect((await search({ where: { __createdAt: { $exists: true }, __updatedAt: { $type: 'datetime' } } })).total).toBe(6);
-    expect((await search({ where: { $or: [{ __createdAt: { $exists: false } }, { __updatedAt: { $type: 'string' } }] } })).total).toBe(0);
+    expect(
+      (await search({ where: { __createdAt: { $exists: true }, __updatedAt: { $type: 'datetime' } } })).total,
+    ).toBe(6);
+    expect(
+      (await search({ where: { $or: [{ __createdAt: { $exists: false } }, { __updatedAt: { $type: 'string' } }] } }))
+        .total,
+    ).toBe(0);
   });
 
   it('refuses operands that are not datetimes, naming the path', async () => {
@@ -100,9 +107,17 @@ describe(`__createdAt and __updatedAt in where (${backendName})`, () => {
   });
 
   it('filter related records by their timestamps, at one hop and more', async () => {
-    expect(await names({ where: { USER: { $relation: { direction: 'in' }, __createdAt: { $gte: recs.pro!.__createdAt } } } })).toEqual(['a', 'b', 'c']);
-    expect(await names({ where: { USER: { $relation: { direction: 'in' }, __createdAt: { $gt: recs.pro!.__createdAt } } } })).toEqual(['b']);
-    expect(await names({ where: { USER: { $relation: { hops: { max: 2 } }, createdAt: recs.free!.__createdAt } } })).toEqual(['b']);
+    expect(
+      await names({
+        where: { USER: { $relation: { direction: 'in' }, __createdAt: { $gte: recs.pro!.__createdAt } } },
+      }),
+    ).toEqual(['a', 'b', 'c']);
+    expect(
+      await names({ where: { USER: { $relation: { direction: 'in' }, __createdAt: { $gt: recs.pro!.__createdAt } } } }),
+    ).toEqual(['b']);
+    expect(
+      await names({ where: { USER: { $relation: { hops: { max: 2 } }, createdAt: recs.free!.__createdAt } } }),
+    ).toEqual(['b']);
   });
 });
 
@@ -118,7 +133,12 @@ describe(`createdAt and updatedAt fall back to the timestamps (${backendName})`,
     expect((await search({ where: { createdAt: { $exists: false } } })).total).toBe(0);
     expect(await names({ where: { updatedAt: { $lt: 6 } } })).toEqual(['text']);
     expect(await names({ where: { updatedAt: { $gt: recs.nul!.__createdAt } } })).toEqual(['a']);
-    expect(await names({ where: { $not: { createdAt: { $gte: recs.b!.__createdAt } } } })).toEqual(['a', 'nul', 'own', 'text']);
+    expect(await names({ where: { $not: { createdAt: { $gte: recs.b!.__createdAt } } } })).toEqual([
+      'a',
+      'nul',
+      'own',
+      'text',
+    ]);
   });
 
   it('orders by the timestamps, and by createdAt with each record keyed by its own value or its timestamp', async () => {
@@ -139,14 +159,21 @@ describe(`createdAt and updatedAt fall back to the timestamps (${backendName})`,
       orderBy: { day: 'desc' },
     });
     expect(res.data).toEqual([{ day, n: 2 }]);
-    const own = await search({ where: { name: 'own' }, select: { day: { $timeBucket: { field: '$record.createdAt', unit: 'year' } } } });
+    const own = await search({
+      where: { name: 'own' },
+      select: { day: { $timeBucket: { field: '$record.createdAt', unit: 'year' } } },
+    });
     expect(own.data).toEqual([{ __id: recs.own!.__id, day: '2001-01-01T00:00:00.000Z' }]);
   });
 });
 
 describe(`timestamps in select (${backendName})`, () => {
   it('plain fields: the timestamp as ISO-8601, the fallback name as written or the timestamp', async () => {
-    const res = await search({ where: { name: { $in: ['a', 'own'] } }, select: { c: '$record.__createdAt', u: '$record.__updatedAt', ca: '$record.createdAt' }, orderBy: { c: 'asc' } });
+    const res = await search({
+      where: { name: { $in: ['a', 'own'] } },
+      select: { c: '$record.__createdAt', u: '$record.__updatedAt', ca: '$record.createdAt' },
+      orderBy: { c: 'asc' },
+    });
     expect(res.data).toEqual([
       { __id: recs.a!.__id, c: recs.a!.__createdAt, u: recs.a!.__updatedAt, ca: recs.a!.__createdAt },
       { __id: recs.own!.__id, c: recs.own!.__createdAt, u: recs.own!.__updatedAt, ca: '2001-01-01T00:00:00Z' },
@@ -172,10 +199,25 @@ describe(`timestamps in select (${backendName})`, () => {
     expect(row.earliest).toBe('2001-01-01T00:00:00.000Z');
     expect(row.newest).toEqual(['nul', 'c', 'text']);
     expect(row.stamps).toEqual([recs.own!.__createdAt, recs.a!.__createdAt]);
-    expect(row.recent).toEqual([expect.objectContaining({ __id: recs.nul!.__id, __createdAt: recs.nul!.__createdAt, __updatedAt: recs.nul!.__updatedAt, name: 'nul' })]);
+    expect(row.recent).toEqual([
+      expect.objectContaining({
+        __id: recs.nul!.__id,
+        __createdAt: recs.nul!.__createdAt,
+        __updatedAt: recs.nul!.__updatedAt,
+        name: 'nul',
+      }),
+    ]);
 
-    const grouped = await search({ where: { name: { $in: ['a', 'b'] } }, select: { at: '$record.__createdAt', n: { $count: '*' } }, groupBy: ['at'], orderBy: { at: 'asc' } });
-    expect(grouped.data).toEqual([{ at: recs.a!.__createdAt, n: 1 }, { at: recs.b!.__createdAt, n: 1 }]);
+    const grouped = await search({
+      where: { name: { $in: ['a', 'b'] } },
+      select: { at: '$record.__createdAt', n: { $count: '*' } },
+      groupBy: ['at'],
+      orderBy: { at: 'asc' },
+    });
+    expect(grouped.data).toEqual([
+      { at: recs.a!.__createdAt, n: 1 },
+      { at: recs.b!.__createdAt, n: 1 },
+    ]);
   });
 
   it('aggregates over an alias read the related records’ timestamps', async () => {

@@ -4,7 +4,10 @@ import { LIMITS } from './limits';
 /** RFC 4180 CSV: quoted fields, "" escapes, CR/LF/CRLF line ends, newlines inside quotes. */
 export function parseCsv(text: string, delimiter = ','): string[][] {
   if (delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new DomainError('INVALID', 'The delimiter cannot be a quote or a line break', { path: ['options', 'delimiter'], got: delimiter });
+    throw new DomainError('INVALID', 'The delimiter cannot be a quote or a line break', {
+      path: ['options', 'delimiter'],
+      got: delimiter,
+    });
   }
   const rows: string[][] = [];
   let row: string[] = [];
@@ -36,14 +39,23 @@ export function parseCsv(text: string, delimiter = ','): string[][] {
     else if (c === delimiter) {
       row.push(field);
       field = '';
-      if (row.length > LIMITS.csvColumns) throw new DomainError('LIMIT_EXCEEDED', `More than ${LIMITS.csvColumns} columns on line ${line}`, { path: ['csv'], limit: LIMITS.csvColumns });
+      if (row.length > LIMITS.csvColumns)
+        throw new DomainError('LIMIT_EXCEEDED', `More than ${LIMITS.csvColumns} columns on line ${line}`, {
+          path: ['csv'],
+          limit: LIMITS.csvColumns,
+        });
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       endRow();
       line++;
     } else field += c;
   }
-  if (quoted) throw new DomainError('INVALID', `Unterminated quoted field at line ${line}`, { path: ['csv'], expected: 'a closing quote', got: 'end of text' });
+  if (quoted)
+    throw new DomainError('INVALID', `Unterminated quoted field at line ${line}`, {
+      path: ['csv'],
+      expected: 'a closing quote',
+      got: 'end of text',
+    });
   if (field !== '' || row.length > 0) endRow();
   return rows;
 }
@@ -58,12 +70,20 @@ export function csvCell(raw: string, infer: boolean): string | number | boolean 
   if (NUMBER_RE.test(raw)) {
     const n = Number(raw);
     // Keep long digit strings (ids, phone numbers) exact: only numbers that survive the round trip.
-    if (Number.isFinite(n) && (String(n) === raw || raw.includes('.') || /e/i.test(raw)) && Math.abs(n) <= Number.MAX_SAFE_INTEGER) return n;
+    if (
+      Number.isFinite(n) &&
+      (String(n) === raw || raw.includes('.') || /e/i.test(raw)) &&
+      Math.abs(n) <= Number.MAX_SAFE_INTEGER
+    )
+      return n;
   }
   return raw;
 }
 
-export function csvToDocuments(text: string, opts: { delimiter?: string; header?: boolean; inferTypes?: boolean }): Record<string, unknown>[] {
+export function csvToDocuments(
+  text: string,
+  opts: { delimiter?: string; header?: boolean; inferTypes?: boolean },
+): Record<string, unknown>[] {
   const rows = parseCsv(text, opts.delimiter ?? ',');
   if (rows.length === 0) return [];
   const header = opts.header ?? true;
@@ -71,8 +91,13 @@ export function csvToDocuments(text: string, opts: { delimiter?: string; header?
   const names = header ? rows[0]!.map((n) => n.trim()) : Array.from({ length: width }, (_, i) => `column${i + 1}`);
   const seen = new Set<string>();
   names.forEach((n, i) => {
-    if (n === '') throw new DomainError('INVALID', `Column ${i + 1} has no name`, { path: ['csv', 0, i], expected: 'a column name' });
-    if (seen.has(n)) throw new DomainError('INVALID', `Column "${n}" appears twice in the header`, { path: ['csv', 0, i], got: n });
+    if (n === '')
+      throw new DomainError('INVALID', `Column ${i + 1} has no name`, {
+        path: ['csv', 0, i],
+        expected: 'a column name',
+      });
+    if (seen.has(n))
+      throw new DomainError('INVALID', `Column "${n}" appears twice in the header`, { path: ['csv', 0, i], got: n });
     seen.add(n);
   });
   const body = header ? rows.slice(1) : rows;
@@ -80,7 +105,11 @@ export function csvToDocuments(text: string, opts: { delimiter?: string; header?
   return body.map((cells, r) => {
     if (cells.length !== width) {
       const rowIndex = r + (header ? 1 : 0);
-      throw new DomainError('INVALID', `Row ${rowIndex + 1} has ${cells.length} fields; the header has ${width}`, { path: ['csv', rowIndex], expected: `${width} fields`, got: cells.length });
+      throw new DomainError('INVALID', `Row ${rowIndex + 1} has ${cells.length} fields; the header has ${width}`, {
+        path: ['csv', rowIndex],
+        expected: `${width} fields`,
+        got: cells.length,
+      });
     }
     const doc: Record<string, unknown> = {};
     cells.forEach((cell, c) => {

@@ -1,4 +1,17 @@
-export { createRecord, importJson, importCsv, findRecord, getRecord, updateRecord, setRecord, deleteRecord, deleteRecords, searchRecords, queryRecords, countLabels } from './records';
+export {
+  createRecord,
+  importJson,
+  importCsv,
+  findRecord,
+  getRecord,
+  updateRecord,
+  setRecord,
+  deleteRecord,
+  deleteRecords,
+  searchRecords,
+  queryRecords,
+  countLabels,
+} from './records';
 export { exportCsv, searchProperties, ZExportCsvInput, EXPORT_LIMIT, type TExportCsvInput } from './export';
 export { LIMITS } from './limits';
 export { toRecord } from './output';

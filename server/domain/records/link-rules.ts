@@ -26,7 +26,8 @@ export async function linkByRules(tx: Db, projectId: string, written: Written[])
   if (written.length === 0) return 0;
   const labels = [...new Set(written.map((w) => w.label))];
   const [lock] = await tx.$queryRaw<{ isolation: string }[]>(suggestionSql.lockRuleLabels(projectId, labels, 'shared'));
-  if (lock?.isolation === 'repeatable read' || lock?.isolation === 'serializable') await tx.$executeRaw(suggestionSql.probeRuleEpoch(projectId));
+  if (lock?.isolation === 'repeatable read' || lock?.isolation === 'serializable')
+    await tx.$executeRaw(suggestionSql.probeRuleEpoch(projectId));
   const rules = await tx.$queryRaw<RuleRef[]>(suggestionSql.approvedRulesFor(projectId, labels));
   let linked = 0;
   for (const rule of rules) {
@@ -37,7 +38,9 @@ export async function linkByRules(tx: Db, projectId: string, written: Written[])
     if (moved.length > 0) await tx.$executeRaw(suggestionSql.deleteRuleEdges(projectId, rule.id, moved));
     const scope = { sourceIds: sources.map((w) => w.id), targetIds: targets.map((w) => w.id) };
     const insert = suggestionSql.insertRuleEdges(projectId, rule, scope);
-    linked += suggestionSql.isBulk(scope) ? await withoutNestedLoops(tx, (t) => t.$executeRaw(insert)) : await tx.$executeRaw(insert);
+    linked += suggestionSql.isBulk(scope)
+      ? await withoutNestedLoops(tx, (t) => t.$executeRaw(insert))
+      : await tx.$executeRaw(insert);
   }
   return linked;
 }

@@ -45,7 +45,16 @@ describe(`mergeBy matches equal values only (${backendName})`, () => {
     const nul = await createRecord(deps, { label: 'K', data: { k: null, n: 4 } });
     const res = await importJson(deps, {
       label: 'K',
-      data: [{ k: 'a' }, { k: ['a'] }, { k: ['a', 'b'], m: 'tags' }, { k: ['b', 'a'], m: 'pair' }, { k: 1.0, m: 'num' }, { k: null, m: 'null' }, { k: '1' }, { k: [1] }],
+      data: [
+        { k: 'a' },
+        { k: ['a'] },
+        { k: ['a', 'b'], m: 'tags' },
+        { k: ['b', 'a'], m: 'pair' },
+        { k: 1.0, m: 'num' },
+        { k: null, m: 'null' },
+        { k: '1' },
+        { k: [1] },
+      ],
       options: { mergeBy: ['k'] },
     });
     expect(res).toMatchObject({ created: 4, updated: 4 });
@@ -64,10 +73,18 @@ describe(`mergeBy matches equal values only (${backendName})`, () => {
 describe.skipIf(!onPostgres)(`concurrent mergeBy writes (${backendName})`, () => {
   it('concurrent upserts of one key make one record', async () => {
     const deps = await project();
-    await Promise.all(Array.from({ length: 8 }, (_, i) => createRecord(deps, { label: 'U', data: { email: 'a@x', ['w' + i]: i }, options: { mergeBy: ['email'] } })));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        createRecord(deps, { label: 'U', data: { email: 'a@x', ['w' + i]: i }, options: { mergeBy: ['email'] } }),
+      ),
+    );
     const [only, ...rest] = await find(deps, 'U');
     expect(rest).toEqual([]);
-    expect(Object.keys(only!).filter((k) => k.startsWith('w')).sort()).toEqual(['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7']);
+    expect(
+      Object.keys(only!)
+        .filter((k) => k.startsWith('w'))
+        .sort(),
+    ).toEqual(['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7']);
   });
 
   it('imports sharing keys in opposite orders neither deadlock nor duplicate', async () => {
@@ -76,8 +93,16 @@ describe.skipIf(!onPostgres)(`concurrent mergeBy writes (${backendName})`, () =>
     for (let round = 0; round < 3; round++) {
       const results = await Promise.allSettled([
         importJson(deps, { label: 'P', data: keys.map((k) => ({ ...k, a: round })), options: { mergeBy: ['sku'] } }),
-        importJson(deps, { label: 'P', data: [...keys].reverse().map((k) => ({ ...k, b: round })), options: { mergeBy: ['sku'] } }),
-        importJson(deps, { label: 'P', data: [...keys.slice(100), ...keys.slice(0, 100)].map((k) => ({ ...k, c: round })), options: { mergeBy: ['sku'] } }),
+        importJson(deps, {
+          label: 'P',
+          data: [...keys].reverse().map((k) => ({ ...k, b: round })),
+          options: { mergeBy: ['sku'] },
+        }),
+        importJson(deps, {
+          label: 'P',
+          data: [...keys.slice(100), ...keys.slice(0, 100)].map((k) => ({ ...k, c: round })),
+          options: { mergeBy: ['sku'] },
+        }),
       ]);
       expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
     }
@@ -88,8 +113,16 @@ describe.skipIf(!onPostgres)(`concurrent mergeBy writes (${backendName})`, () =>
   it('a large import and single upserts of the same keys at once make one record per key', async () => {
     const deps = await project();
     const N = 3_000;
-    const big = importJson(deps, { label: 'Q', data: Array.from({ length: N }, (_, i) => ({ sku: `s${i}`, big: true })), options: { mergeBy: ['sku'] } });
-    const small = Promise.all(Array.from({ length: 20 }, (_, i) => createRecord(deps, { label: 'Q', data: { sku: `s${i * 150}`, small: true }, options: { mergeBy: ['sku'] } })));
+    const big = importJson(deps, {
+      label: 'Q',
+      data: Array.from({ length: N }, (_, i) => ({ sku: `s${i}`, big: true })),
+      options: { mergeBy: ['sku'] },
+    });
+    const small = Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        createRecord(deps, { label: 'Q', data: { sku: `s${i * 150}`, small: true }, options: { mergeBy: ['sku'] } }),
+      ),
+    );
     await Promise.all([big, small]);
     expect(await countLabels(deps, { labels: ['Q'] })).toEqual({ Q: N });
     expect((await queryRecords(deps, { labels: ['Q'], where: { big: true, small: true }, limit: 1 })).total).toBe(20);

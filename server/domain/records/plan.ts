@@ -19,32 +19,49 @@ export type PlannedRecord = {
   /** True for top-level records (the ones mergeBy applies to). */
   top: boolean;
 };
-export type PlannedEdge = { sourceId: string; targetId: string; type: string; sourceLabel: string; targetLabel: string };
+export type PlannedEdge = {
+  sourceId: string;
+  targetId: string;
+  type: string;
+  sourceLabel: string;
+  targetLabel: string;
+};
 export type WritePlan = { records: PlannedRecord[]; edges: PlannedEdge[] };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 export const defaultChildType = (childLabel: string) => `HAS_${childLabel.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 
 function checkName(name: string, path: JsonPath): void {
   const r = ZPropertyName.safeParse(name);
   if (!r.success) {
-    throw new DomainError('INVALID', `Invalid property name "${name.slice(0, 80)}" at ${path.join('.')}: ${r.error.issues[0]?.message}`, {
-      path,
-      expected: `1-${LIMITS.propertyNameLength} characters, not starting with "__" or "$"`,
-      got: name.slice(0, 80),
-    });
+    throw new DomainError(
+      'INVALID',
+      `Invalid property name "${name.slice(0, 80)}" at ${path.join('.')}: ${r.error.issues[0]?.message}`,
+      {
+        path,
+        expected: `1-${LIMITS.propertyNameLength} characters, not starting with "__" or "$"`,
+        got: name.slice(0, 80),
+      },
+    );
   }
 }
 
 function checkLabel(label: string, path: JsonPath): void {
   if (label.length < 1 || label.length > LIMITS.labelLength) {
-    throw new DomainError('INVALID', `Invalid label at ${path.join('.')}: labels have 1-${LIMITS.labelLength} characters`, {
-      path,
-      expected: `1-${LIMITS.labelLength} characters`,
-      got: label.slice(0, 80),
-    });
+    throw new DomainError(
+      'INVALID',
+      `Invalid label at ${path.join('.')}: labels have 1-${LIMITS.labelLength} characters`,
+      {
+        path,
+        expected: `1-${LIMITS.labelLength} characters`,
+        got: label.slice(0, 80),
+      },
+    );
   }
 }
 
@@ -57,7 +74,12 @@ export class Planner {
 
   private count(path: JsonPath) {
     if (this.records.length >= LIMITS.recordsPerWrite) {
-      throw new DomainError('LIMIT_EXCEEDED', `One write may create at most ${LIMITS.recordsPerWrite} records (nested children included)`, { path, limit: LIMITS.recordsPerWrite }, { tooLarge: true });
+      throw new DomainError(
+        'LIMIT_EXCEEDED',
+        `One write may create at most ${LIMITS.recordsPerWrite} records (nested children included)`,
+        { path, limit: LIMITS.recordsPerWrite },
+        { tooLarge: true },
+      );
     }
   }
 
@@ -70,14 +92,25 @@ export class Planner {
   private addObject(label: string, doc: unknown, path: JsonPath, depth: number, root: number, top: boolean): string {
     checkLabel(label, path);
     if (!isPlainObject(doc)) {
-      throw new DomainError('INVALID', `Expected a JSON object at ${path.join('.') || '(root)'}`, { path, expected: 'object', got: Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc });
+      throw new DomainError('INVALID', `Expected a JSON object at ${path.join('.') || '(root)'}`, {
+        path,
+        expected: 'object',
+        got: Array.isArray(doc) ? 'array' : doc === null ? 'null' : typeof doc,
+      });
     }
     if (depth > LIMITS.depth) {
-      throw new DomainError('LIMIT_EXCEEDED', `Nesting deeper than ${LIMITS.depth} levels at ${path.join('.')}`, { path, limit: LIMITS.depth });
+      throw new DomainError('LIMIT_EXCEEDED', `Nesting deeper than ${LIMITS.depth} levels at ${path.join('.')}`, {
+        path,
+        limit: LIMITS.depth,
+      });
     }
     const keys = Object.keys(doc);
     if (keys.length > LIMITS.propertiesPerRecord) {
-      throw new DomainError('LIMIT_EXCEEDED', `More than ${LIMITS.propertiesPerRecord} properties at ${path.join('.') || '(root)'}`, { path, limit: LIMITS.propertiesPerRecord });
+      throw new DomainError(
+        'LIMIT_EXCEEDED',
+        `More than ${LIMITS.propertiesPerRecord} properties at ${path.join('.') || '(root)'}`,
+        { path, limit: LIMITS.propertiesPerRecord },
+      );
     }
     this.count(path);
     const record: PlannedRecord = { id: uuidv7(), label, data: {}, types: {}, root, top };
@@ -91,7 +124,11 @@ export class Planner {
       } else if (Array.isArray(value) && value.length > 0 && value.some(isPlainObject)) {
         value.forEach((el, i) => {
           if (!isPlainObject(el)) {
-            throw new DomainError('INVALID', `A mixed array: objects and ${Array.isArray(el) ? 'arrays' : typeof el} at ${[...at, i].join('.')}`, { path: [...at, i], expected: 'object', got: el === null ? 'null' : typeof el });
+            throw new DomainError(
+              'INVALID',
+              `A mixed array: objects and ${Array.isArray(el) ? 'arrays' : typeof el} at ${[...at, i].join('.')}`,
+              { path: [...at, i], expected: 'object', got: el === null ? 'null' : typeof el },
+            );
           }
           this.addChild(record, key, el, [...at, i], depth);
         });
@@ -124,7 +161,8 @@ export class Planner {
     properties.forEach((p, i) => {
       const at = [...path, i];
       checkName(p.name, [...at, 'name']);
-      if (p.name in record.types) throw new DomainError('INVALID', `Property "${p.name}" is given twice`, { path: [...at, 'name'], got: p.name });
+      if (p.name in record.types)
+        throw new DomainError('INVALID', `Property "${p.name}" is given twice`, { path: [...at, 'name'], got: p.name });
       record.data[p.name] = coerceToType(p.type, p.value, [...at, 'value']);
       record.types[p.name] = p.type;
     });
@@ -138,10 +176,16 @@ export class Planner {
 }
 
 /** Flat properties for update/set: nested objects are refused (children are made on create/import). */
-export function planProperties(data: Record<string, unknown>, path: JsonPath): { data: Record<string, unknown>; types: Record<string, PropType> } {
+export function planProperties(
+  data: Record<string, unknown>,
+  path: JsonPath,
+): { data: Record<string, unknown>; types: Record<string, PropType> } {
   const keys = Object.keys(data);
   if (keys.length > LIMITS.propertiesPerRecord) {
-    throw new DomainError('LIMIT_EXCEEDED', `More than ${LIMITS.propertiesPerRecord} properties`, { path, limit: LIMITS.propertiesPerRecord });
+    throw new DomainError('LIMIT_EXCEEDED', `More than ${LIMITS.propertiesPerRecord} properties`, {
+      path,
+      limit: LIMITS.propertiesPerRecord,
+    });
   }
   const out: Record<string, unknown> = {};
   const types: Record<string, PropType> = {};
@@ -151,7 +195,11 @@ export function planProperties(data: Record<string, unknown>, path: JsonPath): {
     const value = data[key];
     if (value === undefined) continue;
     if (isPlainObject(value) || (Array.isArray(value) && value.some(isPlainObject))) {
-      throw new DomainError('INVALID', `Nested objects are accepted on create and import, not on update, at ${at.join('.')}`, { path: at, expected: 'a property value', got: 'object' });
+      throw new DomainError(
+        'INVALID',
+        `Nested objects are accepted on create and import, not on update, at ${at.join('.')}`,
+        { path: at, expected: 'a property value', got: 'object' },
+      );
     }
     types[key] = inferType(value, at);
     out[key] = value;

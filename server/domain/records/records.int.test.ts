@@ -16,22 +16,44 @@ async function project() {
   const res = await api.rest('POST', '/projects', { body: { name } });
   expect(res.status).toBe(201);
   const call = (method: string, path: string, body?: unknown) => api.rest(method, path, { project: name, body });
-  const count = async (labels?: string[]) => (await call('POST', '/records/search', { labels, limit: 1 })).body.total as number;
+  const count = async (labels?: string[]) =>
+    (await call('POST', '/records/search', { labels, limit: 1 })).body.total as number;
   return { name, id: res.body.data.id as string, call, count };
 }
 
 describe(`records: create and get (${backendName})`, () => {
   it('stores JSON with inferred types and returns the documented shape', async () => {
     const p = await project();
-    const data = { name: 'Ann', age: 31, score: 1.5, admin: false, born: '1990-05-01', seen: '2026-01-02T03:04:05.123Z', nick: null, tags: ['a', 'b'], days: ['2024-01-01'], nums: [1, 2], none: [] };
+    const data = {
+      name: 'Ann',
+      age: 31,
+      score: 1.5,
+      admin: false,
+      born: '1990-05-01',
+      seen: '2026-01-02T03:04:05.123Z',
+      nick: null,
+      tags: ['a', 'b'],
+      days: ['2024-01-01'],
+      nums: [1, 2],
+      none: [],
+    };
     const res = await p.call('POST', '/records', { label: 'USER', data });
     expect(res.status).toBe(201);
     const rec = res.body.data;
     expect(rec.__id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/); // UUIDv7
     expect(rec.__label).toBe('USER');
     expect(rec.__proptypes).toEqual({
-      name: 'string', age: 'number', score: 'number', admin: 'boolean', born: 'datetime', seen: 'datetime',
-      nick: 'null', tags: 'string[]', days: 'datetime[]', nums: 'number[]', none: 'array',
+      name: 'string',
+      age: 'number',
+      score: 'number',
+      admin: 'boolean',
+      born: 'datetime',
+      seen: 'datetime',
+      nick: 'null',
+      tags: 'string[]',
+      days: 'datetime[]',
+      nums: 'number[]',
+      none: 'array',
     });
     const { __id, __label, __proptypes, __createdAt, __updatedAt, ...props } = rec;
     expect(props).toEqual(data);
@@ -67,11 +89,24 @@ describe(`records: create and get (${backendName})`, () => {
     const labels = (await p.call('POST', '/labels/search', {})).body.data;
     expect(labels).toEqual({ ORDER: 1, customer: 1, address: 1, items: 2 });
     const rels = (await p.call('GET', `/records/${order.__id}/relationships`)).body.data;
-    expect(rels.map((r: { type: string; direction: string }) => `${r.direction}:${r.type}`).sort()).toEqual(['out:HAS_CUSTOMER', 'out:HAS_ITEMS', 'out:HAS_ITEMS']);
-    const custom = await p.call('POST', '/records', { label: 'A', data: { b: { c: 1 } }, options: { relationshipType: 'OWNS' } });
+    expect(rels.map((r: { type: string; direction: string }) => `${r.direction}:${r.type}`).sort()).toEqual([
+      'out:HAS_CUSTOMER',
+      'out:HAS_ITEMS',
+      'out:HAS_ITEMS',
+    ]);
+    const custom = await p.call('POST', '/records', {
+      label: 'A',
+      data: { b: { c: 1 } },
+      options: { relationshipType: 'OWNS' },
+    });
     const edges = await p.call('POST', '/relationships/search', { source: { labels: ['A'] } });
     expect(edges.body.data).toHaveLength(1);
-    expect(edges.body.data[0]).toMatchObject({ sourceId: custom.body.data.__id, type: 'OWNS', targetLabel: 'b', origin: 'nested' });
+    expect(edges.body.data[0]).toMatchObject({
+      sourceId: custom.body.data.__id,
+      type: 'OWNS',
+      targetLabel: 'b',
+      origin: 'nested',
+    });
   });
 
   it('explicit properties override inference and are checked against their type', async () => {
@@ -86,11 +121,32 @@ describe(`records: create and get (${backendName})`, () => {
       ],
     });
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({ when: '2024-01-01', n: 42, flag: true, v: [0.1, 0.2], __proptypes: { when: 'string', n: 'number', flag: 'boolean', v: 'vector' } });
-    const bad = await p.call('POST', '/records', { label: 'T', properties: [{ name: 'ok', type: 'string', value: 'x' }, { name: 'n', type: 'number', value: 'abc' }] });
+    expect(res.body.data).toMatchObject({
+      when: '2024-01-01',
+      n: 42,
+      flag: true,
+      v: [0.1, 0.2],
+      __proptypes: { when: 'string', n: 'number', flag: 'boolean', v: 'vector' },
+    });
+    const bad = await p.call('POST', '/records', {
+      label: 'T',
+      properties: [
+        { name: 'ok', type: 'string', value: 'x' },
+        { name: 'n', type: 'number', value: 'abc' },
+      ],
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: 'INVALID', details: { path: ['properties', 1, 'value'], expected: 'number' } });
-    const dup = await p.call('POST', '/records', { label: 'T', properties: [{ name: 'a', type: 'string', value: 'x' }, { name: 'a', type: 'string', value: 'y' }] });
+    expect(bad.body.error).toMatchObject({
+      code: 'INVALID',
+      details: { path: ['properties', 1, 'value'], expected: 'number' },
+    });
+    const dup = await p.call('POST', '/records', {
+      label: 'T',
+      properties: [
+        { name: 'a', type: 'string', value: 'x' },
+        { name: 'a', type: 'string', value: 'y' },
+      ],
+    });
     expect(dup.status).toBe(400);
     expect(await p.count(['T'])).toBe(1);
   });
@@ -137,20 +193,40 @@ describe(`records: upsert, update, set, delete (${backendName})`, () => {
   it('mergeBy upserts: append merges, rewrite replaces, several matches conflict', async () => {
     const p = await project();
     const a = await p.call('POST', '/records', { label: 'U', data: { email: 'a@x', name: 'A', plan: 'free' } });
-    const merged = await p.call('POST', '/records', { label: 'U', data: { email: 'a@x', plan: 'pro' }, options: { mergeBy: ['email'] } });
+    const merged = await p.call('POST', '/records', {
+      label: 'U',
+      data: { email: 'a@x', plan: 'pro' },
+      options: { mergeBy: ['email'] },
+    });
     expect(merged.status).toBe(201);
     expect(merged.body.data).toMatchObject({ __id: a.body.data.__id, name: 'A', plan: 'pro' });
-    const rewritten = await p.call('POST', '/records', { label: 'U', data: { email: 'a@x', age: 3 }, options: { mergeBy: ['email'], mergeStrategy: 'rewrite' } });
+    const rewritten = await p.call('POST', '/records', {
+      label: 'U',
+      data: { email: 'a@x', age: 3 },
+      options: { mergeBy: ['email'], mergeStrategy: 'rewrite' },
+    });
     expect(rewritten.body.data.__id).toBe(a.body.data.__id);
     expect(rewritten.body.data).not.toHaveProperty('name');
     expect(rewritten.body.data.age).toBe(3);
-    const created = await p.call('POST', '/records', { label: 'U', data: { email: 'b@x' }, options: { mergeBy: ['email'] } });
+    const created = await p.call('POST', '/records', {
+      label: 'U',
+      data: { email: 'b@x' },
+      options: { mergeBy: ['email'] },
+    });
     expect(created.body.data.__id).not.toBe(a.body.data.__id);
     expect(await p.count(['U'])).toBe(2);
     await p.call('POST', '/records', { label: 'U', data: { email: 'b@x' } });
-    const conflict = await p.call('POST', '/records', { label: 'U', data: { email: 'b@x', n: 1 }, options: { mergeBy: ['email'] } });
+    const conflict = await p.call('POST', '/records', {
+      label: 'U',
+      data: { email: 'b@x', n: 1 },
+      options: { mergeBy: ['email'] },
+    });
     expect(conflict.status).toBe(409);
-    const missingKey = await p.call('POST', '/records', { label: 'U', data: { n: 1 }, options: { mergeBy: ['email'] } });
+    const missingKey = await p.call('POST', '/records', {
+      label: 'U',
+      data: { n: 1 },
+      options: { mergeBy: ['email'] },
+    });
     expect(missingKey.status).toBe(400);
   });
 
@@ -158,9 +234,21 @@ describe(`records: upsert, update, set, delete (${backendName})`, () => {
     const p = await project();
     const { __id, __createdAt } = (await p.call('POST', '/records', { label: 'R', data: { a: 1, b: 'x' } })).body.data;
     const patched = await p.call('PATCH', `/records/${__id}`, { data: { b: 2, c: true } });
-    expect(patched.body.data).toMatchObject({ a: 1, b: 2, c: true, __proptypes: { a: 'number', b: 'number', c: 'boolean' } });
+    expect(patched.body.data).toMatchObject({
+      a: 1,
+      b: 2,
+      c: true,
+      __proptypes: { a: 'number', b: 'number', c: 'boolean' },
+    });
     const put = await p.call('PUT', `/records/${__id}`, { data: { z: 'only' } });
-    expect(put.body.data).toEqual({ __id, __label: 'R', __proptypes: { z: 'string' }, __createdAt, __updatedAt: put.body.data.__updatedAt, z: 'only' });
+    expect(put.body.data).toEqual({
+      __id,
+      __label: 'R',
+      __proptypes: { z: 'string' },
+      __createdAt,
+      __updatedAt: put.body.data.__updatedAt,
+      z: 'only',
+    });
     const nested = await p.call('PATCH', `/records/${__id}`, { data: { o: { deep: 1 } } });
     expect(nested.status).toBe(400);
     expect(nested.body.error.details.path).toEqual(['data', 'o']);
@@ -191,7 +279,9 @@ describe(`records: upsert, update, set, delete (${backendName})`, () => {
     const refused = await p.call('POST', '/records/delete', {});
     expect(refused.status).toBe(400);
     expect(await p.count()).toBe(4);
-    expect((await p.call('POST', '/records/delete', { labels: ['X'], where: { k: { $in: [1, 2] } } })).body.data).toEqual({ deleted: 2 });
+    expect(
+      (await p.call('POST', '/records/delete', { labels: ['X'], where: { k: { $in: [1, 2] } } })).body.data,
+    ).toEqual({ deleted: 2 });
     expect((await p.call('POST', '/records/delete', { force: true })).body.data).toEqual({ deleted: 2 });
     expect(await p.count()).toBe(0);
   });
@@ -200,7 +290,11 @@ describe(`records: upsert, update, set, delete (${backendName})`, () => {
 describe(`records: import (${backendName})`, () => {
   it('imports arrays, JSONL and label-keyed objects, returning counts and (when asked) records', async () => {
     const p = await project();
-    const arr = await p.call('POST', '/records/import/json', { label: 'A', data: [{ i: 1, sub: { j: 1 } }, { i: 2 }], options: { returnResult: true } });
+    const arr = await p.call('POST', '/records/import/json', {
+      label: 'A',
+      data: [{ i: 1, sub: { j: 1 } }, { i: 2 }],
+      options: { returnResult: true },
+    });
     expect(arr.status).toBe(200);
     expect(arr.body.data).toMatchObject({ created: 3, updated: 0, relationships: 1 });
     expect(arr.body.data.records.map((r: { i: number }) => r.i)).toEqual([1, 2]);
@@ -222,7 +316,10 @@ describe(`records: import (${backendName})`, () => {
     expect(res.status).toBe(400);
     expect(res.body.error.details.path).toEqual(['data', 9_998, 'tags', 1]);
     expect(await p.count()).toBe(0);
-    const ok = await p.call('POST', '/records/import/json', { label: 'BIG', data: data.map((d) => ({ ...d, tags: ['a'] })) });
+    const ok = await p.call('POST', '/records/import/json', {
+      label: 'BIG',
+      data: data.map((d) => ({ ...d, tags: ['a'] })),
+    });
     expect(ok.body.data.created).toBe(10_000);
     expect(await p.count(['BIG'])).toBe(10_000);
   });
@@ -232,26 +329,48 @@ describe(`records: import (${backendName})`, () => {
     await p.call('POST', '/records', { label: 'K', data: { key: 'a', n: 0 } });
     const res = await p.call('POST', '/records/import/json', {
       label: 'K',
-      data: [{ key: 'a', n: 1 }, { key: 'b', n: 1 }, { key: 'b', m: 2 }],
+      data: [
+        { key: 'a', n: 1 },
+        { key: 'b', n: 1 },
+        { key: 'b', m: 2 },
+      ],
       options: { mergeBy: ['key'], returnResult: true },
     });
     expect(res.body.data).toMatchObject({ created: 1, updated: 1 });
     const all = (await p.call('POST', '/records/search', { labels: ['K'], orderBy: { key: 'asc' } })).body.data;
-    expect(all.map(({ key, n, m }: Record<string, unknown>) => ({ key, n, m }))).toEqual([{ key: 'a', n: 1, m: undefined }, { key: 'b', n: 1, m: 2 }]);
+    expect(all.map(({ key, n, m }: Record<string, unknown>) => ({ key, n, m }))).toEqual([
+      { key: 'a', n: 1, m: undefined },
+      { key: 'b', n: 1, m: 2 },
+    ]);
   });
 
   it('imports CSV with quotes, typed cells, delimiters and no header', async () => {
     const p = await project();
-    const csv = 'name,age,zip,active,joined,note\n"Doe, Jane",41,00123,true,2024-02-29,"said ""hi""\nthen left"\nBob,,12,false,2024-02-30,\n';
+    const csv =
+      'name,age,zip,active,joined,note\n"Doe, Jane",41,00123,true,2024-02-29,"said ""hi""\nthen left"\nBob,,12,false,2024-02-30,\n';
     const res = await p.call('POST', '/records/import/csv', { label: 'PERSON', csv, options: { returnResult: true } });
     expect(res.status).toBe(200);
     const [jane, bob] = res.body.data.records;
-    expect(jane).toMatchObject({ name: 'Doe, Jane', age: 41, zip: '00123', active: true, joined: '2024-02-29', note: 'said "hi"\nthen left' });
+    expect(jane).toMatchObject({
+      name: 'Doe, Jane',
+      age: 41,
+      zip: '00123',
+      active: true,
+      joined: '2024-02-29',
+      note: 'said "hi"\nthen left',
+    });
     expect(jane.__proptypes).toMatchObject({ age: 'number', zip: 'string', active: 'boolean', joined: 'datetime' });
     expect(bob).not.toHaveProperty('age');
     expect(bob.__proptypes.joined).toBe('string'); // 2024-02-30 is not a date
-    const semi = await p.call('POST', '/records/import/csv', { label: 'S', csv: '1;2\n3;4', options: { delimiter: ';', header: false, returnResult: true } });
-    expect(semi.body.data.records.map((r: Record<string, unknown>) => [r.column1, r.column2])).toEqual([[1, 2], [3, 4]]);
+    const semi = await p.call('POST', '/records/import/csv', {
+      label: 'S',
+      csv: '1;2\n3;4',
+      options: { delimiter: ';', header: false, returnResult: true },
+    });
+    expect(semi.body.data.records.map((r: Record<string, unknown>) => [r.column1, r.column2])).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const ragged = await p.call('POST', '/records/import/csv', { label: 'S', csv: 'a,b\n1,2\n3\n' });
     expect(ragged.body.error).toMatchObject({ code: 'INVALID', details: { path: ['csv', 2] } });
     expect(await p.count(['S'])).toBe(2);
@@ -272,16 +391,29 @@ describe(`records: search (${backendName})`, () => {
       options: { returnResult: true },
     });
     const ids = imported.body.data.records.map((r: { __id: string }) => r.__id);
-    const find = async (q: Record<string, unknown>) => (await p.call('POST', '/records/search', { labels: ['M'], ...q })).body;
+    const find = async (q: Record<string, unknown>) =>
+      (await p.call('POST', '/records/search', { labels: ['M'], ...q })).body;
     const users = (body: { data: { user: string; n: unknown }[] }) => body.data.map((r) => `${r.user}:${r.n}`);
 
     expect(users(await find({ where: { user: 'alice' }, orderBy: { n: 'asc' } }))).toEqual(['alice:10', 'alice:33']);
     expect(users(await find({ where: { tags: 'y' }, orderBy: { n: 'asc' } }))).toEqual(['bob:2', 'alice:10']);
-    expect(users(await find({ where: { user: { $in: ['bob', 'carol'] } }, orderBy: { user: 'asc' } }))).toEqual(['bob:2', 'carol:ten']);
+    expect(users(await find({ where: { user: { $in: ['bob', 'carol'] } }, orderBy: { user: 'asc' } }))).toEqual([
+      'bob:2',
+      'carol:ten',
+    ]);
     expect(users(await find({ where: { $id: ids[2] } }))).toEqual(['alice:33']);
-    expect(users(await find({ where: { $id: { $in: [ids[0], ids[1]] } }, orderBy: { n: 'desc' } }))).toEqual(['alice:10', 'bob:2']);
-    expect(users(await find({ where: { $or: [{ user: 'bob' }, { n: 33 }] }, orderBy: { n: 'asc' } }))).toEqual(['bob:2', 'alice:33']);
-    expect(users(await find({ where: { $not: { user: 'alice' } }, orderBy: { n: 'asc' } }))).toEqual(['bob:2', 'carol:ten']);
+    expect(users(await find({ where: { $id: { $in: [ids[0], ids[1]] } }, orderBy: { n: 'desc' } }))).toEqual([
+      'alice:10',
+      'bob:2',
+    ]);
+    expect(users(await find({ where: { $or: [{ user: 'bob' }, { n: 33 }] }, orderBy: { n: 'asc' } }))).toEqual([
+      'bob:2',
+      'alice:33',
+    ]);
+    expect(users(await find({ where: { $not: { user: 'alice' } }, orderBy: { n: 'asc' } }))).toEqual([
+      'bob:2',
+      'carol:ten',
+    ]);
     // Typed order: numbers before strings, missing last; datetimes compare as times.
     expect(users(await find({ orderBy: { n: 'desc' } }))).toEqual(['alice:33', 'alice:10', 'bob:2', 'carol:ten']);
     const byTime = users(await find({ orderBy: { at: 'asc' } }));
@@ -316,8 +448,12 @@ describe(`records: project isolation (${backendName})`, () => {
     expect((await b.call('GET', `/records/${rec.__id}`)).status).toBe(404);
     expect((await b.call('PATCH', `/records/${rec.__id}`, { data: { v: 2 } })).status).toBe(404);
     expect((await b.call('DELETE', `/records/${rec.__id}`)).status).toBe(404);
-    expect((await b.call('POST', '/records/search', { where: { v: 1 } })).body.data.map((r: { __id: string }) => r.__id)).toEqual([mine.__id]);
-    expect((await b.call('POST', '/records/search', { where: { $or: [{ $id: rec.__id }, { $not: { v: 0 } }] } })).body.total).toBe(1);
+    expect(
+      (await b.call('POST', '/records/search', { where: { v: 1 } })).body.data.map((r: { __id: string }) => r.__id),
+    ).toEqual([mine.__id]);
+    expect(
+      (await b.call('POST', '/records/search', { where: { $or: [{ $id: rec.__id }, { $not: { v: 0 } }] } })).body.total,
+    ).toBe(1);
     expect((await b.call('POST', `/relationships/${mine.__id}`, { targetIds: [rec.__id] })).status).toBe(404);
     expect((await b.call('POST', '/records/delete', { force: true })).body.data.deleted).toBe(1);
     expect((await a.call('GET', `/records/${rec.__id}`)).body.data.v).toBe(1);

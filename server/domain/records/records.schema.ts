@@ -22,9 +22,19 @@ export const ZExplicitProperty = z.object({ name: ZPropertyName, type: ZPropType
 
 export const ZWriteOptions = z
   .object({
-    relationshipType: ZRelationshipType.optional().describe('type of the parent -> child edges made from nested objects (default HAS_<CHILD LABEL>)'),
-    mergeBy: z.array(ZPropertyName).min(1).max(LIMITS.mergeByKeys).optional().describe('upsert: match an existing record of the label on these properties'),
-    mergeStrategy: z.enum(['append', 'rewrite']).optional().describe('upsert: append merges properties (default), rewrite replaces them'),
+    relationshipType: ZRelationshipType.optional().describe(
+      'type of the parent -> child edges made from nested objects (default HAS_<CHILD LABEL>)',
+    ),
+    mergeBy: z
+      .array(ZPropertyName)
+      .min(1)
+      .max(LIMITS.mergeByKeys)
+      .optional()
+      .describe('upsert: match an existing record of the label on these properties'),
+    mergeStrategy: z
+      .enum(['append', 'rewrite'])
+      .optional()
+      .describe('upsert: append merges properties (default), rewrite replaces them'),
     returnResult: z.boolean().optional().describe('import: return the written records (at most 1000)'),
   })
   .strict();
@@ -36,7 +46,11 @@ export const ZCreateRecordInput = z
   .object({
     label: ZLabel,
     data: ZJsonObject.optional().describe('the properties as JSON; nested objects become linked child records'),
-    properties: z.array(ZExplicitProperty).max(LIMITS.propertiesPerRecord).optional().describe('explicitly typed properties, instead of data'),
+    properties: z
+      .array(ZExplicitProperty)
+      .max(LIMITS.propertiesPerRecord)
+      .optional()
+      .describe('explicitly typed properties, instead of data'),
     options: ZWriteOptions.optional(),
     vectors: z
       .array(z.object({ propertyName: ZPropertyName, vector: z.array(z.number()).min(1).max(2000) }).strict())
@@ -45,13 +59,20 @@ export const ZCreateRecordInput = z
       .describe('vectors for external embedding indexes on this label, written with the record'),
   })
   .strict()
-  .refine((v) => (v.data === undefined) !== (v.properties === undefined), { message: 'give exactly one of data or properties', path: ['data'] });
+  .refine((v) => (v.data === undefined) !== (v.properties === undefined), {
+    message: 'give exactly one of data or properties',
+    path: ['data'],
+  });
 export type TCreateRecordInput = z.output<typeof ZCreateRecordInput>;
 
 export const ZImportJsonInput = z
   .object({
-    label: ZLabel.optional().describe('label of the top-level records; without it, each top-level key of an object is a label'),
-    data: z.union([ZJsonObject, z.array(z.unknown()), z.string()]).describe('an object, an array of objects, or JSONL text'),
+    label: ZLabel.optional().describe(
+      'label of the top-level records; without it, each top-level key of an object is a label',
+    ),
+    data: z
+      .union([ZJsonObject, z.array(z.unknown()), z.string()])
+      .describe('an object, an array of objects, or JSONL text'),
     options: ZWriteOptions.optional(),
   })
   .strict();
@@ -64,7 +85,10 @@ export const ZImportCsvInput = z
     options: ZWriteOptions.extend({
       delimiter: z.string().length(1).optional().describe('default ","'),
       header: z.boolean().optional().describe('first row holds the column names (default true)'),
-      inferTypes: z.boolean().optional().describe('type cells as numbers, booleans and datetimes (default true); otherwise all strings'),
+      inferTypes: z
+        .boolean()
+        .optional()
+        .describe('type cells as numbers, booleans and datetimes (default true); otherwise all strings'),
     })
       .strict()
       .optional(),
@@ -84,7 +108,9 @@ export const ZRecordOutput = z
     __label: z.string(),
     __proptypes: z.record(z.string(), ZPropType),
     __createdAt: z.iso.datetime({ precision: 3 }).describe('when the record was created (ISO-8601, UTC, milliseconds)'),
-    __updatedAt: z.iso.datetime({ precision: 3 }).describe('when its properties last changed; a write that leaves them as they were does not move it'),
+    __updatedAt: z.iso
+      .datetime({ precision: 3 })
+      .describe('when its properties last changed; a write that leaves them as they were does not move it'),
   })
   .catchall(z.unknown())
   .describe('a record: its id, label, property types, system timestamps and properties');

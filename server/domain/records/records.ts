@@ -1,14 +1,31 @@
 import { sql as S, withTransaction, type RecordRow } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { isEmptyFilter, parseOrder, parseSelect, whereFor, parseWhereWithAliases, QUERY_LIMITS, type TFilterQuery, type TSearchQuery } from '../query';
+import {
+  isEmptyFilter,
+  parseOrder,
+  parseSelect,
+  whereFor,
+  parseWhereWithAliases,
+  QUERY_LIMITS,
+  type TFilterQuery,
+  type TSearchQuery,
+} from '../query';
 import { applyEmbeddings, checkVector, prepareEmbeddings, type PendingEmbeddings } from '../indexes';
 import { csvToDocuments } from './csv';
 import { LIMITS } from './limits';
 import { toRecord } from './output';
 import { linkByRules } from './link-rules';
 import { isPlainObject, Planner, planProperties } from './plan';
-import type { TCreateRecordInput, TDeleteRecordsInput, TImportCsvInput, TImportJsonInput, TImportResult, TRecord, TWriteOptions } from './records.schema';
+import type {
+  TCreateRecordInput,
+  TDeleteRecordsInput,
+  TImportCsvInput,
+  TImportJsonInput,
+  TImportResult,
+  TRecord,
+  TWriteOptions,
+} from './records.schema';
 import { rowsById, writePlan } from './write';
 
 const { recordSql, selectSql } = S;
@@ -28,12 +45,23 @@ export async function createRecord(deps: ProjectDeps, parsed: TCreateRecordInput
 }
 
 /** `vectors` given with a create: each must name an external index of the label and fit it. */
-async function externalVectors(deps: ProjectDeps, label: string, recordId: string, vectors: { propertyName: string; vector: number[] }[] | undefined): Promise<PendingEmbeddings> {
+async function externalVectors(
+  deps: ProjectDeps,
+  label: string,
+  recordId: string,
+  vectors: { propertyName: string; vector: number[] }[] | undefined,
+): Promise<PendingEmbeddings> {
   if (!vectors || vectors.length === 0) return [];
-  const indexes = await deps.db.embeddingIndex.findMany({ where: { projectId: deps.projectId, label, source: 'external' } });
+  const indexes = await deps.db.embeddingIndex.findMany({
+    where: { projectId: deps.projectId, label, source: 'external' },
+  });
   return vectors.map((v, i) => {
     const ix = indexes.find((x) => x.property === v.propertyName);
-    if (!ix) throw new DomainError('NOT_FOUND', `No external embedding index on ${label}.${v.propertyName}`, { path: ['vectors', i, 'propertyName'], got: v.propertyName });
+    if (!ix)
+      throw new DomainError('NOT_FOUND', `No external embedding index on ${label}.${v.propertyName}`, {
+        path: ['vectors', i, 'propertyName'],
+        got: v.propertyName,
+      });
     checkVector(v.vector, ix.dimensions, ['vectors', i, 'vector']);
     return { indexId: ix.id, rows: [{ recordId, vector: v.vector, textHash: null, text: null }], clear: [] };
   });
@@ -46,13 +74,20 @@ function parseJsonl(text: string): unknown[] {
     try {
       docs.push(JSON.parse(line));
     } catch (e) {
-      throw new DomainError('INVALID', `Line ${i + 1} is not valid JSON: ${(e as Error).message}`, { path: ['data', i], expected: 'one JSON object per line' });
+      throw new DomainError('INVALID', `Line ${i + 1} is not valid JSON: ${(e as Error).message}`, {
+        path: ['data', i],
+        expected: 'one JSON object per line',
+      });
     }
   });
   return docs;
 }
 
-async function importDocuments(deps: ProjectDeps, planner: Planner, options: TWriteOptions | undefined): Promise<TImportResult> {
+async function importDocuments(
+  deps: ProjectDeps,
+  planner: Planner,
+  options: TWriteOptions | undefined,
+): Promise<TImportResult> {
   const plan = planner.plan();
   const pending = await prepareEmbeddings(deps, plan.records, 'create');
   return withTransaction(deps.db, async (tx) => {
@@ -75,9 +110,18 @@ export async function importJson(deps: ProjectDeps, parsed: TImportJsonInput): P
   const planner = new Planner(parsed.options);
   const data = typeof parsed.data === 'string' ? parseJsonl(parsed.data) : parsed.data;
   if (Array.isArray(data)) {
-    if (!parsed.label) throw new DomainError('INVALID', 'A label is required to import an array or JSONL', { path: ['label'], expected: 'a label' });
+    if (!parsed.label)
+      throw new DomainError('INVALID', 'A label is required to import an array or JSONL', {
+        path: ['label'],
+        expected: 'a label',
+      });
     if (data.length > LIMITS.recordsPerWrite) {
-      throw new DomainError('LIMIT_EXCEEDED', `One import may hold at most ${LIMITS.recordsPerWrite} records`, { path: ['data'], limit: LIMITS.recordsPerWrite }, { tooLarge: true });
+      throw new DomainError(
+        'LIMIT_EXCEEDED',
+        `One import may hold at most ${LIMITS.recordsPerWrite} records`,
+        { path: ['data'], limit: LIMITS.recordsPerWrite },
+        { tooLarge: true },
+      );
     }
     data.forEach((doc, i) => planner.addDocument(parsed.label!, doc, ['data', i]));
   } else if (parsed.label) {
@@ -86,7 +130,12 @@ export async function importJson(deps: ProjectDeps, parsed: TImportJsonInput): P
     for (const [label, value] of Object.entries(data)) {
       if (Array.isArray(value)) value.forEach((doc, i) => planner.addDocument(label, doc, ['data', label, i]));
       else if (isPlainObject(value)) planner.addDocument(label, value, ['data', label]);
-      else throw new DomainError('INVALID', `Without a label, each top-level key names a label and holds an object or an array of objects (at data.${label})`, { path: ['data', label], expected: 'object or array of objects' });
+      else
+        throw new DomainError(
+          'INVALID',
+          `Without a label, each top-level key names a label and holds an object or an array of objects (at data.${label})`,
+          { path: ['data', label], expected: 'object or array of objects' },
+        );
     }
   }
   return importDocuments(deps, planner, parsed.options);
@@ -96,7 +145,12 @@ export async function importCsv(deps: ProjectDeps, parsed: TImportCsvInput): Pro
   const { delimiter, header, inferTypes, ...options } = parsed.options ?? {};
   const docs = csvToDocuments(parsed.csv, { delimiter, header, inferTypes });
   if (docs.length > LIMITS.recordsPerWrite) {
-    throw new DomainError('LIMIT_EXCEEDED', `One import may hold at most ${LIMITS.recordsPerWrite} records`, { path: ['csv'], limit: LIMITS.recordsPerWrite }, { tooLarge: true });
+    throw new DomainError(
+      'LIMIT_EXCEEDED',
+      `One import may hold at most ${LIMITS.recordsPerWrite} records`,
+      { path: ['csv'], limit: LIMITS.recordsPerWrite },
+      { tooLarge: true },
+    );
   }
   const planner = new Planner(options);
   docs.forEach((doc, i) => planner.addDocument(parsed.label, doc, ['csv', i + (header === false ? 0 : 1)]));
@@ -114,7 +168,12 @@ export async function getRecord(deps: ProjectDeps, id: string): Promise<TRecord>
   return rec;
 }
 
-async function rewriteRecord(deps: ProjectDeps, id: string, data: Record<string, unknown>, mode: 'merge' | 'replace'): Promise<TRecord> {
+async function rewriteRecord(
+  deps: ProjectDeps,
+  id: string,
+  data: Record<string, unknown>,
+  mode: 'merge' | 'replace',
+): Promise<TRecord> {
   const next = planProperties(data, ['data']);
   // Labels never change, so the indexes that apply are known before the transaction, and so are the
   // vectors: the indexed property's new text is in `data` (or it is gone, for a replace).
@@ -135,20 +194,28 @@ async function rewriteRecord(deps: ProjectDeps, id: string, data: Record<string,
 }
 
 /** PATCH: the given properties replace theirs; the others stay. */
-export const updateRecord = (deps: ProjectDeps, input: { id: string; data: Record<string, unknown> }) => rewriteRecord(deps, input.id, input.data, 'merge');
+export const updateRecord = (deps: ProjectDeps, input: { id: string; data: Record<string, unknown> }) =>
+  rewriteRecord(deps, input.id, input.data, 'merge');
 /** PUT: the record's properties become exactly the given ones. */
-export const setRecord = (deps: ProjectDeps, input: { id: string; data: Record<string, unknown> }) => rewriteRecord(deps, input.id, input.data, 'replace');
+export const setRecord = (deps: ProjectDeps, input: { id: string; data: Record<string, unknown> }) =>
+  rewriteRecord(deps, input.id, input.data, 'replace');
 
 /** Deletes a record and its relationships; with cascade, also the children made from its nested objects. */
-export async function deleteRecord(deps: ProjectDeps, input: { id: string; cascade?: boolean }): Promise<{ deleted: number }> {
+export async function deleteRecord(
+  deps: ProjectDeps,
+  input: { id: string; cascade?: boolean },
+): Promise<{ deleted: number }> {
   return withTransaction(deps.db, async (tx) => {
     const exists = await findRecord({ ...deps, db: tx }, input.id);
     if (!exists) throw new DomainError('NOT_FOUND', `Record ${input.id} not found`, { path: ['id'], got: input.id });
     const ids = input.cascade
-      ? (await tx.$queryRaw<{ id: string }[]>(recordSql.selectNestedDescendants(deps.projectId, input.id))).map((r) => r.id)
+      ? (await tx.$queryRaw<{ id: string }[]>(recordSql.selectNestedDescendants(deps.projectId, input.id))).map(
+          (r) => r.id,
+        )
       : [input.id];
     let deleted = 0;
-    for (let i = 0; i < ids.length; i += 2_000) deleted += await tx.$executeRaw(recordSql.deleteRecordsById(deps.projectId, ids.slice(i, i + 2_000)));
+    for (let i = 0; i < ids.length; i += 2_000)
+      deleted += await tx.$executeRaw(recordSql.deleteRecordsById(deps.projectId, ids.slice(i, i + 2_000)));
     return { deleted };
   });
 }
@@ -157,20 +224,28 @@ export async function deleteRecord(deps: ProjectDeps, input: { id: string; casca
 export async function deleteRecords(deps: ProjectDeps, input: TDeleteRecordsInput): Promise<{ deleted: number }> {
   const { force, ...q } = input;
   if (isEmptyFilter(q.labels, q.where) && !force) {
-    throw new DomainError('INVALID', 'Refusing to delete every record of the project: give labels or where, or "force": true', { path: ['where'], expected: 'a filter, or force: true' });
+    throw new DomainError(
+      'INVALID',
+      'Refusing to delete every record of the project: give labels or where, or "force": true',
+      { path: ['where'], expected: 'a filter, or force: true' },
+    );
   }
   const where = whereFor(deps, q.where);
-  const deleted = await deps.db.$executeRaw(recordSql.deleteRecordsWhere({ projectId: deps.projectId, labels: q.labels, where }));
+  const deleted = await deps.db.$executeRaw(
+    recordSql.deleteRecordsWhere({ projectId: deps.projectId, labels: q.labels, where }),
+  );
   return { deleted };
 }
-
 
 /**
  * Runs a SearchQuery. Without `select` the rows are records; with it, they are the named expressions:
  * per record, or per group with `groupBy` (totals, ordering and paging then count groups, after
  * aggregation).
  */
-export async function queryRecords(deps: ProjectDeps, q: TSearchQuery): Promise<{ items: (TRecord | Record<string, unknown>)[]; total: number }> {
+export async function queryRecords(
+  deps: ProjectDeps,
+  q: TSearchQuery,
+): Promise<{ items: (TRecord | Record<string, unknown>)[]; total: number }> {
   if (q.select === undefined) return searchRecords(deps, q);
   const maxHops = deps.maxHops ?? QUERY_LIMITS.maxHops;
   const { cond: where, aliases } = parseWhereWithAliases(q.where, ['where'], { maxHops });
@@ -180,17 +255,30 @@ export async function queryRecords(deps: ProjectDeps, q: TSearchQuery): Promise<
     { projectId: deps.projectId, filter, ...sel, skip: q.skip ?? 0, limit: q.limit ?? QUERY_LIMITS.defaultLimit },
     S.newScope(deps.projectId),
   );
-  const [out, count] = await Promise.all([deps.db.$queryRaw<{ row: Record<string, unknown> }[]>(rows), deps.db.$queryRaw<{ n: number }[]>(total)]);
+  const [out, count] = await Promise.all([
+    deps.db.$queryRaw<{ row: Record<string, unknown> }[]>(rows),
+    deps.db.$queryRaw<{ n: number }[]>(total),
+  ]);
   return { items: out.map((r) => r.row), total: count[0]?.n ?? 0 };
 }
 
 /** Finds records (a SearchQuery without `select`). */
 export async function searchRecords(deps: ProjectDeps, q: TSearchQuery): Promise<{ items: TRecord[]; total: number }> {
   if (q.select !== undefined || q.groupBy !== undefined) {
-    throw new DomainError('INVALID', 'select and groupBy are not accepted here', { path: [q.select !== undefined ? 'select' : 'groupBy'], expected: 'a query without select' });
+    throw new DomainError('INVALID', 'select and groupBy are not accepted here', {
+      path: [q.select !== undefined ? 'select' : 'groupBy'],
+      expected: 'a query without select',
+    });
   }
   const where = whereFor(deps, q.where);
-  const spec = { projectId: deps.projectId, labels: q.labels, where, order: parseOrder(q.orderBy), skip: q.skip ?? 0, limit: q.limit ?? QUERY_LIMITS.defaultLimit };
+  const spec = {
+    projectId: deps.projectId,
+    labels: q.labels,
+    where,
+    order: parseOrder(q.orderBy),
+    skip: q.skip ?? 0,
+    limit: q.limit ?? QUERY_LIMITS.defaultLimit,
+  };
   const [rows, count] = await Promise.all([
     deps.db.$queryRaw<RecordRow[]>(recordSql.searchRecords(spec)),
     deps.db.$queryRaw<{ n: number }[]>(recordSql.countRecords(spec)),

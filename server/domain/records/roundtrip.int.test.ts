@@ -58,7 +58,12 @@ const leaf = fc.oneof(
   fc.constant(null),
 );
 const value = fc.letrec((tie) => ({
-  v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(key, tie('v'), { maxKeys: 4 })),
+  v: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('v'), { maxLength: 4 }),
+    fc.dictionary(key, tie('v'), { maxKeys: 4 }),
+  ),
 }));
 const doc = fc.dictionary(key, value.v, { maxKeys: 6 });
 
@@ -82,7 +87,9 @@ describe(`records round-trip property (${backendName})`, () => {
         expect(Object.keys(__proptypes).sort()).toEqual(Object.keys(props).sort());
         expect([__id, __label]).toEqual([res.body.data.__id, 'PROP']);
         const rels = await api.rest('GET', `/records/${__id}/relationships`, { project });
-        expect(rels.body.data.filter((r: { direction: string }) => r.direction === 'out')).toHaveLength(childCount(data));
+        expect(rels.body.data.filter((r: { direction: string }) => r.direction === 'out')).toHaveLength(
+          childCount(data),
+        );
       }),
       { numRuns: 150, seed: Number(process.env.FC_SEED ?? Date.now() % 100000) },
     );

@@ -69,19 +69,40 @@ describe(`system timestamps on writes (${backendName})`, () => {
 
   it('mergeBy upserts (create and import) keep createdAt, and move updatedAt only when the merge changes something', async () => {
     const p = await project();
-    const first = (await p.call('POST', '/records', { label: 'U', data: { email: 'a@x', plan: 'free' }, options: { mergeBy: ['email'] } })).body.data as Rec;
+    const first = (
+      await p.call('POST', '/records', {
+        label: 'U',
+        data: { email: 'a@x', plan: 'free' },
+        options: { mergeBy: ['email'] },
+      })
+    ).body.data as Rec;
     await after(first.__createdAt);
-    const same = (await p.call('POST', '/records', { label: 'U', data: { email: 'a@x', plan: 'free' }, options: { mergeBy: ['email'] } })).body.data as Rec;
+    const same = (
+      await p.call('POST', '/records', {
+        label: 'U',
+        data: { email: 'a@x', plan: 'free' },
+        options: { mergeBy: ['email'] },
+      })
+    ).body.data as Rec;
     expect(same.__id).toBe(first.__id);
     expect(same.__updatedAt).toBe(first.__updatedAt);
-    const changed = (await p.call('POST', '/records', { label: 'U', data: { email: 'a@x', plan: 'pro' }, options: { mergeBy: ['email'] } })).body.data as Rec;
+    const changed = (
+      await p.call('POST', '/records', {
+        label: 'U',
+        data: { email: 'a@x', plan: 'pro' },
+        options: { mergeBy: ['email'] },
+      })
+    ).body.data as Rec;
     expect(changed.__createdAt).toBe(first.__createdAt);
     expect(Date.parse(changed.__updatedAt)).toBeGreaterThan(Date.parse(first.__updatedAt));
 
     await after(changed.__updatedAt);
     const imported = await p.call('POST', '/records/import/json', {
       label: 'U',
-      data: [{ email: 'a@x', plan: 'pro' }, { email: 'b@x', plan: 'free' }],
+      data: [
+        { email: 'a@x', plan: 'pro' },
+        { email: 'b@x', plan: 'free' },
+      ],
       options: { mergeBy: ['email'], returnResult: true },
     });
     expect(imported.body.data).toMatchObject({ created: 1, updated: 1 });
@@ -91,7 +112,11 @@ describe(`system timestamps on writes (${backendName})`, () => {
     expect(Date.parse(b!.__createdAt)).toBeGreaterThan(Date.parse(changed.__updatedAt));
 
     await after(b!.__createdAt);
-    const rewritten = await p.call('POST', '/records/import/json', { label: 'U', data: [{ email: 'b@x' }], options: { mergeBy: ['email'], mergeStrategy: 'rewrite', returnResult: true } });
+    const rewritten = await p.call('POST', '/records/import/json', {
+      label: 'U',
+      data: [{ email: 'b@x' }],
+      options: { mergeBy: ['email'], mergeStrategy: 'rewrite', returnResult: true },
+    });
     const [b2] = rewritten.body.data.records as Rec[];
     expect(b2).toMatchObject({ __id: b!.__id, __createdAt: b!.__createdAt });
     expect(b2).not.toHaveProperty('plan');
@@ -100,13 +125,21 @@ describe(`system timestamps on writes (${backendName})`, () => {
 
   it('imports stamp every record, children included; records of one statement share the instant', async () => {
     const p = await project();
-    const res = await p.call('POST', '/records/import/json', { label: 'P', data: [{ n: 1, child: { c: 1 } }, { n: 2 }], options: { returnResult: true } });
+    const res = await p.call('POST', '/records/import/json', {
+      label: 'P',
+      data: [{ n: 1, child: { c: 1 } }, { n: 2 }],
+      options: { returnResult: true },
+    });
     const recs = res.body.data.records as Rec[];
     expect(recs).toHaveLength(2);
     expect(new Set(recs.map((r) => r.__createdAt)).size).toBe(1);
     const children = (await p.call('POST', '/records/search', { labels: ['child'] })).body.data as Rec[];
     expect(children.map((c) => c.__createdAt)).toEqual([recs[0]!.__createdAt]);
-    const csv = await p.call('POST', '/records/import/csv', { label: 'C', csv: 'a,b\n1,2\n', options: { returnResult: true } });
+    const csv = await p.call('POST', '/records/import/csv', {
+      label: 'C',
+      csv: 'a,b\n1,2\n',
+      options: { returnResult: true },
+    });
     expect(csv.body.data.records[0].__createdAt).toMatch(ISO_MS);
   });
 
@@ -156,32 +189,50 @@ describe(`system timestamps on writes (${backendName})`, () => {
     const p = await project();
     expect((await p.call('POST', '/ai/indexes', { label: 'NOTE', propertyName: 'text' })).status).toBe(201);
     await engram.backfill.idle();
-    const a = (await p.call('POST', '/records', { label: 'NOTE', data: { text: 'green tea in the morning' } })).body.data as Rec;
+    const a = (await p.call('POST', '/records', { label: 'NOTE', data: { text: 'green tea in the morning' } })).body
+      .data as Rec;
     await after(a.__createdAt);
-    const b = (await p.call('POST', '/records', { label: 'NOTE', data: { text: 'coffee after lunch' } })).body.data as Rec;
+    const b = (await p.call('POST', '/records', { label: 'NOTE', data: { text: 'coffee after lunch' } })).body
+      .data as Rec;
     await p.call('POST', `/relationships/${a.__id}`, { targetIds: [b.__id], type: 'NEXT' });
     const stamps = (r: Rec) => [r.__id, r.__createdAt, r.__updatedAt];
     const near = (await p.call('GET', `/records/${a.__id}/neighbors`)).body.data.nodes as Rec[];
     expect(near.map(stamps).sort()).toEqual([a, b].map(stamps).sort());
-    const hits = await p.call('POST', '/ai/search', { labels: ['NOTE'], propertyName: 'text', query: 'green tea', mode: 'semantic' });
+    const hits = await p.call('POST', '/ai/search', {
+      labels: ['NOTE'],
+      propertyName: 'text',
+      query: 'green tea',
+      mode: 'semantic',
+    });
     expect(hits.status, JSON.stringify(hits.body)).toBe(200);
     expect((hits.body.data as Rec[]).map(stamps).sort()).toEqual([a, b].map(stamps).sort());
   });
 
   it('approving a rule, and a later write linked by it, leave the linked records’ timestamps alone', async () => {
     const p = await project();
-    await p.call('POST', '/records/import/json', { label: 'CUSTOMER', data: Array.from({ length: 40 }, (_, i) => ({ id: i + 1, name: `customer ${i + 1}` })) });
-    await p.call('POST', '/records/import/json', { label: 'ORDER', data: Array.from({ length: 120 }, (_, i) => ({ id: 1001 + i, customer_id: (i % 40) + 1 })) });
-    const customer = (await p.call('POST', '/records/search', { labels: ['CUSTOMER'], where: { id: 7 } })).body.data[0] as Rec;
-    const order = (await p.call('POST', '/records/search', { labels: ['ORDER'], where: { id: 1007 } })).body.data[0] as Rec;
+    await p.call('POST', '/records/import/json', {
+      label: 'CUSTOMER',
+      data: Array.from({ length: 40 }, (_, i) => ({ id: i + 1, name: `customer ${i + 1}` })),
+    });
+    await p.call('POST', '/records/import/json', {
+      label: 'ORDER',
+      data: Array.from({ length: 120 }, (_, i) => ({ id: 1001 + i, customer_id: (i % 40) + 1 })),
+    });
+    const customer = (await p.call('POST', '/records/search', { labels: ['CUSTOMER'], where: { id: 7 } })).body
+      .data[0] as Rec;
+    const order = (await p.call('POST', '/records/search', { labels: ['ORDER'], where: { id: 1007 } })).body
+      .data[0] as Rec;
     expect((await p.call('POST', '/relationships/suggestions/analyze', { wait: true })).status).toBe(202);
-    const rule = ((await p.call('GET', '/relationships/suggestions')).body.data as { id: string; source: { key: string } }[]).find((s) => s.source.key === 'customer_id')!;
+    const rule = (
+      (await p.call('GET', '/relationships/suggestions')).body.data as { id: string; source: { key: string } }[]
+    ).find((s) => s.source.key === 'customer_id')!;
     await after(order.__updatedAt);
     expect((await p.call('POST', `/relationships/suggestions/${rule.id}/approve`, {})).body.data.created).toBe(120);
     expect(await p.get(customer.__id)).toEqual(customer);
     expect(await p.get(order.__id)).toEqual(order);
 
-    const later = (await p.call('POST', '/records', { label: 'ORDER', data: { id: 2000, customer_id: 7 } })).body.data as Rec;
+    const later = (await p.call('POST', '/records', { label: 'ORDER', data: { id: 2000, customer_id: 7 } })).body
+      .data as Rec;
     const rels = (await p.call('GET', `/records/${later.__id}/relationships`)).body.data as { otherId: string }[];
     expect(rels.map((r) => r.otherId)).toEqual([customer.__id]);
     expect(await p.get(customer.__id)).toEqual(customer);

@@ -24,7 +24,12 @@ export function checkString(s: string, path: JsonPath): void {
   if (!s.isWellFormed()) throw invalid(path, 'A string contains an unpaired surrogate', 'well-formed UTF-16 text');
   if (s.includes('\u0000')) throw invalid(path, 'A string contains a NUL character', 'text without \\u0000');
   if (s.length * 3 > LIMITS.stringBytes && Buffer.byteLength(s) > LIMITS.stringBytes) {
-    throw new DomainError('LIMIT_EXCEEDED', `A string is longer than ${LIMITS.stringBytes} bytes at ${path.join('.')}`, { path, limit: LIMITS.stringBytes }, { tooLarge: true });
+    throw new DomainError(
+      'LIMIT_EXCEEDED',
+      `A string is longer than ${LIMITS.stringBytes} bytes at ${path.join('.')}`,
+      { path, limit: LIMITS.stringBytes },
+      { tooLarge: true },
+    );
   }
 }
 
@@ -40,7 +45,12 @@ function primitiveType(v: unknown, path: JsonPath): Exclude<PropType, `${string}
       checkString(v, path);
       return isDatetimeString(v) ? 'datetime' : 'string';
     default:
-      throw invalid(path, `A ${describe(v)} cannot be stored as a property`, 'a string, number, boolean, null or an array of one of them', describe(v));
+      throw invalid(
+        path,
+        `A ${describe(v)} cannot be stored as a property`,
+        'a string, number, boolean, null or an array of one of them',
+        describe(v),
+      );
   }
 }
 
@@ -48,7 +58,11 @@ function primitiveType(v: unknown, path: JsonPath): Exclude<PropType, `${string}
 export function inferType(v: unknown, path: JsonPath): PropType {
   if (!Array.isArray(v)) return primitiveType(v, path);
   if (v.length > LIMITS.arrayLength) {
-    throw new DomainError('LIMIT_EXCEEDED', `An array has more than ${LIMITS.arrayLength} elements at ${path.join('.')}`, { path, limit: LIMITS.arrayLength });
+    throw new DomainError(
+      'LIMIT_EXCEEDED',
+      `An array has more than ${LIMITS.arrayLength} elements at ${path.join('.')}`,
+      { path, limit: LIMITS.arrayLength },
+    );
   }
   if (v.length === 0) return 'array';
   let kind: 'string' | 'number' | 'boolean' | null = null;
@@ -57,7 +71,12 @@ export function inferType(v: unknown, path: JsonPath): PropType {
     const t = Array.isArray(el) ? 'array' : primitiveType(el, [...path, i]);
     const k = t === 'datetime' ? 'string' : t;
     if (k === 'null' || k === 'array') {
-      throw invalid([...path, i], 'Arrays may hold only strings, numbers or booleans', 'a string, number or boolean', k);
+      throw invalid(
+        [...path, i],
+        'Arrays may hold only strings, numbers or booleans',
+        'a string, number or boolean',
+        k,
+      );
     }
     if (kind !== null && k !== kind) {
       throw invalid([...path, i], `A mixed array: ${kind} and ${k} elements`, `a ${kind}`, k);
@@ -95,11 +114,26 @@ export function coerceToType(type: PropType, value: unknown, path: JsonPath): un
         if (v === null) return null;
         break;
     }
-    throw invalid(p, `The value does not fit the declared type ${t}`, t, v === null ? null : typeof v === 'object' ? describe(v) : v);
+    throw invalid(
+      p,
+      `The value does not fit the declared type ${t}`,
+      t,
+      v === null ? null : typeof v === 'object' ? describe(v) : v,
+    );
   };
   if (type === 'vector') {
-    if (!Array.isArray(value) || value.length === 0 || value.length > 16_000 || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw invalid(path, 'A vector must be a non-empty array of finite numbers (at most 16000)', 'vector', describe(value));
+    if (
+      !Array.isArray(value) ||
+      value.length === 0 ||
+      value.length > 16_000 ||
+      !value.every((x) => typeof x === 'number' && Number.isFinite(x))
+    ) {
+      throw invalid(
+        path,
+        'A vector must be a non-empty array of finite numbers (at most 16000)',
+        'vector',
+        describe(value),
+      );
     }
     return value;
   }
@@ -108,9 +142,14 @@ export function coerceToType(type: PropType, value: unknown, path: JsonPath): un
     throw invalid(path, 'The type "array" is only for an empty array', 'an empty array', describe(value));
   }
   if (type.endsWith('[]')) {
-    if (!Array.isArray(value)) throw invalid(path, `The value does not fit the declared type ${type}`, type, describe(value));
+    if (!Array.isArray(value))
+      throw invalid(path, `The value does not fit the declared type ${type}`, type, describe(value));
     if (value.length > LIMITS.arrayLength) {
-      throw new DomainError('LIMIT_EXCEEDED', `An array has more than ${LIMITS.arrayLength} elements at ${path.join('.')}`, { path, limit: LIMITS.arrayLength });
+      throw new DomainError(
+        'LIMIT_EXCEEDED',
+        `An array has more than ${LIMITS.arrayLength} elements at ${path.join('.')}`,
+        { path, limit: LIMITS.arrayLength },
+      );
     }
     return value.map((el, i) => scalar(type.slice(0, -2), el, [...path, i]));
   }

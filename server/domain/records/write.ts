@@ -58,7 +58,10 @@ async function resolveUpserts(tx: Tx, projectId: string, plan: WritePlan, option
     const values: Record<string, unknown> = {};
     for (const k of mergeBy) {
       if (!(k in rec.data)) {
-        throw new DomainError('INVALID', `Record ${rec.root} has no value for the mergeBy property "${k}"`, { path: ['data', rec.root, k], expected: 'a value for every mergeBy property' });
+        throw new DomainError('INVALID', `Record ${rec.root} has no value for the mergeBy property "${k}"`, {
+          path: ['data', rec.root, k],
+          expected: 'a value for every mergeBy property',
+        });
       }
       values[k] = rec.data[k];
     }
@@ -82,13 +85,24 @@ async function resolveUpserts(tx: Tx, projectId: string, plan: WritePlan, option
     const ofLabel = firsts.filter((f) => f.rec.label === label);
     for (let at = 0; at < ofLabel.length; at += MERGE_LOOKUP_CHUNK) {
       const chunk = ofLabel.slice(at, at + MERGE_LOOKUP_CHUNK);
-      const found = await tx.$queryRaw<S.recordSql.MergeMatch[]>(recordSql.selectMergeMatches(projectId, label, mergeBy, chunk.map((f) => f.values)));
+      const found = await tx.$queryRaw<S.recordSql.MergeMatch[]>(
+        recordSql.selectMergeMatches(
+          projectId,
+          label,
+          mergeBy,
+          chunk.map((f) => f.values),
+        ),
+      );
       const byKey = new Map<number, Existing[]>();
       for (const m of found) byKey.set(m.i, [...(byKey.get(m.i) ?? []), m]);
       for (const [i, matches] of byKey) {
         const { rec, values } = chunk[i]!;
         if (matches.length > 1) {
-          throw new DomainError('CONFLICT', `More than one ${label} record matches the mergeBy values ${JSON.stringify(values)}`, { path: ['options', 'mergeBy'], got: values });
+          throw new DomainError(
+            'CONFLICT',
+            `More than one ${label} record matches the mergeBy values ${JSON.stringify(values)}`,
+            { path: ['options', 'mergeBy'], got: values },
+          );
         }
         updates.set(rec.id, { planned: rec, existing: matches[0]! });
         redirect.set(rec.id, matches[0]!.id);
@@ -110,7 +124,11 @@ function merge(into: PlannedRecord, from: PlannedRecord, rewrite: boolean) {
 }
 
 /** Writes a plan atomically: every record and edge, or nothing. */
-export async function writePlan(deps: ProjectDeps, plan: WritePlan, options: TWriteOptions = {}): Promise<WriteOutcome> {
+export async function writePlan(
+  deps: ProjectDeps,
+  plan: WritePlan,
+  options: TWriteOptions = {},
+): Promise<WriteOutcome> {
   return withTransaction(deps.db, async (tx) => {
     let redirect = new Map<string, string>();
     let updates = new Map<string, Upsert>();
@@ -119,7 +137,12 @@ export async function writePlan(deps: ProjectDeps, plan: WritePlan, options: TWr
 
     const inserts = plan.records.filter((r) => !updates.has(r.id) && !dropped.has(r.id));
     await inChunks(inserts, (chunk) =>
-      tx.$executeRaw(recordSql.insertRecords(deps.projectId, chunk.map((r) => ({ id: r.id, label: r.label, data: r.data, types: r.types })))),
+      tx.$executeRaw(
+        recordSql.insertRecords(
+          deps.projectId,
+          chunk.map((r) => ({ id: r.id, label: r.label, data: r.data, types: r.types })),
+        ),
+      ),
     );
 
     const rewrite = options.mergeStrategy === 'rewrite';
@@ -130,16 +153,31 @@ export async function writePlan(deps: ProjectDeps, plan: WritePlan, options: TWr
     }));
     await inChunks(changed, (chunk) => tx.$executeRaw(recordSql.updateRecordsData(deps.projectId, chunk)));
 
-    const edges: NewEdge[] = plan.edges.map((e) => ({ ...e, sourceId: redirect.get(e.sourceId) ?? e.sourceId, origin: 'nested' }));
+    const edges: NewEdge[] = plan.edges.map((e) => ({
+      ...e,
+      sourceId: redirect.get(e.sourceId) ?? e.sourceId,
+      origin: 'nested',
+    }));
     await inChunks(edges, (chunk) => tx.$executeRaw(relationshipSql.upsertEdges(deps.projectId, chunk)));
 
     const written: Written[] = [
       ...inserts.map((r) => ({ id: r.id, label: r.label, data: r.data })),
-      ...[...updates.values()].map((u, i) => ({ id: u.existing.id, label: u.existing.label, data: changed[i]!.data, before: u.existing.data })),
+      ...[...updates.values()].map((u, i) => ({
+        id: u.existing.id,
+        label: u.existing.label,
+        data: changed[i]!.data,
+        before: u.existing.data,
+      })),
     ];
     const linked = await linkByRules(tx, deps.projectId, written);
 
     const topIds = plan.records.filter((r) => r.top).map((r) => redirect.get(r.id) ?? r.id);
-    return { created: inserts.length, updated: changed.length, relationships: edges.length + linked, topIds: [...new Set(topIds)], idOf: (id) => redirect.get(id) ?? id };
+    return {
+      created: inserts.length,
+      updated: changed.length,
+      relationships: edges.length + linked,
+      topIds: [...new Set(topIds)],
+      idOf: (id) => redirect.get(id) ?? id,
+    };
   });
 }

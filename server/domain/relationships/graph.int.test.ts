@@ -17,8 +17,10 @@ async function project() {
   const name = uniqueName('graph');
   expect((await api.rest('POST', '/projects', { body: { name } })).status).toBe(201);
   const call = (method: string, path: string, body?: unknown) => api.rest(method, path, { project: name, body });
-  const make = async (label: string, data: Record<string, unknown>) => (await call('POST', '/records', { label, data })).body.data.__id as string;
-  const link = (from: string, to: string | string[], type: string) => call('POST', `/relationships/${from}`, { targetIds: to, type });
+  const make = async (label: string, data: Record<string, unknown>) =>
+    (await call('POST', '/records', { label, data })).body.data.__id as string;
+  const link = (from: string, to: string | string[], type: string) =>
+    call('POST', `/relationships/${from}`, { targetIds: to, type });
   const graph = async (input: unknown): Promise<Graph> => {
     const res = await call('POST', '/relationships/graph', input);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -30,8 +32,16 @@ async function project() {
 /** Customers placing orders that contain a product; one customer referred another, one has no orders. */
 async function shop() {
   const p = await project();
-  const [ada, bob, cy] = [await p.make('Customer', { name: 'Ada' }), await p.make('Customer', { name: 'Bob' }), await p.make('Customer', { name: 'Cy' })];
-  const [o1, o2, o3] = [await p.make('Order', { code: 'O1', total: 3 }), await p.make('Order', { code: 'O2' }), await p.make('Order', { code: 'O3' })];
+  const [ada, bob, cy] = [
+    await p.make('Customer', { name: 'Ada' }),
+    await p.make('Customer', { name: 'Bob' }),
+    await p.make('Customer', { name: 'Cy' }),
+  ];
+  const [o1, o2, o3] = [
+    await p.make('Order', { code: 'O1', total: 3 }),
+    await p.make('Order', { code: 'O2' }),
+    await p.make('Order', { code: 'O3' }),
+  ];
   const lamp = await p.make('Product', { title: 'Lamp', price: 20 });
   await p.link(ada, [o1, o2], 'PLACED');
   await p.link(bob, o3, 'PLACED');
@@ -49,11 +59,28 @@ describe(`graph (${backendName})`, () => {
   it('starts from a label: its records, their neighbours, the edges among them, and what each node leaves out', async () => {
     const s = await shop();
     const g = await s.graph({ label: 'Customer' });
-    expect(g.nodes.slice(0, 3).map((n) => [n.caption, n.start])).toEqual([['Ada', true], ['Bob', true], ['Cy', true]]);
+    expect(g.nodes.slice(0, 3).map((n) => [n.caption, n.start])).toEqual([
+      ['Ada', true],
+      ['Bob', true],
+      ['Cy', true],
+    ]);
     expect(ids(g)).toEqual([s.ada, s.bob, s.cy, s.o1, s.o2, s.o3].sort());
-    expect(edgeSet(g)).toEqual([`${s.ada} PLACED ${s.o1}`, `${s.ada} PLACED ${s.o2}`, `${s.ada} REFERRED ${s.bob}`, `${s.bob} PLACED ${s.o3}`].sort());
+    expect(edgeSet(g)).toEqual(
+      [
+        `${s.ada} PLACED ${s.o1}`,
+        `${s.ada} PLACED ${s.o2}`,
+        `${s.ada} REFERRED ${s.bob}`,
+        `${s.bob} PLACED ${s.o3}`,
+      ].sort(),
+    );
     expect(hidden(g)).toEqual({ [s.ada]: 0, [s.bob]: 0, [s.cy]: 0, [s.o1]: 1, [s.o2]: 0, [s.o3]: 1 });
-    expect(g.nodes.find((n) => n.id === s.o1)).toEqual({ id: s.o1, label: 'Order', caption: 'O1', start: false, hidden: 1 });
+    expect(g.nodes.find((n) => n.id === s.o1)).toEqual({
+      id: s.o1,
+      label: 'Order',
+      caption: 'O1',
+      start: false,
+      hidden: 1,
+    });
     expect(g.truncated).toBe(false);
     expect(await s.graph({ label: 'Nobody' })).toEqual({ nodes: [], edges: [], truncated: false });
   });
@@ -67,7 +94,9 @@ describe(`graph (${backendName})`, () => {
 
     const expanded = await s.graph({ ids: [s.o1, s.lamp] });
     expect(ids(expanded)).toEqual([s.ada, s.o1, s.o3, s.lamp].sort());
-    expect(edgeSet(expanded)).toEqual([`${s.ada} PLACED ${s.o1}`, `${s.o1} CONTAINS ${s.lamp}`, `${s.o3} CONTAINS ${s.lamp}`].sort());
+    expect(edgeSet(expanded)).toEqual(
+      [`${s.ada} PLACED ${s.o1}`, `${s.o1} CONTAINS ${s.lamp}`, `${s.o3} CONTAINS ${s.lamp}`].sort(),
+    );
     expect(hidden(expanded)).toEqual({ [s.o1]: 0, [s.lamp]: 0, [s.ada]: 2, [s.o3]: 1 });
 
     // A label and ids together: the label's records join the expanded ones.
@@ -99,8 +128,13 @@ describe(`graph (${backendName})`, () => {
     const p = await project();
     const hub = await p.make('Hub', { name: 'big' });
     const small = await p.make('Hub', { name: 'small' });
-    const leaves = (await p.call('POST', '/records/import/json', { label: 'Leaf', data: Array.from({ length: 30 }, (_, i) => ({ i })), options: { returnResult: true } }))
-      .body.data.records.map((r: { __id: string }) => r.__id) as string[];
+    const leaves = (
+      await p.call('POST', '/records/import/json', {
+        label: 'Leaf',
+        data: Array.from({ length: 30 }, (_, i) => ({ i })),
+        options: { returnResult: true },
+      })
+    ).body.data.records.map((r: { __id: string }) => r.__id) as string[];
     await p.link(hub, leaves, 'HAS');
     await p.link(small, leaves.slice(27), 'HAS');
 
@@ -113,7 +147,16 @@ describe(`graph (${backendName})`, () => {
 
     // Small's three leaves are its first three turns, so they beat the big hub's later leaves.
     const fair = await p.graph({ ids: [hub, small], limit: 8 });
-    expect(fair.nodes.map((n) => n.id)).toEqual([hub, small, leaves[0], leaves[27], leaves[1], leaves[28], leaves[2], leaves[29]]);
+    expect(fair.nodes.map((n) => n.id)).toEqual([
+      hub,
+      small,
+      leaves[0],
+      leaves[27],
+      leaves[1],
+      leaves[28],
+      leaves[2],
+      leaves[29],
+    ]);
     expect(hidden(fair)[small]).toBe(0);
 
     // From a label, half the budget goes to its records first so their neighbours fit; what the

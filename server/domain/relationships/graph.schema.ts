@@ -13,19 +13,44 @@ export const GRAPH_LIMITS = {
 export const ZGraphInput = z
   .object({
     label: ZLabel.optional().describe('start from the first records of this label (oldest first)'),
-    ids: z.array(ZRecordId).min(1).max(GRAPH_LIMITS.maxNodes).optional().describe('start from (or expand) these records'),
-    types: z.array(ZRelationshipType).max(GRAPH_LIMITS.maxFilters).optional().describe('only relationships of these types (default all; [] none)'),
-    labels: z.array(ZLabel).max(GRAPH_LIMITS.maxFilters).optional().describe('only neighbours of these labels (default all); start records always show'),
-    limit: z.coerce.number().int().min(1).max(GRAPH_LIMITS.maxNodes).optional().describe(`most nodes returned, default ${GRAPH_LIMITS.defaultNodes}, max ${GRAPH_LIMITS.maxNodes}`),
+    ids: z
+      .array(ZRecordId)
+      .min(1)
+      .max(GRAPH_LIMITS.maxNodes)
+      .optional()
+      .describe('start from (or expand) these records'),
+    types: z
+      .array(ZRelationshipType)
+      .max(GRAPH_LIMITS.maxFilters)
+      .optional()
+      .describe('only relationships of these types (default all; [] none)'),
+    labels: z
+      .array(ZLabel)
+      .max(GRAPH_LIMITS.maxFilters)
+      .optional()
+      .describe('only neighbours of these labels (default all); start records always show'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(GRAPH_LIMITS.maxNodes)
+      .optional()
+      .describe(`most nodes returned, default ${GRAPH_LIMITS.defaultNodes}, max ${GRAPH_LIMITS.maxNodes}`),
   })
   .strict()
-  .refine((v) => v.label !== undefined || v.ids !== undefined, { message: 'give a label, ids, or both', path: ['label'] });
+  .refine((v) => v.label !== undefined || v.ids !== undefined, {
+    message: 'give a label, ids, or both',
+    path: ['label'],
+  });
 export type TGraphInput = z.output<typeof ZGraphInput>;
 
 export const ZGraphNode = z.object({
   id: z.uuid(),
   label: z.string(),
-  caption: z.string().nullable().describe('a short text to show: the first of name, title, text, … (null when the record has none)'),
+  caption: z
+    .string()
+    .nullable()
+    .describe('a short text to show: the first of name, title, text, … (null when the record has none)'),
   start: z.boolean().describe('a start record (from ids or the label), whose neighbours were looked up'),
   hidden: z.number().int().describe('relationships of this node (within the filters) not among the edges shown'),
 });

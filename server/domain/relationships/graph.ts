@@ -7,17 +7,42 @@ const { relationshipSql } = S;
 type EdgeRow = S.relationshipSql.GraphEdgeRow;
 
 /** Property names a node's caption prefers, in this order (compared lower-cased). */
-const CAPTION_KEYS = ['name', 'title', 'display_name', 'full_name', 'label', 'caption', 'subject', 'headline', 'email', 'username', 'text', 'content', 'description', 'key', 'code', 'sku', 'number', 'id'];
+const CAPTION_KEYS = [
+  'name',
+  'title',
+  'display_name',
+  'full_name',
+  'label',
+  'caption',
+  'subject',
+  'headline',
+  'email',
+  'username',
+  'text',
+  'content',
+  'description',
+  'key',
+  'code',
+  'sku',
+  'number',
+  'id',
+];
 
 /** The start records: the given ids first, then up to half the budget of the label's records, so their neighbours fit too. */
-async function startRecords(deps: ProjectDeps, q: TGraphInput, limit: number): Promise<{ given: string[]; seeds: string[]; truncated: boolean; moreOfLabel: boolean }> {
+async function startRecords(
+  deps: ProjectDeps,
+  q: TGraphInput,
+  limit: number,
+): Promise<{ given: string[]; seeds: string[]; truncated: boolean; moreOfLabel: boolean }> {
   const given = [...new Set((q.ids ?? []).map((id) => id.toLowerCase()))];
   const seeds = given.slice(0, limit);
   let truncated = given.length > limit;
   let moreOfLabel = false;
   if (q.label !== undefined && seeds.length < limit) {
     const room = Math.min(limit - seeds.length, Math.ceil(limit / 2));
-    const rows = await deps.db.$queryRaw<{ id: string }[]>(relationshipSql.graphStartIds(deps.projectId, q.label, seeds.length + room + 1));
+    const rows = await deps.db.$queryRaw<{ id: string }[]>(
+      relationshipSql.graphStartIds(deps.projectId, q.label, seeds.length + room + 1),
+    );
     const taken = new Set(seeds);
     const fresh = rows.map((r) => r.id).filter((id) => !taken.has(id));
     seeds.push(...fresh.slice(0, room));
@@ -54,7 +79,13 @@ export async function getGraph(deps: ProjectDeps, q: TGraphInput): Promise<TGrap
   const others: string[] = [];
   if (room > 0 && start.seeds.length > 0) {
     const rows = await deps.db.$queryRaw<{ id: string }[]>(
-      relationshipSql.graphNeighbors({ projectId: deps.projectId, seeds: start.seeds, first: start.given, ...filter, limit: room + 1 }),
+      relationshipSql.graphNeighbors({
+        projectId: deps.projectId,
+        seeds: start.seeds,
+        first: start.given,
+        ...filter,
+        limit: room + 1,
+      }),
     );
     others.push(...rows.slice(0, room).map((r) => r.id));
   }
@@ -62,7 +93,9 @@ export async function getGraph(deps: ProjectDeps, q: TGraphInput): Promise<TGrap
   if (start.moreOfLabel && start.seeds.length + others.length < limit) {
     const want = limit - start.seeds.length - others.length;
     const taken = new Set([...start.seeds, ...others]);
-    const rows = await deps.db.$queryRaw<{ id: string }[]>(relationshipSql.graphStartIds(deps.projectId, q.label!, taken.size + want + 1));
+    const rows = await deps.db.$queryRaw<{ id: string }[]>(
+      relationshipSql.graphStartIds(deps.projectId, q.label!, taken.size + want + 1),
+    );
     const fresh = rows.map((r) => r.id).filter((id) => !taken.has(id));
     start.seeds.push(...fresh.slice(0, want));
     truncated = fresh.length > want;
@@ -71,8 +104,12 @@ export async function getGraph(deps: ProjectDeps, q: TGraphInput): Promise<TGrap
   if (ids.length === 0) return { nodes: [], edges: [], truncated };
 
   const [records, edgeRows, degrees] = await Promise.all([
-    deps.db.$queryRaw<{ id: string; label: string; caption: string | null }[]>(relationshipSql.graphNodes(deps.projectId, ids, CAPTION_KEYS, GRAPH_LIMITS.captionChars)),
-    deps.db.$queryRaw<EdgeRow[]>(relationshipSql.graphEdgesAmong(deps.projectId, ids, q.types, GRAPH_LIMITS.maxEdges + 1)),
+    deps.db.$queryRaw<{ id: string; label: string; caption: string | null }[]>(
+      relationshipSql.graphNodes(deps.projectId, ids, CAPTION_KEYS, GRAPH_LIMITS.captionChars),
+    ),
+    deps.db.$queryRaw<EdgeRow[]>(
+      relationshipSql.graphEdgesAmong(deps.projectId, ids, q.types, GRAPH_LIMITS.maxEdges + 1),
+    ),
     deps.db.$queryRaw<{ id: string; n: number }[]>(relationshipSql.graphDegrees(deps.projectId, ids, filter)),
   ]);
   const byId = new Map(records.map((r) => [r.id, r]));

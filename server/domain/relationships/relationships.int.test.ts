@@ -14,7 +14,8 @@ async function project() {
   const name = uniqueName('rel');
   expect((await api.rest('POST', '/projects', { body: { name } })).status).toBe(201);
   const call = (method: string, path: string, body?: unknown) => api.rest(method, path, { project: name, body });
-  const make = async (label: string, data: Record<string, unknown>) => (await call('POST', '/records', { label, data })).body.data.__id as string;
+  const make = async (label: string, data: Record<string, unknown>) =>
+    (await call('POST', '/records', { label, data })).body.data.__id as string;
   return { call, make };
 }
 
@@ -24,7 +25,11 @@ describe(`relationships (${backendName})`, () => {
     const alice = await p.make('PERSON', { name: 'alice' });
     const bob = await p.make('PERSON', { name: 'bob' });
     const acme = await p.make('COMPANY', { name: 'acme' });
-    const res = await p.call('POST', `/relationships/${alice}`, { targetIds: [acme], type: 'WORKS_AT', properties: { since: 2020 } });
+    const res = await p.call('POST', `/relationships/${alice}`, {
+      targetIds: [acme],
+      type: 'WORKS_AT',
+      properties: { since: 2020 },
+    });
     expect(res.body.data).toEqual({ attached: 1 });
     await p.call('POST', `/relationships/${alice}`, { targetIds: acme, type: 'WORKS_AT', properties: { since: 2021 } });
     await p.call('POST', `/relationships/${alice}`, { targetIds: [bob], type: 'KNOWS', direction: 'in' });
@@ -34,11 +39,22 @@ describe(`relationships (${backendName})`, () => {
     expect(all.body.total).toBe(3);
     const works = await p.call('POST', '/relationships/search', { where: { type: 'WORKS_AT' } });
     expect(works.body.data).toEqual([
-      { sourceId: alice, sourceLabel: 'PERSON', targetId: acme, targetLabel: 'COMPANY', type: 'WORKS_AT', properties: { since: 2021 }, origin: 'manual' },
+      {
+        sourceId: alice,
+        sourceLabel: 'PERSON',
+        targetId: acme,
+        targetLabel: 'COMPANY',
+        type: 'WORKS_AT',
+        properties: { since: 2021 },
+        origin: 'manual',
+      },
     ]);
     const knows = await p.call('POST', '/relationships/search', { where: { type: { $in: ['KNOWS'] } } });
     expect(knows.body.data[0]).toMatchObject({ sourceId: bob, targetId: alice });
-    const fromAlice = await p.call('POST', '/relationships/search', { source: { where: { name: 'alice' } }, target: { labels: ['PERSON'] } });
+    const fromAlice = await p.call('POST', '/relationships/search', {
+      source: { where: { name: 'alice' } },
+      target: { labels: ['PERSON'] },
+    });
     expect(fromAlice.body.data.map((e: { type: string }) => e.type)).toEqual(['RELATED_TO']);
   });
 
@@ -66,7 +82,11 @@ describe(`relationships (${backendName})`, () => {
       const name = uniqueName('hops');
       const client = httpClient(low);
       await client.rest('POST', '/projects', { body: { name } });
-      const search = (hops: number) => client.rest('POST', '/relationships/search', { project: name, body: { source: { where: { A: { $relation: { hops } } } } } });
+      const search = (hops: number) =>
+        client.rest('POST', '/relationships/search', {
+          project: name,
+          body: { source: { where: { A: { $relation: { hops } } } } },
+        });
       expect((await search(2)).status).toBe(200);
       const tooFar = await search(3);
       expect(tooFar.status).toBe(400);
@@ -84,8 +104,12 @@ describe(`relationships (${backendName})`, () => {
     await p.call('POST', `/relationships/${a}`, { targetIds: [b], type: 'X' });
     await p.call('POST', `/relationships/${a}`, { targetIds: [b], type: 'Y' });
     await p.call('POST', `/relationships/${b}`, { targetIds: [a], type: 'X' });
-    expect((await p.call('PUT', `/relationships/${a}`, { targetIds: [b], types: ['Y'] })).body.data).toEqual({ detached: 1 });
-    expect((await p.call('PUT', `/relationships/${a}`, { targetIds: [b], direction: 'both' })).body.data).toEqual({ detached: 2 });
+    expect((await p.call('PUT', `/relationships/${a}`, { targetIds: [b], types: ['Y'] })).body.data).toEqual({
+      detached: 1,
+    });
+    expect((await p.call('PUT', `/relationships/${a}`, { targetIds: [b], direction: 'both' })).body.data).toEqual({
+      detached: 2,
+    });
     expect((await p.call('POST', '/relationships/search', {})).body.total).toBe(0);
   });
 
@@ -119,7 +143,13 @@ describe(`relationships (${backendName})`, () => {
     const typed = (await p.call('GET', `/records/${root}/neighbors?depth=3&types=NEXT`)).body.data;
     expect(typed.nodes.map((n: { n: number }) => n.n).sort()).toEqual([0, 1, 2]);
     const fan = await p.make('HUB', {});
-    const leaves = (await p.call('POST', '/records/import/json', { label: 'LEAF', data: Array.from({ length: 30 }, (_, i) => ({ i })), options: { returnResult: true } })).body.data.records;
+    const leaves = (
+      await p.call('POST', '/records/import/json', {
+        label: 'LEAF',
+        data: Array.from({ length: 30 }, (_, i) => ({ i })),
+        options: { returnResult: true },
+      })
+    ).body.data.records;
     await p.call('POST', `/relationships/${fan}`, { targetIds: leaves.map((l: { __id: string }) => l.__id) });
     const bounded = (await p.call('GET', `/records/${fan}/neighbors?limit=10`)).body.data;
     expect(bounded.nodes).toHaveLength(10);

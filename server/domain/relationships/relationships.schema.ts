@@ -4,7 +4,9 @@ import { LIMITS, ZRecordId, ZRelationshipType } from '../records';
 
 export const DEFAULT_RELATIONSHIP_TYPE = 'RELATED_TO';
 
-const ZTargetIds = z.union([ZRecordId, z.array(ZRecordId).min(1).max(LIMITS.targetIdsPerCall)]).describe('one id or up to 1000');
+const ZTargetIds = z
+  .union([ZRecordId, z.array(ZRecordId).min(1).max(LIMITS.targetIdsPerCall)])
+  .describe('one id or up to 1000');
 
 export const ZAttachInput = z
   .object({
@@ -21,7 +23,10 @@ export const ZDetachInput = z
   .object({
     sourceId: ZRecordId,
     targetIds: ZTargetIds,
-    types: z.union([ZRelationshipType, z.array(ZRelationshipType).max(100)]).optional().describe('only these types (default all)'),
+    types: z
+      .union([ZRelationshipType, z.array(ZRelationshipType).max(100)])
+      .optional()
+      .describe('only these types (default all)'),
     direction: z.enum(['out', 'in', 'both']).optional().describe('default out'),
   })
   .strict();
@@ -42,7 +47,12 @@ export const ZRelationshipSearchInput = z
   .object({
     source: ZFilterQuery.optional(),
     target: ZFilterQuery.optional(),
-    where: z.object({ type: z.union([ZRelationshipType, z.object({ $in: z.array(ZRelationshipType).max(1000) }).strict()]).optional() }).strict().optional(),
+    where: z
+      .object({
+        type: z.union([ZRelationshipType, z.object({ $in: z.array(ZRelationshipType).max(1000) }).strict()]).optional(),
+      })
+      .strict()
+      .optional(),
     skip: z.coerce.number().int().min(0).max(1_000_000).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
   })
@@ -58,7 +68,13 @@ export const ZNeighborsInput = z
     id: ZRecordId,
     depth: z.coerce.number().int().min(1).max(LIMITS.neighborsDepth).optional().describe('1..3, default 1'),
     types: csvList.optional().describe('relationship types, comma-separated'),
-    limit: z.coerce.number().int().min(1).max(LIMITS.neighborsLimit).optional().describe('most nodes returned, default 100, max 500'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.neighborsLimit)
+      .optional()
+      .describe('most nodes returned, default 100, max 500'),
   })
   .strict();
 export type TNeighborsInput = z.output<typeof ZNeighborsInput>;

@@ -4,7 +4,14 @@ import type { ProjectDeps } from '../deps';
 import { whereFor, type TFilterQuery } from '../query';
 import { inferType, toRecord, type TRecord } from '../records';
 import type { RecordRow } from '@/server/db';
-import { DEFAULT_RELATIONSHIP_TYPE, type TAttachInput, type TDetachInput, type TEdge, type TNeighborsInput, type TRelationshipSearchInput } from './relationships.schema';
+import {
+  DEFAULT_RELATIONSHIP_TYPE,
+  type TAttachInput,
+  type TDetachInput,
+  type TEdge,
+  type TNeighborsInput,
+  type TRelationshipSearchInput,
+} from './relationships.schema';
 
 const { relationshipSql, recordSql } = S;
 const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
@@ -13,20 +20,31 @@ const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 async function labelsOf(deps: ProjectDeps, input: TAttachInput): Promise<Map<string, string>> {
   const source = input.sourceId.toLowerCase();
   const targets = asList(input.targetIds).map((t) => t.toLowerCase());
-  const rows = await deps.db.$queryRaw<{ id: string; label: string }[]>(relationshipSql.selectLabels(deps.projectId, [...new Set([source, ...targets])]));
+  const rows = await deps.db.$queryRaw<{ id: string; label: string }[]>(
+    relationshipSql.selectLabels(deps.projectId, [...new Set([source, ...targets])]),
+  );
   const labels = new Map(rows.map((r) => [r.id, r.label]));
-  if (!labels.has(source)) throw new DomainError('NOT_FOUND', `Record ${input.sourceId} not found`, { path: ['sourceId'], got: input.sourceId });
+  if (!labels.has(source))
+    throw new DomainError('NOT_FOUND', `Record ${input.sourceId} not found`, {
+      path: ['sourceId'],
+      got: input.sourceId,
+    });
   const i = targets.findIndex((id) => !labels.has(id));
   if (i >= 0) {
     const got = asList(input.targetIds)[i]!;
-    throw new DomainError('NOT_FOUND', `Record ${got} not found`, { path: Array.isArray(input.targetIds) ? ['targetIds', i] : ['targetIds'], got });
+    throw new DomainError('NOT_FOUND', `Record ${got} not found`, {
+      path: Array.isArray(input.targetIds) ? ['targetIds', i] : ['targetIds'],
+      got,
+    });
   }
   return labels;
 }
 
 /** NOT_FOUND (at the input's id) unless the record exists in the project: the answer every route about one record gives. */
 async function requireRecord(deps: ProjectDeps, id: string, path: (string | number)[] = ['id']): Promise<void> {
-  const rows = await deps.db.$queryRaw<{ id: string }[]>(relationshipSql.selectLabels(deps.projectId, [id.toLowerCase()]));
+  const rows = await deps.db.$queryRaw<{ id: string }[]>(
+    relationshipSql.selectLabels(deps.projectId, [id.toLowerCase()]),
+  );
   if (rows.length === 0) throw new DomainError('NOT_FOUND', `Record ${id} not found`, { path, got: id });
 }
 
@@ -41,7 +59,15 @@ export async function attachRelationships(deps: ProjectDeps, q: TAttachInput): P
     const src = q.sourceId.toLowerCase();
     const edges: NewEdge[] = targets.map((t) => {
       const [from, to] = q.direction === 'in' ? [t, src] : [src, t];
-      return { sourceId: from, targetId: to, type, sourceLabel: labels.get(from)!, targetLabel: labels.get(to)!, properties, origin: 'manual' };
+      return {
+        sourceId: from,
+        targetId: to,
+        type,
+        sourceLabel: labels.get(from)!,
+        targetLabel: labels.get(to)!,
+        properties,
+        origin: 'manual',
+      };
     });
     await tx.$executeRaw(relationshipSql.upsertEdges(deps.projectId, edges));
     return { attached: edges.length };
@@ -58,7 +84,9 @@ export async function detachRelationships(deps: ProjectDeps, q: TDetachInput): P
     ...(dir !== 'in' ? [{ sourceId: src, targetId: t }] : []),
     ...(dir !== 'out' ? [{ sourceId: t, targetId: src }] : []),
   ]);
-  const detached = await deps.db.$executeRaw(relationshipSql.deleteEdges(deps.projectId, pairs, q.types === undefined ? undefined : asList(q.types)));
+  const detached = await deps.db.$executeRaw(
+    relationshipSql.deleteEdges(deps.projectId, pairs, q.types === undefined ? undefined : asList(q.types)),
+  );
   return { detached };
 }
 
@@ -67,7 +95,10 @@ const endFilter = (deps: ProjectDeps, f: TFilterQuery | undefined, side: string)
   return { labels: f.labels, where: whereFor(deps, f.where, [side, 'where']) };
 };
 
-export async function searchRelationships(deps: ProjectDeps, q: TRelationshipSearchInput): Promise<{ items: TEdge[]; total: number }> {
+export async function searchRelationships(
+  deps: ProjectDeps,
+  q: TRelationshipSearchInput,
+): Promise<{ items: TEdge[]; total: number }> {
   const t = q.where?.type;
   const spec = {
     projectId: deps.projectId,
@@ -89,7 +120,10 @@ export async function searchRelationships(deps: ProjectDeps, q: TRelationshipSea
  * The neighbourhood of a record for the graph view: breadth-first up to `depth` hops in both
  * directions, stopping at `limit` nodes (`truncated` says so), with every edge among the nodes shown.
  */
-export async function getNeighbors(deps: ProjectDeps, q: TNeighborsInput): Promise<{ nodes: TRecord[]; edges: TEdge[]; truncated: boolean }> {
+export async function getNeighbors(
+  deps: ProjectDeps,
+  q: TNeighborsInput,
+): Promise<{ nodes: TRecord[]; edges: TEdge[]; truncated: boolean }> {
   const limit = q.limit ?? 100;
   const depth = q.depth ?? 1;
   const types = q.types && q.types.length > 0 ? q.types : undefined;
@@ -102,7 +136,9 @@ export async function getNeighbors(deps: ProjectDeps, q: TNeighborsInput): Promi
   const edgeKeys = new Set<string>();
   const edges: TEdge[] = [];
   for (let hop = 0; hop < depth && frontier.length > 0 && !truncated; hop++) {
-    const found = await deps.db.$queryRaw<TEdge[]>(relationshipSql.edgesTouching(deps.projectId, frontier, types, limit * 10));
+    const found = await deps.db.$queryRaw<TEdge[]>(
+      relationshipSql.edgesTouching(deps.projectId, frontier, types, limit * 10),
+    );
     const next: string[] = [];
     for (const e of found) {
       for (const id of [e.sourceId, e.targetId]) {
@@ -132,7 +168,13 @@ export async function getNeighbors(deps: ProjectDeps, q: TNeighborsInput): Promi
   return { nodes: ids.filter((id) => byId.has(id)).map((id) => toRecord(byId.get(id)!)), edges, truncated };
 }
 
-export type TRecordEdge = { direction: 'out' | 'in'; type: string; otherId: string; otherLabel: string; properties: Record<string, unknown> };
+export type TRecordEdge = {
+  direction: 'out' | 'in';
+  type: string;
+  otherId: string;
+  otherLabel: string;
+  properties: Record<string, unknown>;
+};
 
 /** A record's relationships in and out (the record drawer), bounded; NOT_FOUND for a record that does not exist, like its other routes. */
 export async function listRecordRelationships(deps: ProjectDeps, id: string, limit = 200): Promise<TRecordEdge[]> {

@@ -25,6 +25,8 @@ export async function compactSchemaStats(deps: ProjectDeps): Promise<{ compacted
 }
 
 export async function compactIfNeeded(deps: ProjectDeps): Promise<void> {
-  const [row] = await deps.db.$queryRaw<{ n: number }[]>(schemaSql.countDeltaRows(deps.projectId, COMPACT_THRESHOLD + 1));
+  const [row] = await deps.db.$queryRaw<{ n: number }[]>(
+    schemaSql.countDeltaRows(deps.projectId, COMPACT_THRESHOLD + 1),
+  );
   if ((row?.n ?? 0) > COMPACT_THRESHOLD) await compactSchemaStats(deps);
 }

@@ -19,8 +19,26 @@ const schema: TSchema = {
         { type: 'FOLLOWS', direction: 'in', label: 'USER', count: 3 },
       ],
       indexes: [
-        { id: '0190a000-0000-7000-8000-000000000001', property: 'bio|x', source: 'managed', model: 'use-lite', dimensions: 512, similarity: 'cosine', status: 'indexing', progress: { indexed: 10, total: 1234 } },
-        { id: '0190a000-0000-7000-8000-000000000002', property: 'vec', source: 'external', model: 'external', dimensions: 3, similarity: 'inner', status: 'ready', progress: { indexed: 2, total: 2 } },
+        {
+          id: '0190a000-0000-7000-8000-000000000001',
+          property: 'bio|x',
+          source: 'managed',
+          model: 'use-lite',
+          dimensions: 512,
+          similarity: 'cosine',
+          status: 'indexing',
+          progress: { indexed: 10, total: 1234 },
+        },
+        {
+          id: '0190a000-0000-7000-8000-000000000002',
+          property: 'vec',
+          source: 'external',
+          model: 'external',
+          dimensions: 3,
+          similarity: 'inner',
+          status: 'ready',
+          progress: { indexed: 2, total: 2 },
+        },
       ],
     },
     { name: 'empty', count: 1, sampledFrom: 1, properties: [], relationships: [], indexes: [] },
@@ -67,6 +85,13 @@ describe('renderSchemaMarkdown', () => {
   });
 
   it('formats coverage without rounding a partial property up to 100%', () => {
-    expect([1, 0, 0.5, 2 / 3, 0.9995, 0.0004].map(formatCoverage)).toEqual(['100%', '0%', '50%', '66.7%', '>99.9%', '<0.1%']);
+    expect([1, 0, 0.5, 2 / 3, 0.9995, 0.0004].map(formatCoverage)).toEqual([
+      '100%',
+      '0%',
+      '50%',
+      '66.7%',
+      '>99.9%',
+      '<0.1%',
+    ]);
   });
 });

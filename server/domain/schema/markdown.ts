@@ -33,14 +33,19 @@ export function relationshipLine(label: string, r: TSchemaRelationship): string 
   const here = `(${inline(label)})`;
   const there = `(${inline(r.label)})`;
   const type = `[:${inline(r.type)}]`;
-  return r.direction === 'out' ? `- ${here}-${type}->${there} × ${int(r.count)}` : `- ${here}<-${type}-${there} × ${int(r.count)}`;
+  return r.direction === 'out'
+    ? `- ${here}-${type}->${there} × ${int(r.count)}`
+    : `- ${here}<-${type}-${there} × ${int(r.count)}`;
 }
 
 function renderLabel(l: TSchemaLabel): string {
   const lines = [`## ${inline(l.name)} (${int(l.count)} ${l.count === 1 ? 'record' : 'records'})`, ''];
   if (l.properties.length > 0) {
     lines.push('| property | type | coverage | values |', '|---|---|---|---|');
-    for (const p of l.properties) lines.push(`| ${cell(p.name)} | ${cell(p.types.join(', '))} | ${formatCoverage(p.coverage)} | ${valuesCell(p)} |`);
+    for (const p of l.properties)
+      lines.push(
+        `| ${cell(p.name)} | ${cell(p.types.join(', '))} | ${formatCoverage(p.coverage)} | ${valuesCell(p)} |`,
+      );
     if (l.sampledFrom < l.count) lines.push('', `Values from the ${int(l.sampledFrom)} most recent records.`);
   } else {
     lines.push('No properties.');
@@ -52,8 +57,13 @@ function renderLabel(l: TSchemaLabel): string {
   if (l.indexes.length > 0) {
     lines.push('', 'Searchable by meaning:');
     for (const ix of l.indexes) {
-      const state = ix.status === 'ready' ? 'ready' : `${ix.status}, ${int(ix.progress.indexed)} of ${int(ix.progress.total)} embedded`;
-      lines.push(`- ${inline(ix.property)} (${ix.source === 'external' ? 'external vectors' : inline(ix.model)}, ${ix.dimensions}-d ${ix.similarity}; ${state})`);
+      const state =
+        ix.status === 'ready'
+          ? 'ready'
+          : `${ix.status}, ${int(ix.progress.indexed)} of ${int(ix.progress.total)} embedded`;
+      lines.push(
+        `- ${inline(ix.property)} (${ix.source === 'external' ? 'external vectors' : inline(ix.model)}, ${ix.dimensions}-d ${ix.similarity}; ${state})`,
+      );
     }
   }
   return lines.join('\n');

@@ -22,10 +22,18 @@ function datetimeRange(values: string[]): { min: string; max: string } | undefin
 
 /** Records sampled per label when `labels` labels are asked for. */
 export const samplePerLabel = (labels: number): number =>
-  Math.max(SCHEMA_LIMITS.sampleRecordsMin, Math.min(SCHEMA_LIMITS.sampleRecords, Math.floor(SCHEMA_LIMITS.sampleBudget / Math.max(1, labels))));
+  Math.max(
+    SCHEMA_LIMITS.sampleRecordsMin,
+    Math.min(SCHEMA_LIMITS.sampleRecords, Math.floor(SCHEMA_LIMITS.sampleBudget / Math.max(1, labels))),
+  );
 
 /** min/max and samples per label and property, from one query over the labels' recent records. */
-export async function sampleLabels(db: Db, projectId: string, labels: string[], typeCounts: Map<string, Map<string, Map<string, number>>>) {
+export async function sampleLabels(
+  db: Db,
+  projectId: string,
+  labels: string[],
+  typeCounts: Map<string, Map<string, Map<string, number>>>,
+) {
   const out = new Map<string, LabelSample>();
   if (labels.length === 0) return out;
   const query = schemaSql.selectSamples(projectId, labels, {
@@ -45,7 +53,11 @@ export async function sampleLabels(db: Db, projectId: string, labels: string[], 
     }
     const acc = getOrSet(label.props, r.prop, () => ({}));
     const range =
-      r.min_number !== null && r.max_number !== null ? { min: r.min_number, max: r.max_number } : r.datetimes ? datetimeRange(r.datetimes) : undefined;
+      r.min_number !== null && r.max_number !== null
+        ? { min: r.min_number, max: r.max_number }
+        : r.datetimes
+          ? datetimeRange(r.datetimes)
+          : undefined;
     const base = r.type.replace('[]', '');
     const types = typeCounts.get(r.label)?.get(r.prop);
     const weight = (types?.get(base) ?? 0) + (types?.get(`${base}[]`) ?? 0);

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql as S } from '@/server/db';
 import type { ProjectDeps } from '@/server/domain/deps';
 import { attachRelationships, detachRelationships, searchRelationships } from '@/server/domain/relationships';
-import { createRecord, deleteRecord, deleteRecords, importJson, searchRecords, setRecord, updateRecord, type TRecord } from '@/server/domain/records';
+import {
+  createRecord,
+  deleteRecord,
+  deleteRecords,
+  importJson,
+  searchRecords,
+  setRecord,
+  updateRecord,
+  type TRecord,
+} from '@/server/domain/records';
 import { COMPACT_THRESHOLD, compactSchemaStats, getSchema, type TSchema } from '@/server/domain/schema';
 import type { Engram } from '@/server/engram';
 import { backendName, httpClient, startTestEngram, uniqueName } from '@/server/test/harness';
@@ -29,7 +38,10 @@ async function restSchema(deps: ProjectDeps, query = ''): Promise<TSchema> {
   return res.body.data as TSchema;
 }
 
-type Shape = Record<string, { count: number; props: Record<string, Record<string, number>>; rels: Record<string, number> }>;
+type Shape = Record<
+  string,
+  { count: number; props: Record<string, Record<string, number>>; rels: Record<string, number> }
+>;
 
 /** What the schema must say, computed the slow way: every record and every edge read back. */
 async function groundTruth(deps: ProjectDeps): Promise<Shape> {
@@ -108,8 +120,23 @@ const deltaRows = async (deps: ProjectDeps) =>
   (await engram.db.prisma.$queryRaw<{ n: number }[]>(S.schemaSql.countDeltaRows(deps.projectId, 1_000_000)))[0]!.n;
 
 const USERS = [
-  { name: 'ann', age: 31, joined: '2024-01-05', tags: ['a', 'b'], posts: [{ title: 'hello', likes: 3 }, { title: 'again', likes: 10 }] },
-  { name: 'bob', age: 42, joined: '2024-03-01T09:30:00+02:00', tags: ['a'], posts: [{ title: 'first', likes: 1, comments: [{ text: 'nice' }] }] },
+  {
+    name: 'ann',
+    age: 31,
+    joined: '2024-01-05',
+    tags: ['a', 'b'],
+    posts: [
+      { title: 'hello', likes: 3 },
+      { title: 'again', likes: 10 },
+    ],
+  },
+  {
+    name: 'bob',
+    age: 42,
+    joined: '2024-03-01T09:30:00+02:00',
+    tags: ['a'],
+    posts: [{ title: 'first', likes: 1, comments: [{ text: 'nice' }] }],
+  },
   { name: 'cid', joined: '2023-12-31T23:00:00Z', nickname: null, address: { city: 'Oslo' } },
 ];
 
@@ -120,7 +147,13 @@ describe(`live schema counts (${backendName})`, () => {
     const schema = await expectExact(deps);
     const user = schema.labels.find((l) => l.name === 'USER')!;
     expect(user).toMatchObject({ count: 3, sampledFrom: 3 });
-    expect(user.properties.find((p) => p.name === 'age')).toMatchObject({ types: ['number'], count: 2, coverage: 2 / 3, min: 31, max: 42 });
+    expect(user.properties.find((p) => p.name === 'age')).toMatchObject({
+      types: ['number'],
+      count: 2,
+      coverage: 2 / 3,
+      min: 31,
+      max: 42,
+    });
     expect(user.properties.find((p) => p.name === 'nickname')).toMatchObject({ types: ['null'], count: 1 });
     expect(user.relationships).toEqual([
       { type: 'HAS_ADDRESS', direction: 'out', label: 'address', count: 1 },
@@ -149,7 +182,11 @@ describe(`live schema counts (${backendName})`, () => {
     await setRecord(deps, { id: b.__id, data: { body: 'z' } });
     note = (await expectExact(deps)).labels.find((l) => l.name === 'NOTE')!;
     expect(note.properties.map((p) => p.name)).toEqual(['body', 'extra', 'score']);
-    expect(note.properties.find((p) => p.name === 'score')).toMatchObject({ types: ['string'], count: 1, coverage: 0.5 });
+    expect(note.properties.find((p) => p.name === 'score')).toMatchObject({
+      types: ['string'],
+      count: 1,
+      coverage: 0.5,
+    });
 
     const users = { items: (await searchRecords(deps, { labels: ['USER'], orderBy: 'asc' })).items as TRecord[] };
     await attachRelationships(deps, { sourceId: a.__id, targetIds: users.items.map((u) => u.__id), type: 'ABOUT' });
@@ -193,14 +230,21 @@ describe(`live schema counts (${backendName})`, () => {
     await Promise.all(work);
     await compactSchemaStats(deps);
     const c = (await expectExact(deps)).labels.find((l) => l.name === 'C')!;
-    expect(c).toMatchObject({ count: 40, relationships: [{ type: 'HAS_CHILD', direction: 'out', label: 'child', count: 40 }] });
+    expect(c).toMatchObject({
+      count: 40,
+      relationships: [{ type: 'HAS_CHILD', direction: 'out', label: 'child', count: 40 }],
+    });
   });
 
   it(`a read compacts once more than ${COMPACT_THRESHOLD} delta rows piled up`, async () => {
     const deps = await newProject();
     // Each create appends 11 delta rows: the record count and one per property.
     const creates = Math.floor(COMPACT_THRESHOLD / 11) + 1;
-    for (let i = 0; i < creates; i++) await createRecord(deps, { label: 'EVENT', data: { i, kind: `k${i % 3}`, at: '2025-01-01', ok: true, a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 } });
+    for (let i = 0; i < creates; i++)
+      await createRecord(deps, {
+        label: 'EVENT',
+        data: { i, kind: `k${i % 3}`, at: '2025-01-01', ok: true, a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 },
+      });
     expect(await deltaRows(deps)).toBeGreaterThan(COMPACT_THRESHOLD);
     const schema = await expectExact(deps);
     expect(await deltaRows(deps)).toBe(0);
@@ -220,7 +264,11 @@ describe(`live schema counts (${backendName})`, () => {
     expect(trpc.body.result.data.labels.map((l: { name: string }) => l.name)).toEqual(['address']);
     expect((await restSchema(deps, '?labels=NOPE')).labels).toEqual([]);
     expect((await restSchema(deps, '?labels=')).labels).toHaveLength(4);
-    const tooMany = await api.rest('GET', `/schema?labels=${Array.from({ length: 101 }, (_, i) => `L${i}`).join(',')}`, { project: deps.projectId });
+    const tooMany = await api.rest(
+      'GET',
+      `/schema?labels=${Array.from({ length: 101 }, (_, i) => `L${i}`).join(',')}`,
+      { project: deps.projectId },
+    );
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.code).toBe('INVALID');
   });
@@ -255,7 +303,14 @@ describe(`live schema ranges and samples (${backendName})`, () => {
     await importJson(deps, {
       label: 'ITEM',
       data: [
-        { n: 5, at: '2024-06-01T12:00:00+02:00', color: 'red', sizes: [3, 9], days: ['2020-01-01', '2030-01-01'], words: ['x'] },
+        {
+          n: 5,
+          at: '2024-06-01T12:00:00+02:00',
+          color: 'red',
+          sizes: [3, 9],
+          days: ['2020-01-01', '2030-01-01'],
+          words: ['x'],
+        },
         { n: -2.5, at: '2024-06-01T11:00:00Z', color: 'blue', sizes: [1], words: ['y', 'x'] },
         { n: 100, at: '2023-01-01', color: 'red', flag: true },
         { n: 7, color: 'green | "quoted"', sizes: [] },
@@ -290,7 +345,10 @@ describe(`live schema ranges and samples (${backendName})`, () => {
 
   it('long strings are cut and a datetime PostgreSQL cannot cast does not break the schema', async () => {
     const deps = await newProject();
-    await importJson(deps, { label: 'ODD', data: [{ text: 'x'.repeat(5_000), at: '0000-01-01' }, { at: '2020-01-01T10:00+99:00' }, { at: '2021-01-01' }] });
+    await importJson(deps, {
+      label: 'ODD',
+      data: [{ text: 'x'.repeat(5_000), at: '0000-01-01' }, { at: '2020-01-01T10:00+99:00' }, { at: '2021-01-01' }],
+    });
     const odd = (await restSchema(deps)).labels[0]!;
     expect(odd.properties.find((p) => p.name === 'text')!.samples![0]).toHaveLength(200);
     expect(odd.properties.find((p) => p.name === 'at')).toMatchObject({ count: 3, max: '2021-01-01' });
@@ -324,16 +382,30 @@ describe(`live schema lists embedding indexes (${backendName})`, () => {
     const deps = await newProject();
     await importJson(deps, { label: 'MEMORY', data: [{ text: 'tea in the morning' }, { text: 'moved to Oslo' }] });
     await importJson(deps, { label: 'DOC', data: [{ body: 'x' }] });
-    const created = await api.rest('POST', '/ai/indexes', { project: deps.projectId, body: { label: 'MEMORY', propertyName: 'text' } });
+    const created = await api.rest('POST', '/ai/indexes', {
+      project: deps.projectId,
+      body: { label: 'MEMORY', propertyName: 'text' },
+    });
     expect(created.status).toBe(201);
-    await api.rest('POST', '/ai/indexes', { project: deps.projectId, body: { label: 'DOC', propertyName: 'body', external: true, dimensions: 3 } });
+    await api.rest('POST', '/ai/indexes', {
+      project: deps.projectId,
+      body: { label: 'DOC', propertyName: 'body', external: true, dimensions: 3 },
+    });
     await engram.backfill.idle();
     const schema = await restSchema(deps);
     const memory = schema.labels.find((l) => l.name === 'MEMORY')!;
     expect(memory.indexes).toEqual([
-      expect.objectContaining({ id: created.body.data.id, property: 'text', source: 'managed', status: 'ready', progress: { indexed: 2, total: 2 } }),
+      expect.objectContaining({
+        id: created.body.data.id,
+        property: 'text',
+        source: 'managed',
+        status: 'ready',
+        progress: { indexed: 2, total: 2 },
+      }),
     ]);
-    expect(schema.labels.find((l) => l.name === 'DOC')!.indexes).toEqual([expect.objectContaining({ property: 'body', source: 'external', dimensions: 3 })]);
+    expect(schema.labels.find((l) => l.name === 'DOC')!.indexes).toEqual([
+      expect.objectContaining({ property: 'body', source: 'external', dimensions: 3 }),
+    ]);
     const md: string = (await api.rest('GET', '/schema/markdown', { project: deps.projectId })).body;
     expect(md).toContain('Searchable by meaning:\n- text (');
     expect(md).toContain('- body (external vectors, 3-d cosine; ready)');

@@ -20,7 +20,14 @@ export const SCHEMA_LIMITS = {
 /** `?labels=A,B` or `?labels=A&labels=B` on REST, an array from tRPC; empty means every label. */
 export const ZSchemaLabels = z
   .union([z.string(), z.array(z.string())])
-  .transform((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v))
+  .transform((v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : v,
+  )
   .pipe(z.array(ZLabel).max(SCHEMA_LIMITS.maxLabels))
   .describe('only these labels (comma-separated or repeated); default every label');
 
@@ -36,7 +43,10 @@ export const ZSchemaProperty = z.object({
   coverage: z.number().min(0).max(1).describe('count / the label count'),
   min: ZRangeValue.optional().describe('smallest number or datetime among the sampled records'),
   max: ZRangeValue.optional().describe('largest number or datetime among the sampled records'),
-  samples: z.array(z.string()).optional().describe('up to 5 of the most frequent strings among the sampled records (cut to 200 characters)'),
+  samples: z
+    .array(z.string())
+    .optional()
+    .describe('up to 5 of the most frequent strings among the sampled records (cut to 200 characters)'),
 });
 export type TSchemaProperty = z.infer<typeof ZSchemaProperty>;
 
@@ -70,7 +80,9 @@ export const ZSchemaLabel = z.object({
 });
 export type TSchemaLabel = z.infer<typeof ZSchemaLabel>;
 
-export const ZSchema = z.object({ labels: z.array(ZSchemaLabel) }).describe('the live schema: counts and coverage exact, ranges and samples from recent records');
+export const ZSchema = z
+  .object({ labels: z.array(ZSchemaLabel) })
+  .describe('the live schema: counts and coverage exact, ranges and samples from recent records');
 export type TSchema = z.infer<typeof ZSchema>;
 
 export const ZSchemaMarkdown = z.object({ markdown: z.string() });
@@ -91,5 +103,8 @@ export const ZPropertyValue = z.object({
   type: ZPropType.describe('the value type (an array element has its element type)'),
   count: z.number().int().describe('occurrences, each element of an array counted'),
 });
-export const ZPropertyValues = z.object({ items: z.array(ZPropertyValue), total: z.number().int().describe('distinct values matching') });
+export const ZPropertyValues = z.object({
+  items: z.array(ZPropertyValue),
+  total: z.number().int().describe('distinct values matching'),
+});
 export type TPropertyValues = z.infer<typeof ZPropertyValues>;

@@ -2,7 +2,14 @@ import { sql as S } from '@/server/db';
 import type { ProjectDeps } from '../deps';
 import { compactIfNeeded } from './compact';
 import { sampleLabels } from './sample';
-import { type TGetSchemaInput, type TSchema, type TSchemaLabel, type TSchemaProperty, type TSchemaRelationship, type TSchemaIndex } from './schema.schema';
+import {
+  type TGetSchemaInput,
+  type TSchema,
+  type TSchemaLabel,
+  type TSchemaProperty,
+  type TSchemaRelationship,
+  type TSchemaIndex,
+} from './schema.schema';
 import { byName, getOrSet } from './util';
 
 const { schemaSql } = S;
@@ -18,7 +25,10 @@ export async function getSchema(deps: ProjectDeps, { labels: wanted }: TGetSchem
   const [countRows, relRows, indexRows] = await Promise.all([
     deps.db.$queryRaw<S.schemaSql.CountRow[]>(schemaSql.selectCounts(deps.projectId, filter)),
     deps.db.$queryRaw<S.schemaSql.RelCountRow[]>(schemaSql.selectRelCounts(deps.projectId, filter)),
-    deps.db.embeddingIndex.findMany({ where: { projectId: deps.projectId, ...(filter ? { label: { in: filter } } : {}) }, orderBy: [{ label: 'asc' }, { property: 'asc' }] }),
+    deps.db.embeddingIndex.findMany({
+      where: { projectId: deps.projectId, ...(filter ? { label: { in: filter } } : {}) },
+      orderBy: [{ label: 'asc' }, { property: 'asc' }],
+    }),
   ]);
   const indexes = new Map<string, TSchemaIndex[]>();
   for (const ix of indexRows) {
@@ -72,8 +82,17 @@ export async function getSchema(deps: ProjectDeps, { labels: wanted }: TGetSchem
       .filter((p) => p.count > 0)
       .sort((a, b) => byName(a.name, b.name));
     // Outgoing first (byName puts 'in' before 'out', hence b before a), then by type and the other label.
-    const relationships = (rels.get(name) ?? []).sort((a, b) => byName(b.direction, a.direction) || byName(a.type, b.type) || byName(a.label, b.label));
-    return { name, count, sampledFrom: sampled?.sampled ?? 0, properties, relationships, indexes: indexes.get(name) ?? [] };
+    const relationships = (rels.get(name) ?? []).sort(
+      (a, b) => byName(b.direction, a.direction) || byName(a.type, b.type) || byName(a.label, b.label),
+    );
+    return {
+      name,
+      count,
+      sampledFrom: sampled?.sampled ?? 0,
+      properties,
+      relationships,
+      indexes: indexes.get(name) ?? [],
+    };
   });
   return { labels: result };
 }

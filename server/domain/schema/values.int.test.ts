@@ -19,7 +19,8 @@ async function newProject(): Promise<ProjectDeps> {
   return { db: engram.db.prisma, projectId: res.body.data.id };
 }
 
-const values = (deps: ProjectDeps, body: unknown) => api.rest('POST', '/properties/values', { project: deps.projectId, body });
+const values = (deps: ProjectDeps, body: unknown) =>
+  api.rest('POST', '/properties/values', { project: deps.projectId, body });
 
 async function seed(deps: ProjectDeps) {
   await importJson(deps, {
@@ -85,15 +86,24 @@ describe(`property values (${backendName})`, () => {
     expect(open.body.data.map((v: { value: unknown }) => v.value)).toEqual(['open', 'Opening']);
     expect(open.body.total).toBe(2);
     expect((await values(deps, { property: 'tags', query: 'RED' })).body.total).toBe(2);
-    expect((await values(deps, { property: 'note', query: '%' })).body.data.map((v: { value: unknown }) => v.value)).toEqual(['100% sure']);
-    expect((await values(deps, { property: 'note', query: '_' })).body.data.map((v: { value: unknown }) => v.value)).toEqual(['a_b']);
-    expect((await values(deps, { property: 'note', query: '\\' })).body.data.map((v: { value: unknown }) => v.value)).toEqual(['back\\slash']);
+    expect(
+      (await values(deps, { property: 'note', query: '%' })).body.data.map((v: { value: unknown }) => v.value),
+    ).toEqual(['100% sure']);
+    expect(
+      (await values(deps, { property: 'note', query: '_' })).body.data.map((v: { value: unknown }) => v.value),
+    ).toEqual(['a_b']);
+    expect(
+      (await values(deps, { property: 'note', query: '\\' })).body.data.map((v: { value: unknown }) => v.value),
+    ).toEqual(['back\\slash']);
     expect((await values(deps, { property: 'n', query: '1' })).body).toEqual({ data: [], total: 0 });
   });
 
   it('pages with skip and limit; total counts every distinct value', async () => {
     const deps = await newProject();
-    await importJson(deps, { label: 'W', data: Array.from({ length: 45 }, (_, i) => ({ w: `w${String(i % 30).padStart(2, '0')}` })) });
+    await importJson(deps, {
+      label: 'W',
+      data: Array.from({ length: 45 }, (_, i) => ({ w: `w${String(i % 30).padStart(2, '0')}` })),
+    });
     const page1 = await values(deps, { property: 'w', limit: 10 });
     const page2 = await values(deps, { property: 'w', skip: 10, limit: 10 });
     const beyond = await values(deps, { property: 'w', skip: 100 });
@@ -101,7 +111,18 @@ describe(`property values (${backendName})`, () => {
     expect(page1.body.data).toHaveLength(10);
     expect(page1.body.data[0]).toEqual({ value: 'w00', type: 'string', count: 2 });
     expect(page1.body.data.slice(0, 10).every((v: { count: number }) => v.count === 2)).toBe(true);
-    expect(page2.body.data.map((v: { value: string }) => v.value)).toEqual(['w10', 'w11', 'w12', 'w13', 'w14', 'w15', 'w16', 'w17', 'w18', 'w19']);
+    expect(page2.body.data.map((v: { value: string }) => v.value)).toEqual([
+      'w10',
+      'w11',
+      'w12',
+      'w13',
+      'w14',
+      'w15',
+      'w16',
+      'w17',
+      'w18',
+      'w19',
+    ]);
     expect(beyond.body).toEqual({ data: [], total: 30 });
     expect((await values(deps, { property: 'w' })).body.data).toHaveLength(20);
   });
@@ -111,12 +132,19 @@ describe(`property values (${backendName})`, () => {
     const other = await newProject();
     await seed(other);
     await createRecord(deps, { label: 'TASK', data: { status: 'mine' } });
-    expect((await values(deps, { property: 'status' })).body).toEqual({ data: [{ value: 'mine', type: 'string', count: 1 }], total: 1 });
+    expect((await values(deps, { property: 'status' })).body).toEqual({
+      data: [{ value: 'mine', type: 'string', count: 1 }],
+      total: 1,
+    });
     const tooMany = await values(deps, { property: 'status', limit: 1001 });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error).toMatchObject({ code: 'INVALID', details: { path: ['limit'] } });
     expect((await values(deps, {})).status).toBe(400);
-    const trpc = await api.trpcQuery('schema.propertyValues', { property: 'status', label: 'TASK' }, { project: deps.projectId });
+    const trpc = await api.trpcQuery(
+      'schema.propertyValues',
+      { property: 'status', label: 'TASK' },
+      { project: deps.projectId },
+    );
     expect(trpc.body.result.data).toEqual({ items: [{ value: 'mine', type: 'string', count: 1 }], total: 1 });
   });
 });

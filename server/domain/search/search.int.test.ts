@@ -59,7 +59,13 @@ async function waitReady(call: (m: string, p: string) => Promise<{ body: any }>,
 const search = async (p: Awaited<ReturnType<typeof project>>, body: Record<string, unknown>) => {
   const res = await p.call('POST', '/ai/search', { labels: ['MEMORY'], propertyName: 'text', ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.data as { __id: string; __score: number; text: string; user: string; __scores?: Record<string, number> }[];
+  return res.body.data as {
+    __id: string;
+    __score: number;
+    text: string;
+    user: string;
+    __scores?: Record<string, number>;
+  }[];
 };
 
 describe(`embedding indexes (${backendName})`, () => {
@@ -67,11 +73,19 @@ describe(`embedding indexes (${backendName})`, () => {
     const p = await project();
     await p.call('POST', '/records/import/json', {
       label: 'MEMORY',
-      data: Array.from({ length: 150 }, (_, i) => ({ user: i % 2 ? 'alice' : 'bob', text: i === 7 ? 'alice prefers green tea in the morning' : `note ${i} about the quarterly budget` })),
+      data: Array.from({ length: 150 }, (_, i) => ({
+        user: i % 2 ? 'alice' : 'bob',
+        text: i === 7 ? 'alice prefers green tea in the morning' : `note ${i} about the quarterly budget`,
+      })),
     });
     const created = await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' });
     expect(created.status).toBe(201);
-    expect(created.body.data).toMatchObject({ status: 'pending', source: 'managed', dimensions: 64, similarity: 'cosine' });
+    expect(created.body.data).toMatchObject({
+      status: 'pending',
+      source: 'managed',
+      dimensions: 64,
+      similarity: 'cosine',
+    });
     const ix = await waitReady(p.call, created.body.data.id);
     expect(ix).toMatchObject({ status: 'ready', progress: { indexed: 150, total: 150 } });
     const hits = await search(p, { query: 'green tea', mode: 'semantic', limit: 3 });
@@ -86,12 +100,16 @@ describe(`embedding indexes (${backendName})`, () => {
     const p = await project();
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     await waitReady(p.call, ix.id);
-    const rec = (await p.call('POST', '/records', { label: 'MEMORY', data: { user: 'alice', text: 'the launch moved to friday' } })).body.data;
+    const rec = (
+      await p.call('POST', '/records', { label: 'MEMORY', data: { user: 'alice', text: 'the launch moved to friday' } })
+    ).body.data;
     const hits = await search(p, { query: 'launch friday', mode: 'semantic' });
     expect(hits.map((h) => h.__id)).toEqual([rec.__id]);
     await p.call('DELETE', `/records/${rec.__id}`);
     expect(await search(p, { query: 'launch friday', mode: 'semantic' })).toEqual([]);
-    const rows = await engram.db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM embedding WHERE index_id = ${ix.id}::uuid`;
+    const rows = await engram.db.prisma.$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM embedding WHERE index_id = ${ix.id}::uuid`;
     expect(rows[0]!.n).toBe(0);
   });
 
@@ -124,15 +142,24 @@ describe(`embedding indexes (${backendName})`, () => {
     });
     for (const mode of ['semantic', 'hybrid', 'keyword']) {
       const hits = await search(p, { query: 'coffee', mode, where: { user: 'alice' } });
-      expect(hits.map((h) => h.user), mode).toEqual(['alice']);
+      expect(
+        hits.map((h) => h.user),
+        mode,
+      ).toEqual(['alice']);
       const viaOwner = await search(p, { query: 'coffee', mode, where: { owner: { name: 'alice' } } });
-      expect(viaOwner.map((h) => h.user), mode).toEqual(['alice']);
+      expect(
+        viaOwner.map((h) => h.user),
+        mode,
+      ).toEqual(['alice']);
     }
   });
 
   it('a filtered search matching 1% of records still returns limit rows (HNSW with iterative scan)', async () => {
     const p = await project();
-    const data = Array.from({ length: 2000 }, (_, i) => ({ user: i % 100 === 0 ? 'rare' : 'common', text: `memory ${i} about apples and pears ${i % 13}` }));
+    const data = Array.from({ length: 2000 }, (_, i) => ({
+      user: i % 100 === 0 ? 'rare' : 'common',
+      text: `memory ${i} about apples and pears ${i % 13}`,
+    }));
     await p.call('POST', '/records/import/json', { label: 'MEMORY', data });
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     await waitReady(p.call, ix.id);
@@ -141,14 +168,23 @@ describe(`embedding indexes (${backendName})`, () => {
     const hits = await search(p, { query: 'apples and pears', mode: 'semantic', where: { user: 'rare' }, limit: 15 });
     expect(hits).toHaveLength(15);
     expect(hits.every((h) => h.user === 'rare')).toBe(true);
-    const exact = await search(p, { query: 'apples and pears', mode: 'semantic', where: { user: 'rare' }, limit: 15, exact: true });
+    const exact = await search(p, {
+      query: 'apples and pears',
+      mode: 'semantic',
+      where: { user: 'rare' },
+      limit: 15,
+      exact: true,
+    });
     // The same scores as exact search: the 15 nearest, up to which of several equally near records fill the last places.
     expect(hits.map((h) => h.__score.toFixed(6))).toEqual(exact.map((h) => h.__score.toFixed(6)));
   });
 
   it('filtered plans do not depend on statistics: exact goes from each candidate by key, ANN hashes the candidates', async () => {
     const p = await project();
-    await p.call('POST', '/records/import/json', { label: 'MEMORY', data: Array.from({ length: 300 }, (_, i) => ({ user: `u${i % 3}`, text: `note ${i}` })) });
+    await p.call('POST', '/records/import/json', {
+      label: 'MEMORY',
+      data: Array.from({ length: 300 }, (_, i) => ({ user: `u${i % 3}`, text: `note ${i}` })),
+    });
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     await waitReady(p.call, ix.id);
     // No ANALYZE: the rows are newer than the table's statistics, as right after a write.
@@ -156,10 +192,32 @@ describe(`embedding indexes (${backendName})`, () => {
     const candidates = S.embeddingSql.searchCandidates(S.compileFilter(p.id, ['MEMORY'], where));
     const q = (await engram.embedder.embed(['note']))[0]!;
     const explain = async (sql: S.Sql) =>
-      (await engram.db.prisma.$queryRaw<Record<string, string>[]>(sqlText`EXPLAIN ${sql}`)).map((r) => Object.values(r)[0]).join('\n');
-    const exact = await explain(S.embeddingSql.vectorSearch(p.id, { id: ix.id, dimensions: 64, similarity: 'cosine' }, q, candidates, 10, 0, true));
+      (await engram.db.prisma.$queryRaw<Record<string, string>[]>(sqlText`EXPLAIN ${sql}`))
+        .map((r) => Object.values(r)[0])
+        .join('\n');
+    const exact = await explain(
+      S.embeddingSql.vectorSearch(
+        p.id,
+        { id: ix.id, dimensions: 64, similarity: 'cosine' },
+        q,
+        candidates,
+        10,
+        0,
+        true,
+      ),
+    );
     expect(exact).toMatch(/Index Cond: .*record_id = r\.id/); // one key lookup per candidate
-    const ann = await explain(S.embeddingSql.vectorSearch(p.id, { id: ix.id, dimensions: 64, similarity: 'cosine' }, q, candidates, 10, 0, false));
+    const ann = await explain(
+      S.embeddingSql.vectorSearch(
+        p.id,
+        { id: ix.id, dimensions: 64, similarity: 'cosine' },
+        q,
+        candidates,
+        10,
+        0,
+        false,
+      ),
+    );
     expect(ann).toMatch(/hashed SubPlan/);
     const keyword = await explain(S.embeddingSql.keywordSearch(p.id, ix.id, 'note', candidates, 10, 0, false));
     expect(keyword).toMatch(/hashed SubPlan/);
@@ -167,15 +225,23 @@ describe(`embedding indexes (${backendName})`, () => {
 
   it("a search inside the caller's transaction leaves its planner settings as they were", async () => {
     const p = await project();
-    await p.call('POST', '/records/import/json', { label: 'MEMORY', data: Array.from({ length: 40 }, (_, i) => ({ user: `u${i % 2}`, text: `note ${i}` })) });
+    await p.call('POST', '/records/import/json', {
+      label: 'MEMORY',
+      data: Array.from({ length: 40 }, (_, i) => ({ user: `u${i % 2}`, text: `note ${i}` })),
+    });
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     await waitReady(p.call, ix.id);
     const settings = (tx: Tx) =>
-      tx.$queryRaw<Record<string, string>[]>(sqlText`SELECT current_setting('enable_sort') AS sort, current_setting('work_mem') AS mem, current_setting('enable_nestloop') AS nestloop`);
+      tx.$queryRaw<Record<string, string>[]>(
+        sqlText`SELECT current_setting('enable_sort') AS sort, current_setting('work_mem') AS mem, current_setting('enable_nestloop') AS nestloop`,
+      );
     await withTransaction(engram.db.prisma, async (tx) => {
       const before = await settings(tx);
       for (const where of [undefined, { user: 'u1' }]) {
-        const found = await searchByMeaning({ db: tx, projectId: p.id, embedder: engram.embedder, exactSearchBelow: 0 }, { labels: ['MEMORY'], propertyName: 'text', query: 'note', mode: 'hybrid', where });
+        const found = await searchByMeaning(
+          { db: tx, projectId: p.id, embedder: engram.embedder, exactSearchBelow: 0 },
+          { labels: ['MEMORY'], propertyName: 'text', query: 'note', mode: 'hybrid', where },
+        );
         expect(found.items.length).toBeGreaterThan(0);
       }
       expect(await settings(tx)).toEqual(before);
@@ -184,7 +250,10 @@ describe(`embedding indexes (${backendName})`, () => {
 
   it('by default a filter leaving few candidates is searched exactly, from each candidate', async () => {
     const p = await project();
-    await p.call('POST', '/records/import/json', { label: 'MEMORY', data: Array.from({ length: 30 }, (_, i) => ({ user: `u${i % 3}`, text: `note ${i}` })) });
+    await p.call('POST', '/records/import/json', {
+      label: 'MEMORY',
+      data: Array.from({ length: 30 }, (_, i) => ({ user: `u${i % 3}`, text: `note ${i}` })),
+    });
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     await waitReady(p.call, ix.id);
     const sent: string[] = [];
@@ -194,7 +263,10 @@ describe(`embedding indexes (${backendName})`, () => {
         return Reflect.get(target, prop, receiver);
       },
     });
-    const found = await searchByMeaning({ db, projectId: p.id, embedder: engram.embedder, exactSearchBelow: 10_000 }, { labels: ['MEMORY'], propertyName: 'text', query: 'note', mode: 'semantic', where: { user: 'u1' } });
+    const found = await searchByMeaning(
+      { db, projectId: p.id, embedder: engram.embedder, exactSearchBelow: 10_000 },
+      { labels: ['MEMORY'], propertyName: 'text', query: 'note', mode: 'semantic', where: { user: 'u1' } },
+    );
     expect(found.items.map((h) => h.user)).toEqual(Array(10).fill('u1'));
     expect(sent.some((q) => q.includes('CROSS JOIN LATERAL') && q.includes('<=>'))).toBe(true);
   });
@@ -205,24 +277,50 @@ describe(`embedding indexes (${backendName})`, () => {
     await waitReady(p.call, ix.id);
     const calls = counting.state.calls;
     const ops = [
-      ...Array.from({ length: 5 }, (_, i) => ({ op: 'create', label: 'MEMORY', data: { user: 'batch', text: `batch memory number ${i}` } })),
+      ...Array.from({ length: 5 }, (_, i) => ({
+        op: 'create',
+        label: 'MEMORY',
+        data: { user: 'batch', text: `batch memory number ${i}` },
+      })),
       { op: 'update', id: { $op: 0 }, data: { text: 'batch memory rewritten' } },
     ];
     expect((await p.call('POST', '/batch', { ops })).status).toBe(200);
     expect(counting.state.calls - calls).toBe(1);
-    const hits = await search(p, { query: 'batch memory rewritten', mode: 'semantic', where: { user: 'batch' }, limit: 10 });
-    expect(hits.map((h) => h.text).sort()).toEqual(['batch memory number 1', 'batch memory number 2', 'batch memory number 3', 'batch memory number 4', 'batch memory rewritten']);
+    const hits = await search(p, {
+      query: 'batch memory rewritten',
+      mode: 'semantic',
+      where: { user: 'batch' },
+      limit: 10,
+    });
+    expect(hits.map((h) => h.text).sort()).toEqual([
+      'batch memory number 1',
+      'batch memory number 2',
+      'batch memory number 3',
+      'batch memory number 4',
+      'batch memory rewritten',
+    ]);
   });
 
   it('EXPLAIN shows the HNSW index for an unfiltered search', async () => {
     const p = await project();
-    await p.call('POST', '/records/import/json', { label: 'MEMORY', data: Array.from({ length: 1500 }, (_, i) => ({ text: `line ${i} of text ${i % 7}` })) });
+    await p.call('POST', '/records/import/json', {
+      label: 'MEMORY',
+      data: Array.from({ length: 1500 }, (_, i) => ({ text: `line ${i} of text ${i % 7}` })),
+    });
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     await waitReady(p.call, ix.id);
     await hnswBuilt(engram, ix.id);
     await engram.db.prisma.$executeRaw`ANALYZE embedding`;
     const q = await engram.embedder.embed(['line of text']);
-    const sql = S.embeddingSql.vectorSearch(p.id, { id: ix.id, dimensions: 64, similarity: 'cosine' }, q[0]!, null, 10, 0, false);
+    const sql = S.embeddingSql.vectorSearch(
+      p.id,
+      { id: ix.id, dimensions: 64, similarity: 'cosine' },
+      q[0]!,
+      null,
+      10,
+      0,
+      false,
+    );
     const plan = await engram.db.prisma.$queryRaw<{ 'QUERY PLAN': string }[]>(sqlText`EXPLAIN ${sql}`);
     const text = plan.map((r) => Object.values(r)[0]).join('\n');
     expect(text).toContain(`embedding_hnsw_${ix.id.replace(/-/g, '')}`);
@@ -231,7 +329,14 @@ describe(`embedding indexes (${backendName})`, () => {
   it('hybrid shows each leg; keyword ranks by BM25', async () => {
     const p = await project();
     await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' });
-    await p.call('POST', '/records/import/json', { label: 'MEMORY', data: [{ text: 'the zebra crossed the road' }, { text: 'a road trip to the coast' }, { text: 'zebra zebra stripes' }] });
+    await p.call('POST', '/records/import/json', {
+      label: 'MEMORY',
+      data: [
+        { text: 'the zebra crossed the road' },
+        { text: 'a road trip to the coast' },
+        { text: 'zebra zebra stripes' },
+      ],
+    });
     const keyword = await search(p, { query: 'zebra', mode: 'keyword' });
     expect(keyword.map((h) => h.text)).toEqual(['zebra zebra stripes', 'the zebra crossed the road']);
     const hybrid = await search(p, { query: 'zebra road', mode: 'hybrid' });
@@ -244,30 +349,69 @@ describe(`embedding indexes (${backendName})`, () => {
     const keywordOnly = await search(p, { query: 'zebra road', mode: 'keyword' });
     const onlyKeyword = await search(p, { query: 'zebra road', mode: 'hybrid', weights: { semantic: 0, keyword: 1 } });
     expect(onlyKeyword.slice(0, keywordOnly.length).map((h) => h.__id)).toEqual(keywordOnly.map((h) => h.__id));
-    const bad = await p.call('POST', '/ai/search', { labels: ['MEMORY'], propertyName: 'text', query: 'zebra', weights: { semantic: 0, keyword: 0 } });
+    const bad = await p.call('POST', '/ai/search', {
+      labels: ['MEMORY'],
+      propertyName: 'text',
+      query: 'zebra',
+      weights: { semantic: 0, keyword: 0 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.path).toEqual(['weights']);
-    const negative = await p.call('POST', '/ai/search', { labels: ['MEMORY'], propertyName: 'text', query: 'zebra', weights: { keyword: -1 } });
+    const negative = await p.call('POST', '/ai/search', {
+      labels: ['MEMORY'],
+      propertyName: 'text',
+      query: 'zebra',
+      weights: { keyword: -1 },
+    });
     expect(negative.body.error.details.path).toEqual(['weights', 'keyword']);
   });
 
   it('external indexes take vectors of the right length only', async () => {
     const p = await project();
-    const ix = (await p.call('POST', '/ai/indexes', { label: 'DOC', propertyName: 'body', external: true, dimensions: 3 })).body.data;
+    const ix = (
+      await p.call('POST', '/ai/indexes', { label: 'DOC', propertyName: 'body', external: true, dimensions: 3 })
+    ).body.data;
     expect(ix).toMatchObject({ source: 'external', status: 'ready', dimensions: 3 });
-    const a = (await p.call('POST', '/records', { label: 'DOC', data: { body: 'a' }, vectors: [{ propertyName: 'body', vector: [1, 0, 0] }] })).body.data;
+    const a = (
+      await p.call('POST', '/records', {
+        label: 'DOC',
+        data: { body: 'a' },
+        vectors: [{ propertyName: 'body', vector: [1, 0, 0] }],
+      })
+    ).body.data;
     const b = (await p.call('POST', '/records', { label: 'DOC', data: { body: 'b' } })).body.data;
-    expect((await p.call('POST', `/ai/indexes/${ix.id}/vectors`, { items: [{ recordId: b.__id, vector: [0, 1, 0] }] })).body.data).toEqual({ upserted: 1 });
-    const near = await p.call('POST', '/ai/search', { labels: ['DOC'], propertyName: 'body', queryVector: [0.1, 0.9, 0], mode: 'semantic' });
+    expect(
+      (await p.call('POST', `/ai/indexes/${ix.id}/vectors`, { items: [{ recordId: b.__id, vector: [0, 1, 0] }] })).body
+        .data,
+    ).toEqual({ upserted: 1 });
+    const near = await p.call('POST', '/ai/search', {
+      labels: ['DOC'],
+      propertyName: 'body',
+      queryVector: [0.1, 0.9, 0],
+      mode: 'semantic',
+    });
     expect(near.body.data.map((h: { __id: string }) => h.__id)).toEqual([b.__id, a.__id]);
-    const wrong = await p.call('POST', `/ai/indexes/${ix.id}/vectors`, { items: [{ recordId: a.__id, vector: [1, 2] }] });
+    const wrong = await p.call('POST', `/ai/indexes/${ix.id}/vectors`, {
+      items: [{ recordId: a.__id, vector: [1, 2] }],
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.details.path).toEqual(['items', 0, 'vector']);
-    const nan = await p.call('POST', `/ai/indexes/${ix.id}/vectors`, { items: [{ recordId: a.__id, vector: [1, null, 2] }] });
+    const nan = await p.call('POST', `/ai/indexes/${ix.id}/vectors`, {
+      items: [{ recordId: a.__id, vector: [1, null, 2] }],
+    });
     expect(nan.status).toBe(400);
-    const badInline = await p.call('POST', '/records', { label: 'DOC', data: { body: 'c' }, vectors: [{ propertyName: 'body', vector: [1] }] });
+    const badInline = await p.call('POST', '/records', {
+      label: 'DOC',
+      data: { body: 'c' },
+      vectors: [{ propertyName: 'body', vector: [1] }],
+    });
     expect(badInline.status).toBe(400);
-    const text = await p.call('POST', '/ai/search', { labels: ['DOC'], propertyName: 'body', query: 'a', mode: 'semantic' });
+    const text = await p.call('POST', '/ai/search', {
+      labels: ['DOC'],
+      propertyName: 'body',
+      query: 'a',
+      mode: 'semantic',
+    });
     expect(text.status).toBe(400);
   });
 
@@ -280,10 +424,18 @@ describe(`embedding indexes (${backendName})`, () => {
       const res = await p.call('POST', '/records', { label: 'MEMORY', data: { text: 'will not be written' } });
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('UNAVAILABLE');
-      const imp = await p.call('POST', '/records/import/json', { label: 'MEMORY', data: [{ text: 'x' }, { text: 'y' }] });
+      const imp = await p.call('POST', '/records/import/json', {
+        label: 'MEMORY',
+        data: [{ text: 'x' }, { text: 'y' }],
+      });
       expect(imp.status).toBe(503);
       expect((await p.call('POST', '/records/search', { labels: ['MEMORY'] })).body.total).toBe(0);
-      const q = await p.call('POST', '/ai/search', { labels: ['MEMORY'], propertyName: 'text', query: 'something new', mode: 'semantic' });
+      const q = await p.call('POST', '/ai/search', {
+        labels: ['MEMORY'],
+        propertyName: 'text',
+        query: 'something new',
+        mode: 'semantic',
+      });
       expect(q.status).toBe(503);
       // Records of other labels do not need the embedder.
       expect((await p.call('POST', '/records', { label: 'OTHER', data: { text: 'fine' } })).status).toBe(201);
@@ -294,7 +446,10 @@ describe(`embedding indexes (${backendName})`, () => {
 
   it('a failed backfill records its reason and resumes on retry', async () => {
     const p = await project();
-    await p.call('POST', '/records/import/json', { label: 'MEMORY', data: Array.from({ length: 10 }, (_, i) => ({ text: `t${i}` })) });
+    await p.call('POST', '/records/import/json', {
+      label: 'MEMORY',
+      data: Array.from({ length: 10 }, (_, i) => ({ text: `t${i}` })),
+    });
     counting.state.down = true;
     const ix = (await p.call('POST', '/ai/indexes', { label: 'MEMORY', propertyName: 'text' })).body.data;
     const failed = await waitReady(p.call, ix.id);
@@ -302,6 +457,10 @@ describe(`embedding indexes (${backendName})`, () => {
     expect(failed.status).toBe('error');
     expect(failed.error).toMatch(/unavailable/);
     await p.call('POST', `/ai/indexes/${ix.id}/retry`);
-    expect(await waitReady(p.call, ix.id)).toMatchObject({ status: 'ready', error: null, progress: { indexed: 10, total: 10 } });
+    expect(await waitReady(p.call, ix.id)).toMatchObject({
+      status: 'ready',
+      error: null,
+      progress: { indexed: 10, total: 10 },
+    });
   });
 });

@@ -31,15 +31,32 @@ export async function searchByMeaning(deps: SearchDeps, q: TSearchInput): Promis
   const mode = q.mode ?? 'hybrid';
   const limit = q.limit ?? SEARCH_LIMITS.defaultLimit;
   const skip = q.skip ?? 0;
-  if (!q.query && !q.queryVector) throw new DomainError('INVALID', 'Give a query text or a queryVector', { path: ['query'], expected: 'query or queryVector' });
-  if (mode !== 'semantic' && !q.query) throw new DomainError('INVALID', `${mode} search needs the query text`, { path: ['query'], expected: 'text' });
+  if (!q.query && !q.queryVector)
+    throw new DomainError('INVALID', 'Give a query text or a queryVector', {
+      path: ['query'],
+      expected: 'query or queryVector',
+    });
+  if (mode !== 'semantic' && !q.query)
+    throw new DomainError('INVALID', `${mode} search needs the query text`, { path: ['query'], expected: 'text' });
 
-  const indexes = await deps.db.embeddingIndex.findMany({ where: { projectId: deps.projectId, label: { in: q.labels }, property: q.propertyName } });
+  const indexes = await deps.db.embeddingIndex.findMany({
+    where: { projectId: deps.projectId, label: { in: q.labels }, property: q.propertyName },
+  });
   const missing = q.labels.find((l) => !indexes.some((ix) => ix.label === l));
-  if (missing) throw new DomainError('NOT_FOUND', `No embedding index on ${missing}.${q.propertyName}`, { path: ['labels'], got: missing });
+  if (missing)
+    throw new DomainError('NOT_FOUND', `No embedding index on ${missing}.${q.propertyName}`, {
+      path: ['labels'],
+      got: missing,
+    });
   const first = indexes[0]!;
-  if (indexes.some((ix) => ix.model !== first.model || ix.dimensions !== first.dimensions || ix.similarity !== first.similarity)) {
-    throw new DomainError('INVALID', 'These labels are indexed with different models; search them one at a time', { path: ['labels'] });
+  if (
+    indexes.some(
+      (ix) => ix.model !== first.model || ix.dimensions !== first.dimensions || ix.similarity !== first.similarity,
+    )
+  ) {
+    throw new DomainError('INVALID', 'These labels are indexed with different models; search them one at a time', {
+      path: ['labels'],
+    });
   }
 
   const where = whereFor(deps, q.where);
@@ -48,7 +65,9 @@ export async function searchByMeaning(deps: SearchDeps, q: TSearchInput): Promis
 
   // A filter leaving few records: the vector leg measures them all, the keyword leg reads them all.
   const below = deps.exactSearchBelow ?? SEARCH_LIMITS.exactBelow;
-  const count = candidates ? await countCandidates(deps.db, candidates, Math.max(below, SEARCH_LIMITS.exactBelow)) : Infinity;
+  const count = candidates
+    ? await countCandidates(deps.db, candidates, Math.max(below, SEARCH_LIMITS.exactBelow))
+    : Infinity;
   const few = below > 0 && count <= below;
   let vectorHits: Scored[] = [];
   if (mode !== 'keyword') {
@@ -60,9 +79,10 @@ export async function searchByMeaning(deps: SearchDeps, q: TSearchInput): Promis
     const smallScope = count <= SEARCH_LIMITS.exactBelow;
     for (const ix of indexes) {
       const query = embeddingSql.keywordSearch(deps.projectId, ix.id, q.query!, candidates, want, 0, smallScope);
-      const hits = candidates && !smallScope
-        ? await withSettings(deps.db, embeddingSql.SEARCH_WORK_MEM, (tx) => tx.$queryRaw<Scored[]>(query))
-        : await deps.db.$queryRaw<Scored[]>(query);
+      const hits =
+        candidates && !smallScope
+          ? await withSettings(deps.db, embeddingSql.SEARCH_WORK_MEM, (tx) => tx.$queryRaw<Scored[]>(query))
+          : await deps.db.$queryRaw<Scored[]>(query);
       keywordHits.push(...hits);
     }
     keywordHits = keywordHits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, want);
@@ -77,7 +97,12 @@ export async function searchByMeaning(deps: SearchDeps, q: TSearchInput): Promis
   const page = ranked.slice(skip, skip + limit);
   if (page.length === 0) return { items: [], total };
 
-  const rows = await deps.db.$queryRaw<RecordRow[]>(recordSql.selectRecordsById(deps.projectId, page.map((p) => p.id)));
+  const rows = await deps.db.$queryRaw<RecordRow[]>(
+    recordSql.selectRecordsById(
+      deps.projectId,
+      page.map((p) => p.id),
+    ),
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   const items = page
     .filter((p) => byId.has(p.id))
@@ -89,16 +114,29 @@ export async function searchByMeaning(deps: SearchDeps, q: TSearchInput): Promis
   return { items, total };
 }
 
-async function queryVectorOf(deps: SearchDeps, ix: IndexRow, text: string | undefined, vector: number[] | undefined): Promise<number[]> {
+async function queryVectorOf(
+  deps: SearchDeps,
+  ix: IndexRow,
+  text: string | undefined,
+  vector: number[] | undefined,
+): Promise<number[]> {
   if (vector) {
     checkVector(vector, ix.dimensions, ['queryVector']);
     return vector;
   }
-  if (ix.source === 'external') throw new DomainError('INVALID', 'An external index is searched with a queryVector', { path: ['queryVector'], expected: `${ix.dimensions} numbers` });
+  if (ix.source === 'external')
+    throw new DomainError('INVALID', 'An external index is searched with a queryVector', {
+      path: ['queryVector'],
+      expected: `${ix.dimensions} numbers`,
+    });
   const embedder = deps.embedder;
   if (!embedder) throw new DomainError('UNAVAILABLE', 'No embedder is configured for this server');
   if (embedder.model !== ix.model || embedder.dimensions !== ix.dimensions) {
-    throw new DomainError('CONFLICT', `The index was built with ${ix.model}; this server embeds with ${embedder.model}`, { index: ix.id });
+    throw new DomainError(
+      'CONFLICT',
+      `The index was built with ${ix.model}; this server embeds with ${embedder.model}`,
+      { index: ix.id },
+    );
   }
   return embedQuery(embedder, text!, { cache: deps.queryCache });
 }
@@ -108,7 +146,15 @@ async function countCandidates(db: Db, candidates: S.Sql, below: number): Promis
   return row?.n ?? 0;
 }
 
-async function vectorLeg(db: Db, projectId: string, indexes: IndexRow[], vector: number[], candidates: S.Sql | null, want: number, exact: boolean): Promise<Scored[]> {
+async function vectorLeg(
+  db: Db,
+  projectId: string,
+  indexes: IndexRow[],
+  vector: number[],
+  candidates: S.Sql | null,
+  want: number,
+  exact: boolean,
+): Promise<Scored[]> {
   const hits: Scored[] = [];
   for (const ix of indexes) {
     const ref = { id: ix.id, dimensions: ix.dimensions, similarity: ix.similarity as Similarity };
@@ -117,7 +163,11 @@ async function vectorLeg(db: Db, projectId: string, indexes: IndexRow[], vector:
     else {
       // ANN settings are per transaction: a wider candidate list than pgvector's default (recall), the
       // iterative scan for filters, and no exact sort plan behind the engine's back (see annSettings).
-      hits.push(...(await withSettings(db, embeddingSql.annSettings(Math.max(ANN_EF_SEARCH, want * 2), !candidates), (tx) => tx.$queryRaw<Scored[]>(query))));
+      hits.push(
+        ...(await withSettings(db, embeddingSql.annSettings(Math.max(ANN_EF_SEARCH, want * 2), !candidates), (tx) =>
+          tx.$queryRaw<Scored[]>(query),
+        )),
+      );
     }
   }
   return hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, want);

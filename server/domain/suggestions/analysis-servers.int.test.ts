@@ -40,7 +40,13 @@ describe.skipIf(!onPostgres)('suggestion analysis across servers (postgres)', ()
       s.apiB.rest('POST', '/records/import/json', { project: s.name, body: { label: 'ORDER', data: s.orders } }),
     ]);
     // Both debounce timers fire ~300 ms after their write; wait until both servers are done.
-    await expect.poll(async () => (await s.apiA.rest('GET', '/relationships/suggestions/analysis', { project: s.name })).body.data.status, { timeout: 20_000 }).toBe('done');
+    await expect
+      .poll(
+        async () =>
+          (await s.apiA.rest('GET', '/relationships/suggestions/analysis', { project: s.name })).body.data.status,
+        { timeout: 20_000 },
+      )
+      .toBe('done');
     await new Promise((r) => setTimeout(r, 500)); // both timers have fired by now
     await idle();
     expect(passes() - before).toBe(1);
@@ -50,14 +56,23 @@ describe.skipIf(!onPostgres)('suggestion analysis across servers (postgres)', ()
 
   it('analyze-now through one server while the other runs a pass waits for a pass that started after it', async () => {
     const s = await seeded();
-    await s.apiA.rest('POST', '/records/import/json', { project: s.name, body: { label: 'CUSTOMER', data: s.customers } });
+    await s.apiA.rest('POST', '/records/import/json', {
+      project: s.name,
+      body: { label: 'CUSTOMER', data: s.customers },
+    });
     await s.apiA.rest('POST', '/records/import/json', { project: s.name, body: { label: 'ORDER', data: s.orders } });
     await idle();
     const before = { a: a.suggestions.passesRun, b: b.suggestions.passesRun };
-    const first = a.suggestions.run((await s.apiA.rest('GET', '/projects/current', { project: s.name })).body.data.project.id, 'manual');
+    const first = a.suggestions.run(
+      (await s.apiA.rest('GET', '/projects/current', { project: s.name })).body.data.project.id,
+      'manual',
+    );
     await first.started;
     const asked = Date.now();
-    const viaB = await s.apiB.rest('POST', '/relationships/suggestions/analyze', { project: s.name, body: { wait: true } });
+    const viaB = await s.apiB.rest('POST', '/relationships/suggestions/analyze', {
+      project: s.name,
+      body: { wait: true },
+    });
     expect(viaB.status).toBe(202);
     expect(viaB.body.data.status).toBe('done');
     expect(Date.parse(viaB.body.data.startedAt)).toBeGreaterThanOrEqual(asked - 1000);
@@ -66,14 +81,26 @@ describe.skipIf(!onPostgres)('suggestion analysis across servers (postgres)', ()
     expect(a.suggestions.passesRun - before.a + (b.suggestions.passesRun - before.b)).toBe(2);
   });
 
-  it("a pass whose server died (its lease lapsed) is taken over", async () => {
+  it('a pass whose server died (its lease lapsed) is taken over', async () => {
     const s = await seeded();
-    const projectId = (await s.apiA.rest('GET', '/projects/current', { project: s.name })).body.data.project.id as string;
+    const projectId = (await s.apiA.rest('GET', '/projects/current', { project: s.name })).body.data.project
+      .id as string;
     await a.db.prisma.suggestionAnalysis.create({
-      data: { projectId, status: 'running', trigger: 'writes', leaseOwner: 'gone:1:dead', leaseExpiresAt: new Date(Date.now() - 1000), requestedAt: new Date(Date.now() - 5000), startedAt: new Date(Date.now() - 5000) },
+      data: {
+        projectId,
+        status: 'running',
+        trigger: 'writes',
+        leaseOwner: 'gone:1:dead',
+        leaseExpiresAt: new Date(Date.now() - 1000),
+        requestedAt: new Date(Date.now() - 5000),
+        startedAt: new Date(Date.now() - 5000),
+      },
     });
     const before = passes();
-    const res = await s.apiB.rest('POST', '/relationships/suggestions/analyze', { project: s.name, body: { wait: true } });
+    const res = await s.apiB.rest('POST', '/relationships/suggestions/analyze', {
+      project: s.name,
+      body: { wait: true },
+    });
     expect(res.body.data.status).toBe('done');
     expect(passes() - before).toBe(1);
   });

@@ -5,7 +5,16 @@ import type { TAnalysis, TAnalyzeInput } from './suggestions.schema';
 /** The project's latest analysis and its progress (`idle` when it was never analyzed). */
 export async function getAnalysis(deps: ProjectDeps): Promise<TAnalysis> {
   const a = await deps.db.suggestionAnalysis.findUnique({ where: { projectId: deps.projectId } });
-  if (!a) return { status: 'idle', trigger: null, progress: { done: 0, total: 0 }, found: 0, error: null, startedAt: null, finishedAt: null };
+  if (!a)
+    return {
+      status: 'idle',
+      trigger: null,
+      progress: { done: 0, total: 0 },
+      found: 0,
+      error: null,
+      startedAt: null,
+      finishedAt: null,
+    };
   return {
     status: a.status as TAnalysis['status'],
     trigger: a.trigger as TAnalysis['trigger'],

@@ -12,15 +12,31 @@ type LabelInfo = { label: string; count: number; props: Map<string, { n: number;
 /** A key of a target label: its values (text → record id) and how unique they are. */
 type Key = { label: string; key: string; ids: Map<string, string>; uniqueness: number };
 /** A candidate source: one property of one label, its sampled values by record. */
-type Source = { label: string; key: string; values: { id: string; value: string }[]; examined: number; ownKey: boolean };
-export type Candidate = { sourceLabel: string; sourceKey: string; targetLabel: string; targetKey: string; type: string; confidence: number; evidence: TEvidence };
+type Source = {
+  label: string;
+  key: string;
+  values: { id: string; value: string }[];
+  examined: number;
+  ownKey: boolean;
+};
+export type Candidate = {
+  sourceLabel: string;
+  sourceKey: string;
+  targetLabel: string;
+  targetKey: string;
+  type: string;
+  confidence: number;
+  evidence: TEvidence;
+};
 
 export type Progress = (done: number, total: number) => Promise<void>;
 
 const scalarTypes = (types: Set<string>) => [...types].every((t) => t === 'string' || t === 'number');
 
 async function labelsOf(deps: ProjectDeps): Promise<LabelInfo[]> {
-  const rows = await deps.db.$queryRaw<{ label: string; prop: string; type: string; n: number }[]>(schemaSql.selectCounts(deps.projectId));
+  const rows = await deps.db.$queryRaw<{ label: string; prop: string; type: string; n: number }[]>(
+    schemaSql.selectCounts(deps.projectId),
+  );
   const byLabel = new Map<string, LabelInfo>();
   for (const r of rows) {
     const info = byLabel.get(r.label) ?? { label: r.label, count: 0, props: new Map() };
@@ -39,9 +55,14 @@ async function labelsOf(deps: ProjectDeps): Promise<LabelInfo[]> {
 /** Unique, well-covered scalar properties of a label, with every value (labels up to keyScanMax records). */
 async function keysOf(deps: ProjectDeps, info: LabelInfo): Promise<Key[]> {
   if (info.count > SUGGESTION_LIMITS.keyScanMax) return [];
-  const names = [...info.props].filter(([, p]) => scalarTypes(p.types) && p.n / info.count >= SUGGESTION_LIMITS.keyCoverage).map(([k]) => k).slice(0, SUGGESTION_LIMITS.keysPerLabel);
+  const names = [...info.props]
+    .filter(([, p]) => scalarTypes(p.types) && p.n / info.count >= SUGGESTION_LIMITS.keyCoverage)
+    .map(([k]) => k)
+    .slice(0, SUGGESTION_LIMITS.keysPerLabel);
   if (names.length === 0) return [];
-  const rows = await deps.db.$queryRaw<Record<string, string | null>[]>(suggestionSql.keyValues(deps.projectId, info.label, names, info.count + 1));
+  const rows = await deps.db.$queryRaw<Record<string, string | null>[]>(
+    suggestionSql.keyValues(deps.projectId, info.label, names, info.count + 1),
+  );
   const keys: Key[] = [];
   names.forEach((key, i) => {
     const ids = new Map<string, string>();
@@ -62,7 +83,9 @@ async function keysOf(deps: ProjectDeps, info: LabelInfo): Promise<Key[]> {
 async function sourcesOf(deps: ProjectDeps, info: LabelInfo, ownKeys: Key[]): Promise<Source[]> {
   const props = [...info.props].filter(([, p]) => scalarTypes(p.types)).map(([k]) => k);
   if (props.length === 0) return [];
-  const rows = await deps.db.$queryRaw<{ id: string; data: Record<string, unknown> }[]>(suggestionSql.sampleRecords(deps.projectId, info.label, SUGGESTION_LIMITS.sampleSize));
+  const rows = await deps.db.$queryRaw<{ id: string; data: Record<string, unknown> }[]>(
+    suggestionSql.sampleRecords(deps.projectId, info.label, SUGGESTION_LIMITS.sampleSize),
+  );
   return props
     .map((key): Source => {
       const values: { id: string; value: string }[] = [];
@@ -76,18 +99,29 @@ async function sourcesOf(deps: ProjectDeps, info: LabelInfo, ownKeys: Key[]): Pr
         }
       }
       // A label's own identifier (unique, and named only by a key word: id, email) is not a reference.
-      const own = ownKeys.some((k) => k.key === key) && /^(id|uuid|key|email|code|sku|slug|handle|username|login)$/i.test(key);
-      return { label: info.label, key, values: chars / Math.max(1, values.length) <= SUGGESTION_LIMITS.maxValueLength ? values : [], examined: rows.length, ownKey: own };
+      const own =
+        ownKeys.some((k) => k.key === key) && /^(id|uuid|key|email|code|sku|slug|handle|username|login)$/i.test(key);
+      return {
+        label: info.label,
+        key,
+        values: chars / Math.max(1, values.length) <= SUGGESTION_LIMITS.maxValueLength ? values : [],
+        examined: rows.length,
+        ownKey: own,
+      };
     })
     .filter((s) => s.values.length > 0 && !s.ownKey);
 }
 
 /** Target records among UUID-looking sampled values, by label: the matches of each label's `$id` key. */
 async function idTargets(deps: ProjectDeps, sources: Source[]): Promise<Key[]> {
-  const uuids = [...new Set(sources.flatMap((s) => s.values.map((v) => v.value.toLowerCase()).filter((v) => kindOf(v) === 'uuid')))];
+  const uuids = [
+    ...new Set(sources.flatMap((s) => s.values.map((v) => v.value.toLowerCase()).filter((v) => kindOf(v) === 'uuid'))),
+  ];
   const byLabel = new Map<string, Map<string, string>>();
   for (let i = 0; i < uuids.length; i += 5_000) {
-    const found = await deps.db.$queryRaw<{ id: string; label: string }[]>(suggestionSql.existingIds(deps.projectId, uuids.slice(i, i + 5_000)));
+    const found = await deps.db.$queryRaw<{ id: string; label: string }[]>(
+      suggestionSql.existingIds(deps.projectId, uuids.slice(i, i + 5_000)),
+    );
     for (const f of found) {
       const ids = byLabel.get(f.label) ?? new Map<string, string>();
       byLabel.set(f.label, ids.set(f.id, f.id));
@@ -118,7 +152,15 @@ function score(src: Source, key: Key): Candidate | null {
     values: spec,
     samples: matched.slice(0, 5).map((m) => ({ sourceId: m.id, value: m.value, targetId: m.target })),
   };
-  return { sourceLabel: src.label, sourceKey: src.key, targetLabel: key.label, targetKey: key.key, type: typeFor(src.key), confidence, evidence };
+  return {
+    sourceLabel: src.label,
+    sourceKey: src.key,
+    targetLabel: key.label,
+    targetKey: key.key,
+    type: typeFor(src.key),
+    confidence,
+    evidence,
+  };
 }
 
 /**
@@ -126,7 +168,11 @@ function score(src: Source, key: Key): Candidate | null {
  * unique key of every label, the record id included. Keeps, per source property, the best-scoring
  * target that was not rejected, when it reaches the minimum confidence.
  */
-export async function findCandidates(deps: ProjectDeps, progress: Progress, rejected: Set<string>): Promise<Candidate[]> {
+export async function findCandidates(
+  deps: ProjectDeps,
+  progress: Progress,
+  rejected: Set<string>,
+): Promise<Candidate[]> {
   const labels = await labelsOf(deps);
   const total = labels.length * 2 + 1;
   let done = 0;
@@ -138,7 +184,13 @@ export async function findCandidates(deps: ProjectDeps, progress: Progress, reje
   }
   const sources: Source[] = [];
   for (const info of labels) {
-    sources.push(...(await sourcesOf(deps, info, keys.filter((k) => k.label === info.label))));
+    sources.push(
+      ...(await sourcesOf(
+        deps,
+        info,
+        keys.filter((k) => k.label === info.label),
+      )),
+    );
     await progress(++done, total);
   }
   keys.push(...(await idTargets(deps, sources)));
@@ -167,8 +219,12 @@ export const ruleKey = (r: { sourceLabel: string; sourceKey: string; targetLabel
 export async function analyzeProject(deps: ProjectDeps, progress: Progress): Promise<{ found: number }> {
   const existing = await deps.db.suggestion.findMany({ where: { projectId: deps.projectId } });
   const rejected = new Set(existing.filter((s) => s.status === 'rejected').map(ruleKey));
-  const decided = new Set(existing.filter((s) => s.status === 'approved').map((s) => JSON.stringify([s.sourceLabel, s.sourceKey])));
-  const candidates = (await findCandidates(deps, progress, rejected)).filter((c) => !decided.has(JSON.stringify([c.sourceLabel, c.sourceKey])));
+  const decided = new Set(
+    existing.filter((s) => s.status === 'approved').map((s) => JSON.stringify([s.sourceLabel, s.sourceKey])),
+  );
+  const candidates = (await findCandidates(deps, progress, rejected)).filter(
+    (c) => !decided.has(JSON.stringify([c.sourceLabel, c.sourceKey])),
+  );
   const byKey = new Map(existing.map((s) => [ruleKey(s), s]));
   const keep = new Set(candidates.map(ruleKey));
   await withTransaction(deps.db, async (tx) => {
@@ -177,14 +233,23 @@ export async function analyzeProject(deps: ProjectDeps, progress: Progress): Pro
     const fresh = candidates.filter((c) => !byKey.has(ruleKey(c)));
     // skipDuplicates: another process analyzing the same project at once may have just inserted the rule.
     await tx.suggestion.createMany({
-      data: fresh.map((c) => ({ projectId: deps.projectId, id: uuidv7(), ...c, evidence: c.evidence as unknown as Prisma.InputJsonValue, status: 'suggested' })),
+      data: fresh.map((c) => ({
+        projectId: deps.projectId,
+        id: uuidv7(),
+        ...c,
+        evidence: c.evidence as unknown as Prisma.InputJsonValue,
+        status: 'suggested',
+      })),
       skipDuplicates: true,
     });
     for (const c of candidates) {
       const prior = byKey.get(ruleKey(c));
       const evidence = c.evidence as unknown as Prisma.InputJsonValue;
       if (prior?.status === 'suggested') {
-        await tx.suggestion.update({ where: { projectId_id: { projectId: deps.projectId, id: prior.id } }, data: { confidence: c.confidence, evidence, updatedAt: new Date() } });
+        await tx.suggestion.update({
+          where: { projectId_id: { projectId: deps.projectId, id: prior.id } },
+          data: { confidence: c.confidence, evidence, updatedAt: new Date() },
+        });
       }
     }
   });

@@ -81,7 +81,11 @@ export class SuggestionAnalyzer implements SuggestionsHandle {
       // The request dates from when it was made, however long it queued here.
       .then(() => this.serve(projectId, trigger, agoMs + (Date.now() - asked), markStarted))
       .catch((e: unknown) => {
-        if (!(e instanceof Stopped)) log.warn('relationship suggestion analysis failed', { projectId, reason: e instanceof Error ? e.message : String(e) });
+        if (!(e instanceof Stopped))
+          log.warn('relationship suggestion analysis failed', {
+            projectId,
+            reason: e instanceof Error ? e.message : String(e),
+          });
       })
       .finally(() => {
         markStarted();
@@ -105,16 +109,28 @@ export class SuggestionAnalyzer implements SuggestionsHandle {
   }
 
   /** Serves one request: until a pass that started at or after it has ended, run one or wait for one. */
-  private async serve(projectId: string, trigger: AnalysisTrigger, agoMs: number, markStarted: () => void): Promise<void> {
+  private async serve(
+    projectId: string,
+    trigger: AnalysisTrigger,
+    agoMs: number,
+    markStarted: () => void,
+  ): Promise<void> {
     await this.step();
-    const [req] = await this.db.$queryRaw<{ claimed: boolean; requestedAt: Date }[]>(suggestionSql.requestAnalysis(projectId, this.owner, trigger, agoMs));
+    const [req] = await this.db.$queryRaw<{ claimed: boolean; requestedAt: Date }[]>(
+      suggestionSql.requestAnalysis(projectId, this.owner, trigger, agoMs),
+    );
     let claimed = req!.claimed;
     const deadline = Date.now() + WAIT_LIMIT_MS;
     for (;;) {
       if (!claimed) {
-        const [s] = await this.db.$queryRaw<{ status: string; startedAt: Date; abandoned: boolean }[]>(suggestionSql.analysisState(projectId));
+        const [s] = await this.db.$queryRaw<{ status: string; startedAt: Date; abandoned: boolean }[]>(
+          suggestionSql.analysisState(projectId),
+        );
         if (s && s.status !== 'running' && s.startedAt.getTime() >= req!.requestedAt.getTime()) return; // served
-        if (!s || s.status !== 'running' || s.abandoned) claimed = (await this.db.$queryRaw<unknown[]>(suggestionSql.claimAnalysis(projectId, this.owner, trigger))).length > 0;
+        if (!s || s.status !== 'running' || s.abandoned)
+          claimed =
+            (await this.db.$queryRaw<unknown[]>(suggestionSql.claimAnalysis(projectId, this.owner, trigger))).length >
+            0;
       }
       if (claimed) {
         markStarted();
@@ -137,7 +153,9 @@ export class SuggestionAnalyzer implements SuggestionsHandle {
     try {
       const { found } = await analyzeProject({ db: this.db, projectId }, async (done, total) => {
         await this.step();
-        const held = await this.db.$queryRaw<unknown[]>(suggestionSql.analysisProgress(projectId, this.owner, done, total));
+        const held = await this.db.$queryRaw<unknown[]>(
+          suggestionSql.analysisProgress(projectId, this.owner, done, total),
+        );
         if (held.length === 0) throw new LeaseLost();
       });
       outcome = { found };
@@ -147,7 +165,8 @@ export class SuggestionAnalyzer implements SuggestionsHandle {
         log.warn('relationship suggestion analysis lost its lease to another server', { projectId });
         return;
       }
-      const reason = e instanceof Stopped ? 'interrupted: the server stopped' : e instanceof Error ? e.message : String(e);
+      const reason =
+        e instanceof Stopped ? 'interrupted: the server stopped' : e instanceof Error ? e.message : String(e);
       if (!(e instanceof Stopped)) log.warn('relationship suggestion analysis failed', { projectId, reason });
       outcome = { error: reason };
     }

@@ -5,9 +5,46 @@
  */
 
 /** Suffixes that mark a property as holding some record's key. */
-const KEY_WORDS = new Set(['id', 'ids', 'uuid', 'key', 'ref', 'fk', 'email', 'code', 'sku', 'slug', 'handle', 'username', 'login', 'no', 'num', 'number']);
+const KEY_WORDS = new Set([
+  'id',
+  'ids',
+  'uuid',
+  'key',
+  'ref',
+  'fk',
+  'email',
+  'code',
+  'sku',
+  'slug',
+  'handle',
+  'username',
+  'login',
+  'no',
+  'num',
+  'number',
+]);
 /** Words that point from a record to another of its own label. */
-const SELF_WORDS = new Set(['parent', 'child', 'manager', 'supervisor', 'mentor', 'previous', 'prev', 'next', 'predecessor', 'successor', 'reply', 'replies', 'root', 'original', 'duplicate', 'related', 'linked', 'superseded', 'supersedes']);
+const SELF_WORDS = new Set([
+  'parent',
+  'child',
+  'manager',
+  'supervisor',
+  'mentor',
+  'previous',
+  'prev',
+  'next',
+  'predecessor',
+  'successor',
+  'reply',
+  'replies',
+  'root',
+  'original',
+  'duplicate',
+  'related',
+  'linked',
+  'superseded',
+  'supersedes',
+]);
 /** Words naming an id-like key, which a target's record id ($id) satisfies. */
 const ID_WORDS = new Set(['id', 'ids', 'uuid', 'key', 'ref', 'fk']);
 
@@ -39,7 +76,8 @@ export function splitReference(property: string): { stem: string[]; keyWord: str
   return { stem: w, keyWord: null };
 }
 
-const sameWords = (a: string[], b: string[]) => a.length > 0 && a.length === b.length && a.every((x, i) => singular(x) === singular(b[i]!));
+const sameWords = (a: string[], b: string[]) =>
+  a.length > 0 && a.length === b.length && a.every((x, i) => singular(x) === singular(b[i]!));
 
 /**
  * How strongly the source property's name points at (targetLabel.targetKey), in [0, 1].
@@ -48,18 +86,31 @@ const sameWords = (a: string[], b: string[]) => a.length > 0 && a.length === b.l
  * (parent_id); 0.7: names the label only; 0.4: names the key only (owner_email → users.email); 0.2: a
  * key word that does not fit the key; 0: nothing (age).
  */
-export function nameEvidence(sourceLabel: string, sourceKey: string, targetLabel: string, targetKey: string): NameEvidence {
+export function nameEvidence(
+  sourceLabel: string,
+  sourceKey: string,
+  targetLabel: string,
+  targetKey: string,
+): NameEvidence {
   const { stem, keyWord } = splitReference(sourceKey);
   const label = words(targetLabel).map(singular);
   const stemS = stem.map(singular);
   const keyWords = targetKey === '$id' ? null : words(targetKey);
-  const keyFits = keyWord !== null && (targetKey === '$id' ? ID_WORDS.has(keyWord) : singular(keyWords![keyWords!.length - 1] ?? '') === singular(keyWord));
-  const namesLabel = stemS.length > 0 && (sameWords(stemS, label) || stemS[stemS.length - 1] === label[label.length - 1]);
+  const keyFits =
+    keyWord !== null &&
+    (targetKey === '$id'
+      ? ID_WORDS.has(keyWord)
+      : singular(keyWords![keyWords!.length - 1] ?? '') === singular(keyWord));
+  const namesLabel =
+    stemS.length > 0 && (sameWords(stemS, label) || stemS[stemS.length - 1] === label[label.length - 1]);
   const self = sourceLabel === targetLabel && stemS.some((s) => SELF_WORDS.has(s));
   const keyName = targetKey === '$id' ? 'the record id' : `key ${targetKey}`;
-  if (namesLabel && (keyFits || keyWord === null)) return { score: 1, reason: `"${sourceKey}" names ${targetLabel}${keyWord ? ` and ${keyName}` : ''}` };
-  if (keyWords && sourceLabel !== targetLabel && sameWords(words(sourceKey), keyWords)) return { score: 0.9, reason: `"${sourceKey}" is also the name of ${targetLabel}'s unique key` };
-  if (self && (keyFits || keyWord === null)) return { score: 0.8, reason: `"${sourceKey}" reads as a reference within ${sourceLabel}` };
+  if (namesLabel && (keyFits || keyWord === null))
+    return { score: 1, reason: `"${sourceKey}" names ${targetLabel}${keyWord ? ` and ${keyName}` : ''}` };
+  if (keyWords && sourceLabel !== targetLabel && sameWords(words(sourceKey), keyWords))
+    return { score: 0.9, reason: `"${sourceKey}" is also the name of ${targetLabel}'s unique key` };
+  if (self && (keyFits || keyWord === null))
+    return { score: 0.8, reason: `"${sourceKey}" reads as a reference within ${sourceLabel}` };
   if (namesLabel) return { score: 0.7, reason: `"${sourceKey}" names ${targetLabel}` };
   if (keyFits) return { score: 0.4, reason: `"${sourceKey}" names ${keyName}` };
   if (keyWord) return { score: 0.2, reason: `"${sourceKey}" ends in "${keyWord}", a key-like word` };

@@ -22,7 +22,16 @@ beforeAll(async () => {
 afterAll(() => engram?.close());
 
 type Edge = { direction: string; type: string; otherId: string };
-const EVIDENCE = { matched: 0, examined: 0, sampled: 0, coverage: 0, uniqueness: 1, name: { score: 1, reason: 'test' }, values: { kind: 'integer', score: 1 }, samples: [] };
+const EVIDENCE = {
+  matched: 0,
+  examined: 0,
+  sampled: 0,
+  coverage: 0,
+  uniqueness: 1,
+  name: { score: 1, reason: 'test' },
+  values: { kind: 'integer', score: 1 },
+  samples: [],
+};
 
 async function project(labels: { source: string; target: string } = { source: 'ORDER', target: 'CUSTOMER' }) {
   const name = uniqueName('race');
@@ -30,17 +39,36 @@ async function project(labels: { source: string; target: string } = { source: 'O
   expect(created.status).toBe(201);
   const projectId = created.body.data.id as string;
   const deps: ProjectDeps = { db: engram.db.prisma, projectId };
-  const call = (method: string, path: string, body?: unknown, tx?: string) => api.rest(method, path, { project: name, body, headers: tx ? { 'x-transaction-id': tx } : {} });
+  const call = (method: string, path: string, body?: unknown, tx?: string) =>
+    api.rest(method, path, { project: name, body, headers: tx ? { 'x-transaction-id': tx } : {} });
   const { source, target } = labels;
-  await importJson(deps, { label: target, data: Array.from({ length: 5 }, (_, i) => ({ id: i + 1, name: `c${i + 1}` })) });
+  await importJson(deps, {
+    label: target,
+    data: Array.from({ length: 5 }, (_, i) => ({ id: i + 1, name: `c${i + 1}` })),
+  });
   const customers = new Map<number, string>();
   for (const r of (await call('POST', '/records/search', { labels: [target] })).body.data) customers.set(r.id, r.__id);
   // The rule analysis would propose; made directly so the test controls when it exists.
   const rule = await engram.db.prisma.suggestion.create({
-    data: { projectId, id: randomUUID(), sourceLabel: source, sourceKey: 'customer_id', targetLabel: target, targetKey: 'id', type: 'PLACED_BY', confidence: 0.9, evidence: EVIDENCE, status: 'suggested' },
+    data: {
+      projectId,
+      id: randomUUID(),
+      sourceLabel: source,
+      sourceKey: 'customer_id',
+      targetLabel: target,
+      targetKey: 'id',
+      type: 'PLACED_BY',
+      confidence: 0.9,
+      evidence: EVIDENCE,
+      status: 'suggested',
+    },
   });
-  const rels = async (id: string) => ((await call('GET', `/records/${id}/relationships`)).body.data as Edge[]).map((e) => `${e.direction} ${e.type} ${e.otherId}`);
-  const ruleEdges = async () => (await call('POST', '/relationships/search', { where: { type: 'PLACED_BY' }, limit: 1000 })).body.total as number;
+  const rels = async (id: string) =>
+    ((await call('GET', `/records/${id}/relationships`)).body.data as Edge[]).map(
+      (e) => `${e.direction} ${e.type} ${e.otherId}`,
+    );
+  const ruleEdges = async () =>
+    (await call('POST', '/relationships/search', { where: { type: 'PLACED_BY' }, limit: 1000 })).body.total as number;
   const approve = () => call('POST', `/relationships/suggestions/${rule.id}/approve`, {});
   const withdraw = () => call('DELETE', `/relationships/suggestions/${rule.id}?deleteEdges=true`);
   const begin = async () => (await call('POST', '/tx', { ttl: 60_000 })).body.data.id as string;
@@ -52,7 +80,22 @@ async function project(labels: { source: string; target: string } = { source: 'O
     }
     return false;
   };
-  return { name, projectId, deps, call, customers, rule, rels, ruleEdges, approve, withdraw, begin, waitForWaiter, source, target };
+  return {
+    name,
+    projectId,
+    deps,
+    call,
+    customers,
+    rule,
+    rels,
+    ruleEdges,
+    approve,
+    withdraw,
+    begin,
+    waitForWaiter,
+    source,
+    target,
+  };
 }
 
 /** Runs `fn` in a read-committed transaction and keeps it open until `release` is called. */
@@ -157,7 +200,8 @@ describe.skipIf(!onPostgres)(`approval and writes at the same time (${backendNam
     let labels = { source: 'ORDER', target: 'CUSTOMER' };
     let p = await project(labels);
     for (let i = 0; ; i++) {
-      const order = async (l: string) => (await engram.db.prisma.$queryRaw<{ k: number }[]>(S.suggestionSql.ruleLockOrder(p.projectId, l)))[0]!.k;
+      const order = async (l: string) =>
+        (await engram.db.prisma.$queryRaw<{ k: number }[]>(S.suggestionSql.ruleLockOrder(p.projectId, l)))[0]!.k;
       if ((await order(labels.source)) < (await order(labels.target))) break;
       labels = { source: `ORDER${i}`, target: 'CUSTOMER' };
       p = await project(labels);
@@ -167,7 +211,11 @@ describe.skipIf(!onPostgres)(`approval and writes at the same time (${backendNam
     await holdsTarget.done;
     const approval = p.approve();
     expect(await p.waitForWaiter(p.target)).toBe(true);
-    const upsert = p.call('POST', '/records', { label: p.source, data: { sku: 'a', customer_id: 2 }, options: { mergeBy: ['sku'] } });
+    const upsert = p.call('POST', '/records', {
+      label: p.source,
+      data: { sku: 'a', customer_id: 2 },
+      options: { mergeBy: ['sku'] },
+    });
     expect(await p.waitForWaiter(p.source)).toBe(true);
     holdsTarget.release();
     await holdsTarget.committed;
@@ -201,7 +249,10 @@ describe(`rule decisions and transactions (${backendName})`, () => {
     if (onPostgres) {
       for (const res of [approved, withdrawn]) {
         expect(res.status).toBe(400);
-        expect(res.body.error).toMatchObject({ code: 'INVALID', details: { path: ['transactionId'], got: 'repeatable read' } });
+        expect(res.body.error).toMatchObject({
+          code: 'INVALID',
+          details: { path: ['transactionId'], got: 'repeatable read' },
+        });
       }
     } else {
       // The embedded adapter opens /tx transactions read committed (one connection: nothing interleaves),
@@ -227,17 +278,31 @@ describe(`rule decisions and transactions (${backendName})`, () => {
       return [early, late];
     });
     expect(await p.ruleEdges()).toBe(2);
-    expect(await deleteSuggestion(p.deps, { id: p.rule.id, deleteEdges: true })).toEqual({ deleted: true, edgesDeleted: 2 });
+    expect(await deleteSuggestion(p.deps, { id: p.rule.id, deleteEdges: true })).toEqual({
+      deleted: true,
+      edgesDeleted: 2,
+    });
   });
 
   it('a re-import that moves more edges than PostgreSQL has bind parameters for', async () => {
     const p = await project();
     const N = 33_000; // two parameters per moved record would pass 65,535
-    await importJson(p.deps, { label: 'ORDER', data: Array.from({ length: N }, (_, i) => ({ sku: `s${i}`, customer_id: 1 })) });
+    await importJson(p.deps, {
+      label: 'ORDER',
+      data: Array.from({ length: N }, (_, i) => ({ sku: `s${i}`, customer_id: 1 })),
+    });
     expect((await p.approve()).body.data.created).toBe(N);
-    const res = await importJson(p.deps, { label: 'ORDER', data: Array.from({ length: N }, (_, i) => ({ sku: `s${i}`, customer_id: 2 })), options: { mergeBy: ['sku'] } });
+    const res = await importJson(p.deps, {
+      label: 'ORDER',
+      data: Array.from({ length: N }, (_, i) => ({ sku: `s${i}`, customer_id: 2 })),
+      options: { mergeBy: ['sku'] },
+    });
     expect(res).toMatchObject({ created: 0, updated: N });
-    const byTarget = await p.call('POST', '/relationships/search', { where: { type: 'PLACED_BY' }, target: { where: { id: 2 } }, limit: 1 });
+    const byTarget = await p.call('POST', '/relationships/search', {
+      where: { type: 'PLACED_BY' },
+      target: { where: { id: 2 } },
+      limit: 1,
+    });
     expect(byTarget.body.total).toBe(N);
     expect(await p.ruleEdges()).toBe(N);
   }, 300_000);

@@ -29,8 +29,12 @@ export const ZEvidence = z.object({
   coverage: z.number().describe('matched / examined'),
   uniqueness: z.number().describe("distinct share of the target key's values (1 for the record id)"),
   name: z.object({ score: z.number(), reason: z.string() }).describe('what the property name says'),
-  values: z.object({ kind: z.string(), score: z.number() }).describe('kind of the matched values and how unlikely a chance match is'),
-  samples: z.array(z.object({ sourceId: z.string(), value: z.string(), targetId: z.string() })).describe('up to 5 matched pairs'),
+  values: z
+    .object({ kind: z.string(), score: z.number() })
+    .describe('kind of the matched values and how unlikely a chance match is'),
+  samples: z
+    .array(z.object({ sourceId: z.string(), value: z.string(), targetId: z.string() }))
+    .describe('up to 5 matched pairs'),
 });
 export type TEvidence = z.infer<typeof ZEvidence>;
 
@@ -65,13 +69,19 @@ export const ZSuggestionId = z.object({ id: z.uuid() }).strict();
 export type TSuggestionId = z.output<typeof ZSuggestionId>;
 
 export const ZApproveInput = z
-  .object({ id: z.uuid(), type: ZRelationshipType.optional().describe('relationship type of the edges (default: the suggested type)') })
+  .object({
+    id: z.uuid(),
+    type: ZRelationshipType.optional().describe('relationship type of the edges (default: the suggested type)'),
+  })
   .strict();
 export type TApproveInput = z.output<typeof ZApproveInput>;
 
 const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 export const ZDeleteSuggestionInput = z
-  .object({ id: z.uuid(), deleteEdges: booleanParam.optional().describe('also remove the edges the rule made (default false)') })
+  .object({
+    id: z.uuid(),
+    deleteEdges: booleanParam.optional().describe('also remove the edges the rule made (default false)'),
+  })
   .strict();
 export type TDeleteSuggestionInput = z.output<typeof ZDeleteSuggestionInput>;
 
@@ -87,7 +97,12 @@ export const ZPreview = z.object({
 });
 
 export const ZAnalyzeInput = z
-  .object({ wait: z.boolean().optional().describe('answer when the analysis has finished (default false: answer at once with its progress)') })
+  .object({
+    wait: z
+      .boolean()
+      .optional()
+      .describe('answer when the analysis has finished (default false: answer at once with its progress)'),
+  })
   .strict();
 export type TAnalyzeInput = z.output<typeof ZAnalyzeInput>;
 

@@ -16,7 +16,14 @@ export function kindOf(value: string): ValueKind {
   return value.length >= 6 ? 'text' : 'short-text';
 }
 
-const SPECIFICITY: Record<ValueKind, number> = { uuid: 1, email: 1, text: 0.8, 'short-text': 0.5, 'large-integer': 0.6, integer: 0.35 };
+const SPECIFICITY: Record<ValueKind, number> = {
+  uuid: 1,
+  email: 1,
+  text: 0.8,
+  'short-text': 0.5,
+  'large-integer': 0.6,
+  integer: 0.35,
+};
 
 /** The most common kind among the values, and its specificity in [0, 1]. */
 export function specificity(values: string[]): { kind: ValueKind; score: number } {
@@ -24,7 +31,8 @@ export function specificity(values: string[]): { kind: ValueKind; score: number 
   for (const v of values) counts.set(kindOf(v), (counts.get(kindOf(v)) ?? 0) + 1);
   let kind: ValueKind = 'short-text';
   let best = -1;
-  for (const [k, n] of counts) if (n > best || (n === best && SPECIFICITY[k] < SPECIFICITY[kind])) [kind, best] = [k, n];
+  for (const [k, n] of counts)
+    if (n > best || (n === best && SPECIFICITY[k] < SPECIFICITY[kind])) [kind, best] = [k, n];
   return { kind, score: SPECIFICITY[kind] };
 }
 

@@ -14,13 +14,47 @@ export const MAX_BATCH_OPS = 1_000;
 
 const ZRef = z.union([z.uuid(), z.object({ $op: z.number().int().min(0) }).strict()]);
 const ZOp = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('create'), label: z.string(), data: z.record(z.string(), z.unknown()).optional(), properties: z.array(z.unknown()).optional(), options: z.record(z.string(), z.unknown()).optional(), vectors: z.array(z.unknown()).optional() }).strict(),
-  z.object({ op: z.literal('upsert'), label: z.string(), data: z.record(z.string(), z.unknown()), mergeBy: z.array(z.string()).min(1), mergeStrategy: z.enum(['append', 'rewrite']).optional() }).strict(),
+  z
+    .object({
+      op: z.literal('create'),
+      label: z.string(),
+      data: z.record(z.string(), z.unknown()).optional(),
+      properties: z.array(z.unknown()).optional(),
+      options: z.record(z.string(), z.unknown()).optional(),
+      vectors: z.array(z.unknown()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal('upsert'),
+      label: z.string(),
+      data: z.record(z.string(), z.unknown()),
+      mergeBy: z.array(z.string()).min(1),
+      mergeStrategy: z.enum(['append', 'rewrite']).optional(),
+    })
+    .strict(),
   z.object({ op: z.literal('update'), id: ZRef, data: z.record(z.string(), z.unknown()) }).strict(),
   z.object({ op: z.literal('set'), id: ZRef, data: z.record(z.string(), z.unknown()) }).strict(),
   z.object({ op: z.literal('delete'), id: ZRef, cascade: z.boolean().optional() }).strict(),
-  z.object({ op: z.literal('attach'), sourceId: ZRef, targetIds: z.union([ZRef, z.array(ZRef)]), type: z.string().optional(), direction: z.enum(['out', 'in']).optional(), properties: z.record(z.string(), z.unknown()).optional() }).strict(),
-  z.object({ op: z.literal('detach'), sourceId: ZRef, targetIds: z.union([ZRef, z.array(ZRef)]), types: z.union([z.string(), z.array(z.string())]).optional(), direction: z.enum(['out', 'in', 'both']).optional() }).strict(),
+  z
+    .object({
+      op: z.literal('attach'),
+      sourceId: ZRef,
+      targetIds: z.union([ZRef, z.array(ZRef)]),
+      type: z.string().optional(),
+      direction: z.enum(['out', 'in']).optional(),
+      properties: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal('detach'),
+      sourceId: ZRef,
+      targetIds: z.union([ZRef, z.array(ZRef)]),
+      types: z.union([z.string(), z.array(z.string())]).optional(),
+      direction: z.enum(['out', 'in', 'both']).optional(),
+    })
+    .strict(),
 ]);
 export const ZBatchInput = z.object({ ops: z.array(ZOp).min(1).max(MAX_BATCH_OPS) }).strict();
 export type TBatchInput = z.output<typeof ZBatchInput>;
@@ -32,7 +66,10 @@ type Ref = z.infer<typeof ZRef>;
 
 export async function runBatch(deps: ProjectDeps, { ops }: TBatchInput): Promise<z.infer<typeof ZBatchResult>> {
   // Embedding is network I/O for some providers: done before the transaction opens, not op by op inside it.
-  const embedder = await embedAhead(deps, ops.map((op) => ('data' in op ? op.data : undefined)));
+  const embedder = await embedAhead(
+    deps,
+    ops.map((op) => ('data' in op ? op.data : undefined)),
+  );
   return withTransaction(deps.db, async (tx) => {
     const d = { ...deps, db: tx, embedder };
     const results: { op: string; index: number; result: unknown }[] = [];
@@ -42,7 +79,12 @@ export async function runBatch(deps: ProjectDeps, { ops }: TBatchInput): Promise
         if (typeof ref === 'string') return ref;
         const earlier = ref.$op < i ? created[ref.$op] : undefined;
         // The path is the op's own: failedOp puts ['ops', i] in front.
-        if (!earlier) throw new DomainError('INVALID', `{ "$op": ${ref.$op} } must name an earlier create or upsert of this batch`, { path: [field], got: ref.$op });
+        if (!earlier)
+          throw new DomainError(
+            'INVALID',
+            `{ "$op": ${ref.$op} } must name an earlier create or upsert of this batch`,
+            { path: [field], got: ref.$op },
+          );
         return earlier;
       };
       const ids = (refs: Ref | Ref[], field: string) => (Array.isArray(refs) ? refs : [refs]).map((r) => id(r, field));
@@ -60,7 +102,14 @@ export async function runBatch(deps: ProjectDeps, { ops }: TBatchInput): Promise
             break;
           }
           case 'upsert': {
-            const rec = await createRecord(d, ZCreateRecordInput.parse({ label: op.label, data: op.data, options: { mergeBy: op.mergeBy, mergeStrategy: op.mergeStrategy } }));
+            const rec = await createRecord(
+              d,
+              ZCreateRecordInput.parse({
+                label: op.label,
+                data: op.data,
+                options: { mergeBy: op.mergeBy, mergeStrategy: op.mergeStrategy },
+              }),
+            );
             created[i] = rec.__id;
             result = rec;
             break;
@@ -75,10 +124,27 @@ export async function runBatch(deps: ProjectDeps, { ops }: TBatchInput): Promise
             result = await deleteRecord(d, { id: id(op.id, 'id'), cascade: op.cascade });
             break;
           case 'attach':
-            result = await attachRelationships(d, ZAttachInput.parse({ sourceId: id(op.sourceId, 'sourceId'), targetIds: ids(op.targetIds, 'targetIds'), type: op.type, direction: op.direction, properties: op.properties }));
+            result = await attachRelationships(
+              d,
+              ZAttachInput.parse({
+                sourceId: id(op.sourceId, 'sourceId'),
+                targetIds: ids(op.targetIds, 'targetIds'),
+                type: op.type,
+                direction: op.direction,
+                properties: op.properties,
+              }),
+            );
             break;
           case 'detach':
-            result = await detachRelationships(d, ZDetachInput.parse({ sourceId: id(op.sourceId, 'sourceId'), targetIds: ids(op.targetIds, 'targetIds'), types: op.types, direction: op.direction }));
+            result = await detachRelationships(
+              d,
+              ZDetachInput.parse({
+                sourceId: id(op.sourceId, 'sourceId'),
+                targetIds: ids(op.targetIds, 'targetIds'),
+                types: op.types,
+                direction: op.direction,
+              }),
+            );
             break;
         }
         results.push({ op: op.op, index: i, result });
@@ -93,11 +159,19 @@ export async function runBatch(deps: ProjectDeps, { ops }: TBatchInput): Promise
 function failedOp(e: unknown, index: number, op: string): unknown {
   if (isDomainError(e)) {
     const path = ['ops', index, ...(e.details?.path ?? [])];
-    return new DomainError(e.code, `Op ${index} (${op}) failed, nothing was written: ${e.message}`, { ...e.details, op: index, path }, { tooLarge: e.tooLarge });
+    return new DomainError(
+      e.code,
+      `Op ${index} (${op}) failed, nothing was written: ${e.message}`,
+      { ...e.details, op: index, path },
+      { tooLarge: e.tooLarge },
+    );
   }
   if (e instanceof z.ZodError) {
     const issue = e.issues[0];
-    return new DomainError('INVALID', `Op ${index} (${op}) failed, nothing was written: ${issue?.message}`, { op: index, path: ['ops', index, ...(issue?.path ?? []).map((k) => (typeof k === 'number' ? k : String(k)))] });
+    return new DomainError('INVALID', `Op ${index} (${op}) failed, nothing was written: ${issue?.message}`, {
+      op: index,
+      path: ['ops', index, ...(issue?.path ?? []).map((k) => (typeof k === 'number' ? k : String(k)))],
+    });
   }
   return e;
 }

@@ -12,7 +12,13 @@ import { backendName, uniqueName } from '@/server/test/harness';
 /** Runs the crash child until it says its writes are in, kills it with SIGKILL, and returns its project. */
 async function crash(mode: 'tx' | 'batch', dataDir: string): Promise<{ projectId: string; finished: boolean }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/test/crash-child.ts'], {
-    env: { ...process.env, ENGRAM_DATA_DIR: dataDir, CHILD_PROJECT: uniqueName('crash'), CHILD_MODE: mode, DATABASE_URL: process.env.DATABASE_URL ?? '' },
+    env: {
+      ...process.env,
+      ENGRAM_DATA_DIR: dataDir,
+      CHILD_PROJECT: uniqueName('crash'),
+      CHILD_MODE: mode,
+      DATABASE_URL: process.env.DATABASE_URL ?? '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let projectId = '';
@@ -40,7 +46,12 @@ describe(`a crash leaves nothing half-written (${backendName})`, () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `engram-crash-${mode}-`));
       const { projectId, finished } = await crash(mode, dataDir);
       expect(projectId).not.toBe('');
-      const env = readEnv({ DATABASE_URL: process.env.DATABASE_URL ?? '', ENGRAM_DATA_DIR: dataDir, ENGRAM_MASTER_KEY: 'crash-master-key-0123456789abcdef', ENGRAM_LOG_LEVEL: 'silent' });
+      const env = readEnv({
+        DATABASE_URL: process.env.DATABASE_URL ?? '',
+        ENGRAM_DATA_DIR: dataDir,
+        ENGRAM_MASTER_KEY: 'crash-master-key-0123456789abcdef',
+        ENGRAM_LOG_LEVEL: 'silent',
+      });
       const engram = await startEngram({ env, quiet: true, embedder: createFakeEmbedder() });
       try {
         const deps = { db: engram.db.prisma, projectId };
@@ -59,17 +70,26 @@ describe(`a crash leaves nothing half-written (${backendName})`, () => {
 describe(`shutdown (${backendName})`, () => {
   it('closing the server rolls back open transactions', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'engram-shutdown-'));
-    const env = readEnv({ DATABASE_URL: process.env.DATABASE_URL ?? '', ENGRAM_DATA_DIR: dataDir, ENGRAM_MASTER_KEY: 'crash-master-key-0123456789abcdef', ENGRAM_LOG_LEVEL: 'silent' });
+    const env = readEnv({
+      DATABASE_URL: process.env.DATABASE_URL ?? '',
+      ENGRAM_DATA_DIR: dataDir,
+      ENGRAM_MASTER_KEY: 'crash-master-key-0123456789abcdef',
+      ENGRAM_LOG_LEVEL: 'silent',
+    });
     const first = await startEngram({ env, quiet: true, embedder: createFakeEmbedder() });
     const { createProject } = await import('@/server/domain/projects');
     const project = await createProject({ db: first.db.prisma }, { name: uniqueName('shut') });
     const owner = { projectId: project.id, principal: 'master' };
     const tx = await first.transactions.begin(owner, 60_000);
-    await first.transactions.run(tx.id, owner, (db) => createRecord({ db, projectId: project.id }, { label: 'OPEN', data: { n: 1 } }));
+    await first.transactions.run(tx.id, owner, (db) =>
+      createRecord({ db, projectId: project.id }, { label: 'OPEN', data: { n: 1 } }),
+    );
     await first.close();
     const second = await startEngram({ env, quiet: true, embedder: createFakeEmbedder() });
     try {
-      expect((await searchRecords({ db: second.db.prisma, projectId: project.id }, { labels: ['OPEN'] })).total).toBe(0);
+      expect((await searchRecords({ db: second.db.prisma, projectId: project.id }, { labels: ['OPEN'] })).total).toBe(
+        0,
+      );
     } finally {
       await second.close();
     }

@@ -1,2 +1,14 @@
 export { runBatch, ZBatchInput, ZBatchResult, MAX_BATCH_OPS, type TBatchInput } from './batch';
-export { beginTransaction, commitTransaction, getTransaction, listTransactions, rollbackTransaction, ZBeginInput, ZTransaction, ZTransactionFull, ZTransactionId, ZTransactionOutcome, type TransactionDeps } from './transactions';
+export {
+  beginTransaction,
+  commitTransaction,
+  getTransaction,
+  listTransactions,
+  rollbackTransaction,
+  ZBeginInput,
+  ZTransaction,
+  ZTransactionFull,
+  ZTransactionId,
+  ZTransactionOutcome,
+  type TransactionDeps,
+} from './transactions';

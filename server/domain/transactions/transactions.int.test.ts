@@ -48,11 +48,16 @@ describe(`transactions across calls (${backendName})`, () => {
 
   it('rollback leaves nothing; an unknown id is 404; another key cannot use it', async () => {
     const p = await project();
-    const key = (await api.rest('POST', '/keys', { project: p.name, body: { name: 'other', scope: 'write' } })).body.data.key;
+    const key = (await api.rest('POST', '/keys', { project: p.name, body: { name: 'other', scope: 'write' } })).body
+      .data.key;
     const tx = await p.begin();
     await p.call('POST', '/records/import/json', { label: 'R', data: [{ a: 1 }, { a: 2 }] }, tx);
     expect((await p.call('POST', '/records/search', { labels: ['R'] }, tx)).body.total).toBe(2);
-    const foreign = await api.rest('POST', '/records/search', { token: key, body: {}, headers: { 'x-transaction-id': tx } });
+    const foreign = await api.rest('POST', '/records/search', {
+      token: key,
+      body: {},
+      headers: { 'x-transaction-id': tx },
+    });
     expect(foreign.status).toBe(404);
     expect((await p.call('POST', `/tx/${tx}/rollback`)).body.data.status).toBe('rolled back');
     expect((await p.call('POST', '/records/search', { labels: ['R'] })).body.total).toBe(0);
@@ -77,11 +82,23 @@ describe(`transactions across calls (${backendName})`, () => {
     await engram.backfill.idle();
     expect((await p.call('GET', `/ai/indexes/${ix.id}`)).body.data.status).toBe('ready');
     const tx = await p.begin();
-    const rec = (await p.call('POST', '/records', { label: 'M', data: { text: 'the blue umbrella is in the hall' } }, tx)).body.data;
-    const inside = await p.call('POST', '/ai/search', { labels: ['M'], propertyName: 'text', query: 'blue umbrella', mode: 'semantic' }, tx);
+    const rec = (
+      await p.call('POST', '/records', { label: 'M', data: { text: 'the blue umbrella is in the hall' } }, tx)
+    ).body.data;
+    const inside = await p.call(
+      'POST',
+      '/ai/search',
+      { labels: ['M'], propertyName: 'text', query: 'blue umbrella', mode: 'semantic' },
+      tx,
+    );
     expect(inside.body.data.map((h: { __id: string }) => h.__id)).toEqual([rec.__id]);
     await p.call('POST', `/tx/${tx}/rollback`);
-    const after = await p.call('POST', '/ai/search', { labels: ['M'], propertyName: 'text', query: 'blue umbrella', mode: 'semantic' });
+    const after = await p.call('POST', '/ai/search', {
+      labels: ['M'],
+      propertyName: 'text',
+      query: 'blue umbrella',
+      mode: 'semantic',
+    });
     expect(after.body.data).toEqual([]);
   });
 
@@ -133,7 +150,9 @@ describe(`atomic batches (${backendName})`, () => {
     expect(results[4].result.__id).toBe(results[0].result.__id);
     expect(results[4].result.plan).toBe('pro');
     const rels = await p.call('GET', `/records/${results[0].result.__id}/relationships`);
-    expect(rels.body.data).toEqual([expect.objectContaining({ direction: 'out', type: 'WROTE', otherId: results[1].result.__id })]);
+    expect(rels.body.data).toEqual([
+      expect.objectContaining({ direction: 'out', type: 'WROTE', otherId: results[1].result.__id }),
+    ]);
   });
 
   it('a failing op rolls back the whole batch and names its index and reason', async () => {
@@ -149,7 +168,12 @@ describe(`atomic batches (${backendName})`, () => {
     expect(res.body.error).toMatchObject({ code: 'INVALID', details: { op: 2, path: ['ops', 2, 'data', 'tags', 1] } });
     expect(res.body.error.message).toMatch(/^Op 2 \(create\) failed, nothing was written/);
     expect((await p.call('POST', '/records/search', { labels: ['A'] })).body.total).toBe(0);
-    const missing = await p.call('POST', '/batch', { ops: [{ op: 'create', label: 'A', data: {} }, { op: 'delete', id: '01900000-0000-7000-8000-000000000000' }] });
+    const missing = await p.call('POST', '/batch', {
+      ops: [
+        { op: 'create', label: 'A', data: {} },
+        { op: 'delete', id: '01900000-0000-7000-8000-000000000000' },
+      ],
+    });
     expect(missing.status).toBe(404);
     expect(missing.body.error.details.op).toBe(1);
     const badRef = await p.call('POST', '/batch', { ops: [{ op: 'update', id: { $op: 3 }, data: {} }] });
@@ -163,12 +187,18 @@ describe(`atomic batches (${backendName})`, () => {
     const second = { op: 'create', label: 'B', data: { n: 2 } };
     const cases: [unknown, (string | number)[]][] = [
       [{ op: 'create', label: 'A', data: { n: 3 }, options: { mergeBy: ['n'], bogus: true } }, ['ops', 2, 'options']],
-      [{ op: 'create', label: 'A', data: { n: 3 }, vectors: [{ propertyName: 'v', vector: [] }] }, ['ops', 2, 'vectors', 0, 'vector']],
+      [
+        { op: 'create', label: 'A', data: { n: 3 }, vectors: [{ propertyName: 'v', vector: [] }] },
+        ['ops', 2, 'vectors', 0, 'vector'],
+      ],
       [{ op: 'upsert', label: 'A', data: { n: 3 }, mergeBy: ['__n'] }, ['ops', 2, 'options', 'mergeBy', 0]],
       [{ op: 'upsert', label: 'A'.repeat(129), data: { n: 3 }, mergeBy: ['n'] }, ['ops', 2, 'label']],
       [{ op: 'attach', sourceId: { $op: 0 }, targetIds: [{ $op: 1 }], type: 'BAD\u0001TYPE' }, ['ops', 2, 'type']],
       [{ op: 'attach', sourceId: { $op: 0 }, targetIds: { $op: 1 }, type: '   ' }, ['ops', 2, 'type']],
-      [{ op: 'detach', sourceId: { $op: 0 }, targetIds: [{ $op: 1 }], types: ['OK', 'x'.repeat(300)] }, ['ops', 2, 'types']],
+      [
+        { op: 'detach', sourceId: { $op: 0 }, targetIds: [{ $op: 1 }], types: ['OK', 'x'.repeat(300)] },
+        ['ops', 2, 'types'],
+      ],
     ];
     for (const [op, path] of cases) {
       const res = await p.call('POST', '/batch', { ops: [first, second, op] });
@@ -185,10 +215,15 @@ describe(`atomic batches (${backendName})`, () => {
 describe(`transaction administration (${backendName})`, () => {
   it('an admin lists open transactions and rolls one back, even while it holds the embedded database', async () => {
     const p = await project();
-    const key = (await api.rest('POST', '/keys', { project: p.name, body: { name: 'agent', scope: 'write' } })).body.data;
+    const key = (await api.rest('POST', '/keys', { project: p.name, body: { name: 'agent', scope: 'write' } })).body
+      .data;
     const begun = await api.rest('POST', '/tx', { token: key.key, body: { ttl: 60_000 } });
     const tx = begun.body.data.id as string;
-    await api.rest('POST', '/records', { token: key.key, body: { label: 'X', data: { n: 1 } }, headers: { 'x-transaction-id': tx } });
+    await api.rest('POST', '/records', {
+      token: key.key,
+      body: { label: 'X', data: { n: 1 } },
+      headers: { 'x-transaction-id': tx },
+    });
     const listed = await p.call('GET', '/tx');
     expect(listed.status).toBe(200);
     expect(listed.body.data).toEqual([expect.objectContaining({ id: tx, principal: `key:${key.id}`, ttlMs: 60_000 })]);
@@ -206,7 +241,11 @@ describe(`tRPC names the transaction in the input (${backendName})`, () => {
   it('transactionId in a tRPC input runs the call on that transaction', async () => {
     const p = await project();
     const tx = await p.begin();
-    const made = await api.trpcMutation('records.create', { label: 'TR', data: { v: 1 }, transactionId: tx }, { project: p.name });
+    const made = await api.trpcMutation(
+      'records.create',
+      { label: 'TR', data: { v: 1 }, transactionId: tx },
+      { project: p.name },
+    );
     expect(made.status, JSON.stringify(made.body)).toBe(200);
     const inside = await api.trpcQuery('records.find', { labels: ['TR'], transactionId: tx }, { project: p.name });
     expect(inside.body.result.data.total).toBe(1);

@@ -15,20 +15,42 @@ export type TransactionDeps = {
   named?: string;
 };
 
-export const ZTransaction = z.object({ id: z.uuid(), createdAt: z.iso.datetime(), expiresAt: z.iso.datetime(), ttlMs: z.number().int() });
-export const ZTransactionFull = ZTransaction.extend({ principal: z.string().describe('the key (key:<id>), master or session that owns it') });
+export const ZTransaction = z.object({
+  id: z.uuid(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  ttlMs: z.number().int(),
+});
+export const ZTransactionFull = ZTransaction.extend({
+  principal: z.string().describe('the key (key:<id>), master or session that owns it'),
+});
 export const ZTransactionId = z.object({ id: z.uuid() });
 export const ZTransactionOutcome = z.object({ id: z.uuid(), status: z.enum(['committed', 'rolled back']) });
 export const ZBeginInput = z
-  .object({ ttl: z.number().int().min(1000).optional().describe('ms until it is rolled back (default 30 s, max ENGRAM_TX_MAX_TTL_MS)') })
+  .object({
+    ttl: z
+      .number()
+      .int()
+      .min(1000)
+      .optional()
+      .describe('ms until it is rolled back (default 30 s, max ENGRAM_TX_MAX_TTL_MS)'),
+  })
   .strict()
   .optional();
 
 type TTransaction = z.infer<typeof ZTransaction>;
 const pick = ({ id, createdAt, expiresAt, ttlMs }: TxInfo): TTransaction => ({ id, createdAt, expiresAt, ttlMs });
 
-export async function beginTransaction(deps: TransactionDeps, input: z.infer<typeof ZBeginInput>): Promise<TTransaction> {
-  if (deps.named) throw new DomainError('INVALID', 'Transactions do not nest: this call already names a transaction', { path: ['headers', 'x-transaction-id'], expected: 'no transaction', got: deps.named });
+export async function beginTransaction(
+  deps: TransactionDeps,
+  input: z.infer<typeof ZBeginInput>,
+): Promise<TTransaction> {
+  if (deps.named)
+    throw new DomainError('INVALID', 'Transactions do not nest: this call already names a transaction', {
+      path: ['headers', 'x-transaction-id'],
+      expected: 'no transaction',
+      got: deps.named,
+    });
   return pick(await deps.transactions.begin(deps.owner, input?.ttl));
 }
 
@@ -48,8 +70,12 @@ export function rollbackTransaction(deps: TransactionDeps, id: string) {
 
 const MAX_LISTED = 1000;
 
-export function listTransactions(deps: TransactionDeps): { items: (TTransaction & { principal: string })[]; total: number } {
+export function listTransactions(deps: TransactionDeps): {
+  items: (TTransaction & { principal: string })[];
+  total: number;
+} {
   const items = deps.transactions.list(deps.owner.projectId).map((t) => ({ ...pick(t), principal: t.principal }));
-  if (items.length > MAX_LISTED) throw new DomainError('LIMIT_EXCEEDED', `More than ${MAX_LISTED} open transactions to list`, { limit: MAX_LISTED });
+  if (items.length > MAX_LISTED)
+    throw new DomainError('LIMIT_EXCEEDED', `More than ${MAX_LISTED} open transactions to list`, { limit: MAX_LISTED });
   return { items, total: items.length };
 }

@@ -32,7 +32,15 @@ const txDeps = (ctx: TxCtx): TransactionDeps => ({
 
 export const txRouter = router({
   begin: projectScope('write')
-    .meta({ openapi: { method: 'POST', path: '/tx', summary: 'Open a transaction; send its id as x-transaction-id', tags, status: 201 } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/tx',
+        summary: 'Open a transaction; send its id as x-transaction-id',
+        tags,
+        status: 201,
+      },
+    })
     .input(ZBeginInput)
     .output(ZTransaction)
     .mutation(({ ctx, input }) => beginTransaction(txDeps(ctx), input)),
@@ -44,19 +52,41 @@ export const txRouter = router({
     .query(({ ctx, input }) => getTransaction(txDeps(ctx), input.id)),
 
   commit: projectScope('write')
-    .meta({ openapi: { method: 'POST', path: '/tx/{id}/commit', summary: 'Commit a transaction (repeating a commit is harmless)', tags } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/tx/{id}/commit',
+        summary: 'Commit a transaction (repeating a commit is harmless)',
+        tags,
+      },
+    })
     .input(ZTransactionId)
     .output(ZTransactionOutcome)
     .mutation(({ ctx, input }) => commitTransaction(txDeps(ctx), input.id)),
 
   rollback: projectScope('write')
-    .meta({ openapi: { method: 'POST', path: '/tx/{id}/rollback', summary: 'Roll a transaction back (admins: any of the project; repeating it is harmless)', tags } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/tx/{id}/rollback',
+        summary: 'Roll a transaction back (admins: any of the project; repeating it is harmless)',
+        tags,
+      },
+    })
     .input(ZTransactionId)
     .output(ZTransactionOutcome)
     .mutation(({ ctx, input }) => rollbackTransaction(txDeps(ctx), input.id)),
 
   list: projectScope('admin')
-    .meta({ openapi: { method: 'GET', path: '/tx', summary: "The project's open transactions (admin)", tags, envelope: 'list' } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/tx',
+        summary: "The project's open transactions (admin)",
+        tags,
+        envelope: 'list',
+      },
+    })
     .input(z.object({}).optional())
     .output(z.object({ items: z.array(ZTransactionFull), total: z.number().int() }))
     .query(({ ctx }) => listTransactions(txDeps(ctx))),
@@ -64,7 +94,14 @@ export const txRouter = router({
 
 export const batchRouter = router({
   run: projectProcedure('write', { changesData: true })
-    .meta({ openapi: { method: 'POST', path: '/batch', summary: 'Run create/update/set/delete/attach/detach/upsert ops atomically', tags } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/batch',
+        summary: 'Run create/update/set/delete/attach/detach/upsert ops atomically',
+        tags,
+      },
+    })
     .input(ZBatchInput)
     .output(ZBatchResult)
     .mutation(({ ctx, input }) => runBatch(ctx.deps, input)),
