@@ -116,6 +116,47 @@ const config = [
     },
   },
   {
+    // Rule 3, schema files: a module's *.schema.ts may import another module's *.schema.ts (schemas only, so
+    // the API contract built from them stays pure zod and the SDK can bundle it without the server).
+    files: ['server/domain/**/*.schema.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./[^/]+/(?!(index|[\\w-]+\\.schema)$).+',
+              message: 'A schema file imports only other schema files (or zod).',
+            },
+            { regex: '^@/', message: 'A schema file imports only other schema files (or zod), by relative path.' },
+            {
+              regex: '^\\.\\./[^/]+/index$|^\\.\\./[^/]+$',
+              message: 'A schema file imports schema files, not module indexes.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Rule 4: the API contract (server/contract) is pure: zod and the domain's schema files, nothing that
+    // touches the database or server state. The SDK bundles it.
+    files: ['server/contract/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\.\\./domain/[^/]+/[\\w-]+\\.schema$).*',
+              message: 'The contract imports only zod and server/domain/*/*.schema.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'e2e/**', 'server/test/**', 'stress/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

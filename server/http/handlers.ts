@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { REST_BASE } from '@/server/contract';
 import { sql } from '@/server/db';
 import { verifySession, SESSION_COOKIE } from '@/server/domain/auth';
 import { getEngram, type Engram } from '@/server/engram';
@@ -15,7 +16,7 @@ import type { EngramHttp } from './entry';
  * The HTTP entry points. server/boot.ts publishes them for the route files (server/http/entry.ts); they
  * are functions of an Engram instance so tests drive the exact same handlers against their own database.
  */
-export const REST_BASE = '/api/v1';
+export { REST_BASE };
 const VERSION = '0.1.0';
 /** Most calls in one tRPC batch request. */
 export const TRPC_MAX_BATCH = 50;

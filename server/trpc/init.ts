@@ -2,20 +2,10 @@ import { initTRPC } from '@trpc/server';
 import type { Context } from './context';
 import { errorBody, toTRPCError } from './errors';
 import type { Requirement } from '@/server/domain/auth';
+import type { OpenApiMeta } from '@/server/contract';
 
-/** REST exposure of a procedure; server/trpc/rest.ts and openapi.ts read it. */
-export type OpenApiMeta = {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: `/${string}`;
-  summary: string;
-  tags: string[];
-  /** `list`: the procedure returns { items, total } and REST answers { data: items, total }. */
-  envelope?: 'data' | 'list';
-  /** HTTP status on success (201 for creations). */
-  status?: number;
-  /** Answer REST with one string field of the output as a raw body of this type (e.g. Markdown). */
-  raw?: { contentType: string; field: string };
-};
+export type { OpenApiMeta };
+
 export type Meta = { openapi?: OpenApiMeta; auth?: Requirement | 'public' | 'session' };
 
 const t = initTRPC

@@ -3,13 +3,13 @@ import { authorize, resolveProject, type Principal, type Requirement } from '@/s
 import type { BaseDeps, ProjectDeps } from '@/server/domain/deps';
 import type { Embedder } from '@/server/domain/embeddings';
 import type { TProject } from '@/server/domain/projects';
+import { PROJECT_HEADER, TX_HEADER } from '@/server/contract';
 import { DomainError } from '@/server/errors';
 import type { Context, Services } from './context';
 import { baseProcedure, middleware } from './init';
 import { checkInput } from './input-guard';
 
-export const PROJECT_HEADER = 'x-project-id';
-export const TX_HEADER = 'x-transaction-id';
+export { PROJECT_HEADER, TX_HEADER };
 
 /**
  * The order of every call: authenticate (headers only: no input has been read), then read and check

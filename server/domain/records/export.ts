@@ -1,16 +1,9 @@
 import { sql as S, type RecordRow } from '@/server/db';
 import type { ProjectDeps } from '../deps';
-import { parseOrder, whereFor, ZSearchQuery, type TFilterQuery } from '../query';
-import { z } from 'zod';
+import { parseOrder, whereFor, type TFilterQuery } from '../query';
+import { EXPORT_LIMIT, type TExportCsvInput } from './records.schema';
 
 const { recordSql } = S;
-
-/** Rows one CSV export may hold. */
-export const EXPORT_LIMIT = 100_000;
-export const ZExportCsvInput = ZSearchQuery.omit({ select: true, groupBy: true, limit: true }).extend({
-  limit: z.coerce.number().int().min(1).max(EXPORT_LIMIT).optional().describe(`rows, default and max ${EXPORT_LIMIT}`),
-});
-export type TExportCsvInput = z.output<typeof ZExportCsvInput>;
 
 const cell = (v: unknown): string => {
   if (v === undefined || v === null) return '';

@@ -12,7 +12,7 @@ export {
   queryRecords,
   countLabels,
 } from './records';
-export { exportCsv, searchProperties, ZExportCsvInput, EXPORT_LIMIT, type TExportCsvInput } from './export';
+export { exportCsv, searchProperties } from './export';
 export { LIMITS } from './limits';
 export { toRecord } from './output';
 export { inferType, isDatetimeString, PROPERTY_TYPES, type PropType } from './types';

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { ZFilterQuery } from '../query';
+import { ZFilterQuery, ZSearchQuery } from '../query/query.schema';
 import { LIMITS } from './limits';
 import { PROPERTY_TYPES } from './types';
+
+export { LIMITS };
 
 export const ZLabel = z.string().min(1).max(LIMITS.labelLength).describe('record label, 1-128 characters');
 export const ZPropertyName = z
@@ -126,3 +128,10 @@ export type TImportResult = z.infer<typeof ZImportResult>;
 
 /** A boolean that may arrive as a query-string "true"/"false". */
 export const ZBoolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+/** Rows one CSV export may hold. */
+export const EXPORT_LIMIT = 100_000;
+export const ZExportCsvInput = ZSearchQuery.omit({ select: true, groupBy: true, limit: true }).extend({
+  limit: z.coerce.number().int().min(1).max(EXPORT_LIMIT).optional().describe(`rows, default and max ${EXPORT_LIMIT}`),
+});
+export type TExportCsvInput = z.output<typeof ZExportCsvInput>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, ZLabel, ZRecordId, ZRelationshipType } from '../records';
+import { LIMITS, ZLabel, ZRecordId, ZRelationshipType } from '../records/records.schema';
 
 export const GRAPH_LIMITS = {
   defaultNodes: 100,

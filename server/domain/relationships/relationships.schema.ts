@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZFilterQuery } from '../query';
-import { LIMITS, ZRecordId, ZRelationshipType } from '../records';
+import { ZFilterQuery } from '../query/query.schema';
+import { LIMITS, ZRecordId, ZRelationshipType } from '../records/records.schema';
 
 export const DEFAULT_RELATIONSHIP_TYPE = 'RELATED_TO';
 

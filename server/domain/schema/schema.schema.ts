@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZLabel, ZPropType } from '../records';
+import { ZLabel, ZPropType } from '../records/records.schema';
 
 export const SCHEMA_LIMITS = {
   /** Records per label that ranges and samples are computed from (the most recent ones)… */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZQueryLabels, ZWhere } from '../query';
+import { ZQueryLabels, ZWhere } from '../query/query.schema';
 
 /** Hybrid fusion weights by default: tuned on LoCoMo dev with the built-in model (docs/search-modes.md). */
 export const DEFAULT_FUSION_WEIGHTS = { semantic: 0.2, keyword: 0.8 } as const;

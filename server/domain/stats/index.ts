@@ -1,10 +1,7 @@
-import { z } from 'zod';
 import type { ProjectDeps } from '../deps';
+import type { TProjectCounts } from './stats.schema';
 
-export const ZProjectCounts = z.object({
-  apiKeys: z.number().int().describe('active (not revoked) API keys'),
-});
-export type TProjectCounts = z.infer<typeof ZProjectCounts>;
+export * from './stats.schema';
 
 /** The counts the console's Home page shows; later issues add records, labels and relationships. */
 export async function countProjectObjects(deps: ProjectDeps): Promise<TProjectCounts> {

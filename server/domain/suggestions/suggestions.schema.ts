@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZRelationshipType } from '../records';
+import { ZRelationshipType } from '../records/records.schema';
 
 /** Bounds of one analysis (documented in the README under Limits). */
 export const SUGGESTION_LIMITS = {

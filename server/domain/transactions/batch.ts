@@ -3,68 +3,11 @@ import { withTransaction } from '@/server/db';
 import { DomainError, isDomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import { createRecord, deleteRecord, setRecord, updateRecord, ZCreateRecordInput } from '../records';
+import type { TBatchInput, TBatchResult, TRef as Ref } from './transactions.schema';
 import { embedAhead } from '../indexes';
 import { attachRelationships, detachRelationships, ZAttachInput, ZDetachInput } from '../relationships';
 
-/**
- * An atomic batch: every op runs in one transaction, in order; the first failure rolls all of them
- * back and names its index. An id may be `{ "$op": n }`: the record created by op n of this batch.
- */
-export const MAX_BATCH_OPS = 1_000;
-
-const ZRef = z.union([z.uuid(), z.object({ $op: z.number().int().min(0) }).strict()]);
-const ZOp = z.discriminatedUnion('op', [
-  z
-    .object({
-      op: z.literal('create'),
-      label: z.string(),
-      data: z.record(z.string(), z.unknown()).optional(),
-      properties: z.array(z.unknown()).optional(),
-      options: z.record(z.string(), z.unknown()).optional(),
-      vectors: z.array(z.unknown()).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      op: z.literal('upsert'),
-      label: z.string(),
-      data: z.record(z.string(), z.unknown()),
-      mergeBy: z.array(z.string()).min(1),
-      mergeStrategy: z.enum(['append', 'rewrite']).optional(),
-    })
-    .strict(),
-  z.object({ op: z.literal('update'), id: ZRef, data: z.record(z.string(), z.unknown()) }).strict(),
-  z.object({ op: z.literal('set'), id: ZRef, data: z.record(z.string(), z.unknown()) }).strict(),
-  z.object({ op: z.literal('delete'), id: ZRef, cascade: z.boolean().optional() }).strict(),
-  z
-    .object({
-      op: z.literal('attach'),
-      sourceId: ZRef,
-      targetIds: z.union([ZRef, z.array(ZRef)]),
-      type: z.string().optional(),
-      direction: z.enum(['out', 'in']).optional(),
-      properties: z.record(z.string(), z.unknown()).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      op: z.literal('detach'),
-      sourceId: ZRef,
-      targetIds: z.union([ZRef, z.array(ZRef)]),
-      types: z.union([z.string(), z.array(z.string())]).optional(),
-      direction: z.enum(['out', 'in', 'both']).optional(),
-    })
-    .strict(),
-]);
-export const ZBatchInput = z.object({ ops: z.array(ZOp).min(1).max(MAX_BATCH_OPS) }).strict();
-export type TBatchInput = z.output<typeof ZBatchInput>;
-export const ZBatchResult = z.object({
-  results: z.array(z.object({ op: z.string(), index: z.number().int(), result: z.unknown() })),
-});
-
-type Ref = z.infer<typeof ZRef>;
-
-export async function runBatch(deps: ProjectDeps, { ops }: TBatchInput): Promise<z.infer<typeof ZBatchResult>> {
+export async function runBatch(deps: ProjectDeps, { ops }: TBatchInput): Promise<TBatchResult> {
   // Embedding is network I/O for some providers: done before the transaction opens, not op by op inside it.
   const embedder = await embedAhead(
     deps,

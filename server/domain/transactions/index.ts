@@ -1,14 +1,10 @@
-export { runBatch, ZBatchInput, ZBatchResult, MAX_BATCH_OPS, type TBatchInput } from './batch';
+export { runBatch } from './batch';
 export {
   beginTransaction,
   commitTransaction,
   getTransaction,
   listTransactions,
   rollbackTransaction,
-  ZBeginInput,
-  ZTransaction,
-  ZTransactionFull,
-  ZTransactionId,
-  ZTransactionOutcome,
   type TransactionDeps,
 } from './transactions';
+export * from './transactions.schema';

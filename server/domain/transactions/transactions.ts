@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TransactionManager, TxInfo, TxOwner } from '@/server/db';
 import { DomainError } from '@/server/errors';
+import type { ZBeginInput, ZTransaction } from './transactions.schema';
 
 /**
  * Cross-call transactions as the API offers them. The connections live in server/db/tx-manager.ts;
@@ -14,29 +15,6 @@ export type TransactionDeps = {
   /** The transaction the call itself names (x-transaction-id / transactionId), if any. */
   named?: string;
 };
-
-export const ZTransaction = z.object({
-  id: z.uuid(),
-  createdAt: z.iso.datetime(),
-  expiresAt: z.iso.datetime(),
-  ttlMs: z.number().int(),
-});
-export const ZTransactionFull = ZTransaction.extend({
-  principal: z.string().describe('the key (key:<id>), master or session that owns it'),
-});
-export const ZTransactionId = z.object({ id: z.uuid() });
-export const ZTransactionOutcome = z.object({ id: z.uuid(), status: z.enum(['committed', 'rolled back']) });
-export const ZBeginInput = z
-  .object({
-    ttl: z
-      .number()
-      .int()
-      .min(1000)
-      .optional()
-      .describe('ms until it is rolled back (default 30 s, max ENGRAM_TX_MAX_TTL_MS)'),
-  })
-  .strict()
-  .optional();
 
 type TTransaction = z.infer<typeof ZTransaction>;
 const pick = ({ id, createdAt, expiresAt, ttlMs }: TxInfo): TTransaction => ({ id, createdAt, expiresAt, ttlMs });

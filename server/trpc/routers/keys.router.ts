@@ -1,54 +1,24 @@
-import { z } from 'zod';
-import {
-  createApiKey,
-  listApiKeys,
-  revokeApiKey,
-  ZApiKey,
-  ZCreateApiKeyInput,
-  ZCreatedApiKey,
-} from '@/server/domain/auth';
+import { createApiKey, listApiKeys, revokeApiKey } from '@/server/domain/auth';
+import { contract } from '@/server/contract';
 import { router } from '../init';
 import { projectProcedure } from '../procedures';
 
 export const keysRouter = router({
   create: projectProcedure('admin', { transactional: false })
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/keys',
-        summary: 'Create an API key; the secret is returned once',
-        tags: ['keys'],
-        status: 201,
-      },
-    })
-    .input(ZCreateApiKeyInput)
-    .output(ZCreatedApiKey)
+    .meta({ openapi: contract.keys.create.openapi })
+    .input(contract.keys.create.input)
+    .output(contract.keys.create.output)
     .mutation(({ ctx, input }) => createApiKey(ctx.deps, input)),
 
   list: projectProcedure('admin', { transactional: false })
-    .meta({
-      openapi: {
-        method: 'GET',
-        path: '/keys',
-        summary: "List the project's API keys (never their secrets)",
-        tags: ['keys'],
-        envelope: 'list',
-      },
-    })
-    .input(z.object({}).optional())
-    .output(z.object({ items: z.array(ZApiKey), total: z.number().int() }))
+    .meta({ openapi: contract.keys.list.openapi })
+    .input(contract.keys.list.input)
+    .output(contract.keys.list.output)
     .query(({ ctx }) => listApiKeys(ctx.deps)),
 
   revoke: projectProcedure('admin', { transactional: false, endsKeyTransactions: true })
-    .meta({
-      openapi: {
-        method: 'DELETE',
-        path: '/keys/{id}',
-        summary: 'Revoke an API key (its open transactions are rolled back)',
-        tags: ['keys'],
-      },
-    })
-    .input(z.object({ id: z.uuid() }))
-    .output(ZApiKey)
+    .meta({ openapi: contract.keys.revoke.openapi })
+    .input(contract.keys.revoke.input)
+    .output(contract.keys.revoke.output)
     .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input.id)),
 });

@@ -1,48 +1,26 @@
-import { z } from 'zod';
-import { createProject, listProjects, ZCreateProjectInput, ZProject } from '@/server/domain/projects';
-import { countProjectObjects, ZProjectCounts } from '@/server/domain/stats';
+import { createProject, listProjects } from '@/server/domain/projects';
+import { countProjectObjects } from '@/server/domain/stats';
+import { contract } from '@/server/contract';
 import { router } from '../init';
 import { masterProcedure, projectProcedure } from '../procedures';
 
 export const projectsRouter = router({
   list: masterProcedure
-    .meta({
-      openapi: {
-        method: 'GET',
-        path: '/projects',
-        summary: 'List projects (master key)',
-        tags: ['projects'],
-        envelope: 'list',
-      },
-    })
-    .input(z.object({}).optional())
-    .output(z.object({ items: z.array(ZProject), total: z.number().int() }))
+    .meta({ openapi: contract.projects.list.openapi })
+    .input(contract.projects.list.input)
+    .output(contract.projects.list.output)
     .query(({ ctx }) => listProjects(ctx.deps)),
 
   create: masterProcedure
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/projects',
-        summary: 'Create a project (master key)',
-        tags: ['projects'],
-        status: 201,
-      },
-    })
-    .input(ZCreateProjectInput)
-    .output(ZProject)
+
+    .meta({ openapi: contract.projects.create.openapi })
+    .input(contract.projects.create.input)
+    .output(contract.projects.create.output)
     .mutation(({ ctx, input }) => createProject(ctx.deps, input)),
 
   current: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'GET',
-        path: '/projects/current',
-        summary: 'The project this call acts on, with counts',
-        tags: ['projects'],
-      },
-    })
-    .input(z.object({}).optional())
-    .output(z.object({ project: ZProject, counts: ZProjectCounts }))
+    .meta({ openapi: contract.projects.current.openapi })
+    .input(contract.projects.current.input)
+    .output(contract.projects.current.output)
     .query(async ({ ctx }) => ({ project: ctx.project, counts: await countProjectObjects(ctx.deps) })),
 });

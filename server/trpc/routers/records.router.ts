@@ -1,137 +1,71 @@
 import { z } from 'zod';
 import * as records from '@/server/domain/records';
-import {
-  ZBoolish,
-  ZExportCsvInput,
-  ZCreateRecordInput,
-  ZDeleteRecordsInput,
-  ZImportCsvInput,
-  ZImportJsonInput,
-  ZImportResult,
-  ZRecordId,
-  ZRecordOutput,
-} from '@/server/domain/records';
-import { getNeighbors, listRecordRelationships, ZEdge, ZNeighborsInput } from '@/server/domain/relationships';
-import { ZFilterQuery, ZSearchQuery } from '@/server/domain/query';
+import { ZRecordOutput } from '@/server/domain/records';
+import { getNeighbors, listRecordRelationships } from '@/server/domain/relationships';
+import { ZSearchQuery } from '@/server/domain/query';
+import { contract } from '@/server/contract';
 import { router } from '../init';
 import { projectProcedure } from '../procedures';
 
-const tags = ['records'];
-const ZDeleted = z.object({ deleted: z.number().int() });
-const ZData = z.record(z.string(), z.unknown()).describe('properties');
-const ZSelectRow = z.record(z.string(), z.unknown()).describe('a row of select expressions');
-
 export const recordsRouter = router({
   create: projectProcedure('write', { changesData: true })
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/records',
-        summary: 'Create a record (nested objects become linked child records)',
-        tags,
-        status: 201,
-      },
-    })
-    .input(ZCreateRecordInput)
-    .output(ZRecordOutput)
+    .meta({ openapi: contract.records.create.openapi })
+    .input(contract.records.create.input)
+    .output(contract.records.create.output)
     .mutation(({ ctx, input }) => records.createRecord(ctx.deps, input)),
 
   importJson: projectProcedure('write', { changesData: true })
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/records/import/json',
-        summary: 'Import JSON, an array of objects, or JSONL, atomically',
-        tags,
-      },
-    })
-    .input(ZImportJsonInput)
-    .output(ZImportResult)
+    .meta({ openapi: contract.records.importJson.openapi })
+    .input(contract.records.importJson.input)
+    .output(contract.records.importJson.output)
     .mutation(({ ctx, input }) => records.importJson(ctx.deps, input)),
 
   importCsv: projectProcedure('write', { changesData: true })
-    .meta({
-      openapi: { method: 'POST', path: '/records/import/csv', summary: 'Import CSV rows as records, atomically', tags },
-    })
-    .input(ZImportCsvInput)
-    .output(ZImportResult)
+    .meta({ openapi: contract.records.importCsv.openapi })
+    .input(contract.records.importCsv.input)
+    .output(contract.records.importCsv.output)
     .mutation(({ ctx, input }) => records.importCsv(ctx.deps, input)),
 
   get: projectProcedure('read')
-    .meta({ openapi: { method: 'GET', path: '/records/{id}', summary: 'Get a record', tags } })
-    .input(z.object({ id: ZRecordId }))
-    .output(ZRecordOutput)
+    .meta({ openapi: contract.records.get.openapi })
+    .input(contract.records.get.input)
+    .output(contract.records.get.output)
     .query(({ ctx, input }) => records.getRecord(ctx.deps, input.id)),
 
   update: projectProcedure('write', { changesData: true })
-    .meta({ openapi: { method: 'PATCH', path: '/records/{id}', summary: 'Merge properties into a record', tags } })
-    .input(z.object({ id: ZRecordId, data: ZData }).strict())
-    .output(ZRecordOutput)
+    .meta({ openapi: contract.records.update.openapi })
+    .input(contract.records.update.input)
+    .output(contract.records.update.output)
     .mutation(({ ctx, input }) => records.updateRecord(ctx.deps, input)),
 
   set: projectProcedure('write', { changesData: true })
-    .meta({ openapi: { method: 'PUT', path: '/records/{id}', summary: "Replace a record's properties", tags } })
-    .input(z.object({ id: ZRecordId, data: ZData }).strict())
-    .output(ZRecordOutput)
+    .meta({ openapi: contract.records.set.openapi })
+    .input(contract.records.set.input)
+    .output(contract.records.set.output)
     .mutation(({ ctx, input }) => records.setRecord(ctx.deps, input)),
 
   delete: projectProcedure('write', { changesData: true })
-    .meta({
-      openapi: {
-        method: 'DELETE',
-        path: '/records/{id}',
-        summary: 'Delete a record and its relationships (children too with cascade=true)',
-        tags,
-      },
-    })
-    .input(z.object({ id: ZRecordId, cascade: ZBoolish.optional() }).strict())
-    .output(ZDeleted)
+    .meta({ openapi: contract.records.delete.openapi })
+    .input(contract.records.delete.input)
+    .output(contract.records.delete.output)
     .mutation(({ ctx, input }) => records.deleteRecord(ctx.deps, input)),
 
   deleteMany: projectProcedure('write', { changesData: true })
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/records/delete',
-        summary: 'Delete the records a query matches (an empty filter needs force: true)',
-        tags,
-      },
-    })
-    .input(ZDeleteRecordsInput)
-    .output(ZDeleted)
+    .meta({ openapi: contract.records.deleteMany.openapi })
+    .input(contract.records.deleteMany.input)
+    .output(contract.records.deleteMany.output)
     .mutation(({ ctx, input }) => records.deleteRecords(ctx.deps, input)),
 
   search: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/records/search',
-        summary: 'Find records, or aggregate them with select/groupBy (a SearchQuery)',
-        tags,
-        envelope: 'list',
-      },
-    })
-    .input(ZSearchQuery)
-    .output(
-      z.object({
-        items: z.array(z.union([ZRecordOutput, ZSelectRow])),
-        total: z.number().int().describe('records, or groups with groupBy'),
-      }),
-    )
+    .meta({ openapi: contract.records.search.openapi })
+    .input(contract.records.search.input)
+    .output(contract.records.search.output)
     .query(({ ctx, input }) => records.queryRecords(ctx.deps, input)),
 
   exportCsv: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/records/export/csv',
-        summary: 'The records a query matches as CSV (up to 100,000)',
-        tags,
-        raw: { contentType: 'text/csv', field: 'csv' },
-      },
-    })
-    .input(ZExportCsvInput)
-    .output(z.object({ csv: z.string(), rows: z.number().int() }))
+    .meta({ openapi: contract.records.exportCsv.openapi })
+    .input(contract.records.exportCsv.input)
+    .output(contract.records.exportCsv.output)
     .query(({ ctx, input }) => records.exportCsv(ctx.deps, input)),
 
   /** Records only (no select): what the console's records browser lists. tRPC only. */
@@ -141,68 +75,30 @@ export const recordsRouter = router({
     .query(({ ctx, input }) => records.searchRecords(ctx.deps, input)),
 
   relationships: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'GET',
-        path: '/records/{id}/relationships',
-        summary: "A record's relationships in and out",
-        tags,
-      },
-    })
-    .input(z.object({ id: ZRecordId }))
-    .output(
-      z.array(
-        z.object({
-          direction: z.enum(['out', 'in']),
-          type: z.string(),
-          otherId: z.uuid(),
-          otherLabel: z.string(),
-          properties: ZData,
-        }),
-      ),
-    )
+    .meta({ openapi: contract.records.relationships.openapi })
+    .input(contract.records.relationships.input)
+    .output(contract.records.relationships.output)
     .query(({ ctx, input }) => listRecordRelationships(ctx.deps, input.id)),
 
   neighbors: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'GET',
-        path: '/records/{id}/neighbors',
-        summary: 'Records around a record, up to 3 hops (graph view)',
-        tags,
-      },
-    })
-    .input(ZNeighborsInput)
-    .output(z.object({ nodes: z.array(ZRecordOutput), edges: z.array(ZEdge), truncated: z.boolean() }))
+    .meta({ openapi: contract.records.neighbors.openapi })
+    .input(contract.records.neighbors.input)
+    .output(contract.records.neighbors.output)
     .query(({ ctx, input }) => getNeighbors(ctx.deps, input)),
 });
 
 export const propertiesRouter = router({
   search: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/properties/search',
-        summary: 'Property names and types among the records a query matches',
-        tags: ['schema'],
-      },
-    })
-    .input(ZFilterQuery)
-    .output(z.array(z.object({ name: z.string(), type: z.string(), count: z.number().int() })))
+    .meta({ openapi: contract.properties.search.openapi })
+    .input(contract.properties.search.input)
+    .output(contract.properties.search.output)
     .query(({ ctx, input }) => records.searchProperties(ctx.deps, input)),
 });
 
 export const labelsRouter = router({
   search: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/labels/search',
-        summary: 'Record counts per label among the records a filter matches',
-        tags: ['schema'],
-      },
-    })
-    .input(ZFilterQuery)
-    .output(z.record(z.string(), z.number().int()))
+    .meta({ openapi: contract.labels.search.openapi })
+    .input(contract.labels.search.input)
+    .output(contract.labels.search.output)
     .query(({ ctx, input }) => records.countLabels(ctx.deps, input)),
 });

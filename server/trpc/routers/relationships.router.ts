@@ -1,72 +1,30 @@
-import { z } from 'zod';
-import {
-  attachRelationships,
-  detachRelationships,
-  getGraph,
-  searchRelationships,
-  ZAttachInput,
-  ZDetachInput,
-  ZEdge,
-  ZGraph,
-  ZGraphInput,
-  ZRelationshipSearchInput,
-} from '@/server/domain/relationships';
+import { attachRelationships, detachRelationships, getGraph, searchRelationships } from '@/server/domain/relationships';
+import { contract } from '@/server/contract';
 import { router } from '../init';
 import { projectProcedure } from '../procedures';
 
-const tags = ['relationships'];
-
 export const relationshipsRouter = router({
   attach: projectProcedure('write', { changesData: true })
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/relationships/{sourceId}',
-        summary: 'Attach relationships from a record to targets',
-        tags,
-      },
-    })
-    .input(ZAttachInput)
-    .output(z.object({ attached: z.number().int() }))
+    .meta({ openapi: contract.relationships.attach.openapi })
+    .input(contract.relationships.attach.input)
+    .output(contract.relationships.attach.output)
     .mutation(({ ctx, input }) => attachRelationships(ctx.deps, input)),
 
   detach: projectProcedure('write', { changesData: true })
-    .meta({
-      openapi: {
-        method: 'PUT',
-        path: '/relationships/{sourceId}',
-        summary: 'Detach relationships between a record and targets',
-        tags,
-      },
-    })
-    .input(ZDetachInput)
-    .output(z.object({ detached: z.number().int() }))
+    .meta({ openapi: contract.relationships.detach.openapi })
+    .input(contract.relationships.detach.input)
+    .output(contract.relationships.detach.output)
     .mutation(({ ctx, input }) => detachRelationships(ctx.deps, input)),
 
   search: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/relationships/search',
-        summary: 'Find relationships by their ends and type',
-        tags,
-        envelope: 'list',
-      },
-    })
-    .input(ZRelationshipSearchInput)
-    .output(z.object({ items: z.array(ZEdge), total: z.number().int() }))
+    .meta({ openapi: contract.relationships.search.openapi })
+    .input(contract.relationships.search.input)
+    .output(contract.relationships.search.output)
     .query(({ ctx, input }) => searchRelationships(ctx.deps, input)),
 
   graph: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/relationships/graph',
-        summary: 'A bounded graph around records or a label, with what each node leaves out (graph view)',
-        tags,
-      },
-    })
-    .input(ZGraphInput)
-    .output(ZGraph)
+    .meta({ openapi: contract.relationships.graph.openapi })
+    .input(contract.relationships.graph.input)
+    .output(contract.relationships.graph.output)
     .query(({ ctx, input }) => getGraph(ctx.deps, input)),
 });

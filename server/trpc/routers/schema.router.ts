@@ -1,55 +1,24 @@
-import {
-  getSchema,
-  getSchemaMarkdown,
-  listPropertyValues,
-  ZGetSchemaInput,
-  ZPropertyValues,
-  ZPropertyValuesInput,
-  ZSchema,
-  ZSchemaMarkdown,
-} from '@/server/domain/schema';
+import { getSchema, getSchemaMarkdown, listPropertyValues } from '@/server/domain/schema';
+import { contract } from '@/server/contract';
 import { router } from '../init';
 import { projectProcedure } from '../procedures';
 
 export const schemaRouter = router({
   get: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'GET',
-        path: '/schema',
-        summary: 'The live schema: labels, properties with types and coverage, relationships',
-        tags: ['schema'],
-      },
-    })
-    .input(ZGetSchemaInput.optional())
-    .output(ZSchema)
+    .meta({ openapi: contract.schema.get.openapi })
+    .input(contract.schema.get.input)
+    .output(contract.schema.get.output)
     .query(({ ctx, input }) => getSchema(ctx.deps, input)),
 
   markdown: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'GET',
-        path: '/schema/markdown',
-        summary: 'The live schema as Markdown, ready for an LLM prompt',
-        tags: ['schema'],
-        raw: { contentType: 'text/markdown', field: 'markdown' },
-      },
-    })
-    .input(ZGetSchemaInput.optional())
-    .output(ZSchemaMarkdown)
+    .meta({ openapi: contract.schema.markdown.openapi })
+    .input(contract.schema.markdown.input)
+    .output(contract.schema.markdown.output)
     .query(({ ctx, input }) => getSchemaMarkdown(ctx.deps, input)),
 
   propertyValues: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: '/properties/values',
-        summary: 'Distinct values of a property, most frequent first',
-        tags: ['schema'],
-        envelope: 'list',
-      },
-    })
-    .input(ZPropertyValuesInput)
-    .output(ZPropertyValues)
+    .meta({ openapi: contract.schema.propertyValues.openapi })
+    .input(contract.schema.propertyValues.input)
+    .output(contract.schema.propertyValues.output)
     .query(({ ctx, input }) => listPropertyValues(ctx.deps, input)),
 });

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   analyzeSuggestions,
   approveSuggestion,
@@ -8,113 +7,57 @@ import {
   listSuggestions,
   previewSuggestion,
   rejectSuggestion,
-  ZAnalysis,
-  ZAnalyzeInput,
-  ZApproveInput,
-  ZDeleteSuggestionInput,
-  ZListSuggestionsInput,
-  ZPreview,
-  ZSuggestion,
-  ZSuggestionId,
 } from '@/server/domain/suggestions';
+import { contract } from '@/server/contract';
 import { router } from '../init';
 import { projectProcedure } from '../procedures';
 
-const tags = ['suggestions'];
-const base = '/relationships/suggestions';
-
 export const suggestionsRouter = router({
   list: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'GET',
-        path: base,
-        summary: 'Suggested relationship rules (or approved / rejected ones), most confident first',
-        tags,
-        envelope: 'list',
-      },
-    })
-    .input(ZListSuggestionsInput)
-    .output(z.object({ items: z.array(ZSuggestion), total: z.number().int() }))
+    .meta({ openapi: contract.suggestions.list.openapi })
+    .input(contract.suggestions.list.input)
+    .output(contract.suggestions.list.output)
     .query(({ ctx, input }) => listSuggestions(ctx.deps, input)),
 
   analysis: projectProcedure('read')
-    .meta({
-      openapi: { method: 'GET', path: `${base}/analysis`, summary: 'The latest analysis and its progress', tags },
-    })
-    .input(z.object({}).strict().optional())
-    .output(ZAnalysis)
+    .meta({ openapi: contract.suggestions.analysis.openapi })
+    .input(contract.suggestions.analysis.input)
+    .output(contract.suggestions.analysis.output)
     .query(({ ctx }) => getAnalysis(ctx.deps)),
 
   analyze: projectProcedure('write', { transactional: false })
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: `${base}/analyze`,
-        summary: 'Look for relationship rules in the data now',
-        tags,
-        status: 202,
-      },
-    })
-    .input(ZAnalyzeInput.optional())
-    .output(ZAnalysis)
+    .meta({ openapi: contract.suggestions.analyze.openapi })
+    .input(contract.suggestions.analyze.input)
+    .output(contract.suggestions.analyze.output)
     .mutation(({ ctx, input }) => analyzeSuggestions(ctx.deps, input)),
 
   get: projectProcedure('read')
-    .meta({ openapi: { method: 'GET', path: `${base}/{id}`, summary: 'A relationship rule with its evidence', tags } })
-    .input(ZSuggestionId)
-    .output(ZSuggestion)
+    .meta({ openapi: contract.suggestions.get.openapi })
+    .input(contract.suggestions.get.input)
+    .output(contract.suggestions.get.output)
     .query(({ ctx, input }) => getSuggestion(ctx.deps, input)),
 
   preview: projectProcedure('read')
-    .meta({
-      openapi: {
-        method: 'GET',
-        path: `${base}/{id}/preview`,
-        summary: 'What approving the rule would create now',
-        tags,
-      },
-    })
-    .input(ZSuggestionId)
-    .output(ZPreview)
+    .meta({ openapi: contract.suggestions.preview.openapi })
+    .input(contract.suggestions.preview.input)
+    .output(contract.suggestions.preview.output)
     .query(({ ctx, input }) => previewSuggestion(ctx.deps, input)),
 
   approve: projectProcedure('write')
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: `${base}/{id}/approve`,
-        summary: 'Create every matching edge and keep the rule for later writes',
-        tags,
-      },
-    })
-    .input(ZApproveInput)
-    .output(z.object({ suggestion: ZSuggestion, created: z.number().int().describe('edges created by this call') }))
+    .meta({ openapi: contract.suggestions.approve.openapi })
+    .input(contract.suggestions.approve.input)
+    .output(contract.suggestions.approve.output)
     .mutation(({ ctx, input }) => approveSuggestion(ctx.deps, input)),
 
   reject: projectProcedure('write')
-    .meta({
-      openapi: {
-        method: 'POST',
-        path: `${base}/{id}/reject`,
-        summary: 'Reject a suggested rule; it is never suggested again',
-        tags,
-      },
-    })
-    .input(ZSuggestionId)
-    .output(ZSuggestion)
+    .meta({ openapi: contract.suggestions.reject.openapi })
+    .input(contract.suggestions.reject.input)
+    .output(contract.suggestions.reject.output)
     .mutation(({ ctx, input }) => rejectSuggestion(ctx.deps, input)),
 
   delete: projectProcedure('write')
-    .meta({
-      openapi: {
-        method: 'DELETE',
-        path: `${base}/{id}`,
-        summary: 'Withdraw a rule, optionally with the edges it made',
-        tags,
-      },
-    })
-    .input(ZDeleteSuggestionInput)
-    .output(z.object({ deleted: z.boolean(), edgesDeleted: z.number().int() }))
+    .meta({ openapi: contract.suggestions.delete.openapi })
+    .input(contract.suggestions.delete.input)
+    .output(contract.suggestions.delete.output)
     .mutation(({ ctx, input }) => deleteSuggestion(ctx.deps, input)),
 });
