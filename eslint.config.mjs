@@ -18,6 +18,7 @@ const config = [
       '.next/**',
       'node_modules/**',
       'server/db/generated/**',
+      'sdk/dist/**',
       'data/**',
       '.tmp/**',
       'test-results/**',
@@ -142,6 +143,7 @@ const config = [
     // Rule 4: the API contract (server/contract) is pure: zod and the domain's schema files, nothing that
     // touches the database or server state. The SDK bundles it.
     files: ['server/contract/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

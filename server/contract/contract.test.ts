@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appRouter } from '@/server/trpc/routers/_app';
 import { contract, type Operation } from '.';
 
-type ProcDef = { meta?: { openapi?: unknown }; inputs: unknown[]; output?: unknown };
+type ProcDef = { type: string; meta?: { openapi?: unknown }; inputs: unknown[]; output?: unknown };
 
 /** Every operation of the contract, by its dotted path (the tRPC procedure path). */
 function operations(node: object, prefix = ''): Map<string, Operation> {
@@ -17,7 +17,7 @@ function operations(node: object, prefix = ''): Map<string, Operation> {
 
 describe('the API contract', () => {
   const ops = operations(contract);
-  const procedures = appRouter._def.procedures as Record<string, { _def: ProcDef }>;
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: ProcDef }>;
 
   it('is what the routers implement: each REST procedure uses its operation’s route and schemas, by identity', () => {
     const rest = Object.entries(procedures).filter(([, p]) => p._def.meta?.openapi);
@@ -28,6 +28,7 @@ describe('the API contract', () => {
       expect(proc._def.meta!.openapi, path).toBe(op!.openapi);
       expect(proc._def.inputs[0], path).toBe(op!.input);
       expect(proc._def.output, path).toBe(op!.output);
+      expect(proc._def.type, path).toBe(op!.kind === 'read' ? 'query' : 'mutation');
     }
   });
 

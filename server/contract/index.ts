@@ -74,12 +74,29 @@ export type OpenApiMeta = {
 };
 
 export type Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> = {
+  /** read: a tRPC query that changes nothing (safe to retry); write: a mutation. */
+  kind: 'read' | 'write';
   openapi: OpenApiMeta;
   input: I;
   output: O;
 };
 
-const op = <I extends z.ZodType, O extends z.ZodType>(openapi: OpenApiMeta, input: I, output: O): Operation<I, O> => ({
+const read = <I extends z.ZodType, O extends z.ZodType>(
+  openapi: OpenApiMeta,
+  input: I,
+  output: O,
+): Operation<I, O> => ({
+  kind: 'read',
+  openapi,
+  input,
+  output,
+});
+const write = <I extends z.ZodType, O extends z.ZodType>(
+  openapi: OpenApiMeta,
+  input: I,
+  output: O,
+): Operation<I, O> => ({
+  kind: 'write',
   openapi,
   input,
   output,
@@ -119,7 +136,7 @@ const suggestions = '/relationships/suggestions';
 
 export const contract = {
   projects: {
-    list: op(
+    list: read(
       {
         method: 'GET',
         path: '/projects',
@@ -130,12 +147,12 @@ export const contract = {
       ZNoInput,
       list(ZProject),
     ),
-    create: op(
+    create: write(
       { method: 'POST', path: '/projects', summary: 'Create a project (master key)', tags: ['projects'], status: 201 },
       ZCreateProjectInput,
       ZProject,
     ),
-    current: op(
+    current: read(
       {
         method: 'GET',
         path: '/projects/current',
@@ -148,7 +165,7 @@ export const contract = {
   },
 
   keys: {
-    create: op(
+    create: write(
       {
         method: 'POST',
         path: '/keys',
@@ -159,7 +176,7 @@ export const contract = {
       ZCreateApiKeyInput,
       ZCreatedApiKey,
     ),
-    list: op(
+    list: read(
       {
         method: 'GET',
         path: '/keys',
@@ -170,7 +187,7 @@ export const contract = {
       ZNoInput,
       list(ZApiKey),
     ),
-    revoke: op(
+    revoke: write(
       {
         method: 'DELETE',
         path: '/keys/{id}',
@@ -183,7 +200,7 @@ export const contract = {
   },
 
   records: {
-    create: op(
+    create: write(
       {
         method: 'POST',
         path: '/records',
@@ -194,7 +211,7 @@ export const contract = {
       ZCreateRecordInput,
       ZRecordOutput,
     ),
-    importJson: op(
+    importJson: write(
       {
         method: 'POST',
         path: '/records/import/json',
@@ -204,7 +221,7 @@ export const contract = {
       ZImportJsonInput,
       ZImportResult,
     ),
-    importCsv: op(
+    importCsv: write(
       {
         method: 'POST',
         path: '/records/import/csv',
@@ -214,22 +231,22 @@ export const contract = {
       ZImportCsvInput,
       ZImportResult,
     ),
-    get: op(
+    get: read(
       { method: 'GET', path: '/records/{id}', summary: 'Get a record', tags: [records] },
       z.object({ id: ZRecordId }),
       ZRecordOutput,
     ),
-    update: op(
+    update: write(
       { method: 'PATCH', path: '/records/{id}', summary: 'Merge properties into a record', tags: [records] },
       z.object({ id: ZRecordId, data: ZData }).strict(),
       ZRecordOutput,
     ),
-    set: op(
+    set: write(
       { method: 'PUT', path: '/records/{id}', summary: "Replace a record's properties", tags: [records] },
       z.object({ id: ZRecordId, data: ZData }).strict(),
       ZRecordOutput,
     ),
-    delete: op(
+    delete: write(
       {
         method: 'DELETE',
         path: '/records/{id}',
@@ -239,7 +256,7 @@ export const contract = {
       z.object({ id: ZRecordId, cascade: ZBoolish.optional() }).strict(),
       ZDeleted,
     ),
-    deleteMany: op(
+    deleteMany: write(
       {
         method: 'POST',
         path: '/records/delete',
@@ -249,7 +266,7 @@ export const contract = {
       ZDeleteRecordsInput,
       ZDeleted,
     ),
-    search: op(
+    search: read(
       {
         method: 'POST',
         path: '/records/search',
@@ -263,7 +280,7 @@ export const contract = {
         total: z.number().int().describe('records, or groups with groupBy'),
       }),
     ),
-    exportCsv: op(
+    exportCsv: read(
       {
         method: 'POST',
         path: '/records/export/csv',
@@ -274,7 +291,7 @@ export const contract = {
       ZExportCsvInput,
       z.object({ csv: z.string(), rows: z.number().int() }),
     ),
-    relationships: op(
+    relationships: read(
       {
         method: 'GET',
         path: '/records/{id}/relationships',
@@ -284,7 +301,7 @@ export const contract = {
       z.object({ id: ZRecordId }),
       z.array(ZRecordRelationship),
     ),
-    neighbors: op(
+    neighbors: read(
       {
         method: 'GET',
         path: '/records/{id}/neighbors',
@@ -297,7 +314,7 @@ export const contract = {
   },
 
   properties: {
-    search: op(
+    search: read(
       {
         method: 'POST',
         path: '/properties/search',
@@ -310,7 +327,7 @@ export const contract = {
   },
 
   labels: {
-    search: op(
+    search: read(
       {
         method: 'POST',
         path: '/labels/search',
@@ -323,7 +340,7 @@ export const contract = {
   },
 
   schema: {
-    get: op(
+    get: read(
       {
         method: 'GET',
         path: '/schema',
@@ -333,7 +350,7 @@ export const contract = {
       ZGetSchemaInput.optional(),
       ZSchema,
     ),
-    markdown: op(
+    markdown: read(
       {
         method: 'GET',
         path: '/schema/markdown',
@@ -344,7 +361,7 @@ export const contract = {
       ZGetSchemaInput.optional(),
       ZSchemaMarkdown,
     ),
-    propertyValues: op(
+    propertyValues: read(
       {
         method: 'POST',
         path: '/properties/values',
@@ -358,7 +375,7 @@ export const contract = {
   },
 
   relationships: {
-    attach: op(
+    attach: write(
       {
         method: 'POST',
         path: '/relationships/{sourceId}',
@@ -368,7 +385,7 @@ export const contract = {
       ZAttachInput,
       z.object({ attached: z.number().int() }),
     ),
-    detach: op(
+    detach: write(
       {
         method: 'PUT',
         path: '/relationships/{sourceId}',
@@ -378,7 +395,7 @@ export const contract = {
       ZDetachInput,
       z.object({ detached: z.number().int() }),
     ),
-    search: op(
+    search: read(
       {
         method: 'POST',
         path: '/relationships/search',
@@ -389,7 +406,7 @@ export const contract = {
       ZRelationshipSearchInput,
       list(ZEdge),
     ),
-    graph: op(
+    graph: read(
       {
         method: 'POST',
         path: '/relationships/graph',
@@ -402,7 +419,7 @@ export const contract = {
   },
 
   suggestions: {
-    list: op(
+    list: read(
       {
         method: 'GET',
         path: suggestions,
@@ -413,7 +430,7 @@ export const contract = {
       ZListSuggestionsInput,
       list(ZSuggestion),
     ),
-    analysis: op(
+    analysis: read(
       {
         method: 'GET',
         path: `${suggestions}/analysis`,
@@ -423,7 +440,7 @@ export const contract = {
       z.object({}).strict().optional(),
       ZAnalysis,
     ),
-    analyze: op(
+    analyze: write(
       {
         method: 'POST',
         path: `${suggestions}/analyze`,
@@ -434,12 +451,12 @@ export const contract = {
       ZAnalyzeInput.optional(),
       ZAnalysis,
     ),
-    get: op(
+    get: read(
       { method: 'GET', path: `${suggestions}/{id}`, summary: 'A relationship rule with its evidence', tags: [sug] },
       ZSuggestionId,
       ZSuggestion,
     ),
-    preview: op(
+    preview: read(
       {
         method: 'GET',
         path: `${suggestions}/{id}/preview`,
@@ -449,7 +466,7 @@ export const contract = {
       ZSuggestionId,
       ZPreview,
     ),
-    approve: op(
+    approve: write(
       {
         method: 'POST',
         path: `${suggestions}/{id}/approve`,
@@ -459,7 +476,7 @@ export const contract = {
       ZApproveInput,
       z.object({ suggestion: ZSuggestion, created: z.number().int().describe('edges created by this call') }),
     ),
-    reject: op(
+    reject: write(
       {
         method: 'POST',
         path: `${suggestions}/{id}/reject`,
@@ -469,7 +486,7 @@ export const contract = {
       ZSuggestionId,
       ZSuggestion,
     ),
-    delete: op(
+    delete: write(
       {
         method: 'DELETE',
         path: `${suggestions}/{id}`,
@@ -483,7 +500,7 @@ export const contract = {
 
   ai: {
     indexes: {
-      create: op(
+      create: write(
         {
           method: 'POST',
           path: '/ai/indexes',
@@ -494,7 +511,7 @@ export const contract = {
         ZCreateIndexInput,
         ZIndex,
       ),
-      list: op(
+      list: read(
         {
           method: 'GET',
           path: '/ai/indexes',
@@ -505,8 +522,8 @@ export const contract = {
         ZNoInput,
         list(ZIndex),
       ),
-      get: op({ method: 'GET', path: '/ai/indexes/{id}', summary: 'An embedding index', tags: [ai] }, ZId, ZIndex),
-      delete: op(
+      get: read({ method: 'GET', path: '/ai/indexes/{id}', summary: 'An embedding index', tags: [ai] }, ZId, ZIndex),
+      delete: write(
         {
           method: 'DELETE',
           path: '/ai/indexes/{id}',
@@ -516,12 +533,12 @@ export const contract = {
         ZId,
         ZIndex,
       ),
-      retry: op(
+      retry: write(
         { method: 'POST', path: '/ai/indexes/{id}/retry', summary: 'Resume a failed backfill', tags: [ai] },
         ZId,
         ZIndex,
       ),
-      vectors: op(
+      vectors: write(
         {
           method: 'POST',
           path: '/ai/indexes/{id}/vectors',
@@ -532,7 +549,7 @@ export const contract = {
         z.object({ upserted: z.number().int() }),
       ),
     },
-    search: op(
+    search: read(
       {
         method: 'POST',
         path: '/ai/search',
@@ -549,7 +566,7 @@ export const contract = {
   },
 
   tx: {
-    begin: op(
+    begin: write(
       {
         method: 'POST',
         path: '/tx',
@@ -560,12 +577,12 @@ export const contract = {
       ZBeginInput,
       ZTransaction,
     ),
-    get: op(
+    get: read(
       { method: 'GET', path: '/tx/{id}', summary: 'An open transaction', tags: [tx] },
       ZTransactionId,
       ZTransaction,
     ),
-    commit: op(
+    commit: write(
       {
         method: 'POST',
         path: '/tx/{id}/commit',
@@ -575,7 +592,7 @@ export const contract = {
       ZTransactionId,
       ZTransactionOutcome,
     ),
-    rollback: op(
+    rollback: write(
       {
         method: 'POST',
         path: '/tx/{id}/rollback',
@@ -585,7 +602,7 @@ export const contract = {
       ZTransactionId,
       ZTransactionOutcome,
     ),
-    list: op(
+    list: read(
       {
         method: 'GET',
         path: '/tx',
@@ -599,7 +616,7 @@ export const contract = {
   },
 
   batch: {
-    run: op(
+    run: write(
       {
         method: 'POST',
         path: '/batch',

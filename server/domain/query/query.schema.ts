@@ -46,8 +46,14 @@ export const ZSearchQuery = z
       .array(z.string())
       .optional()
       .describe('select keys to group by; ordering and paging apply to the groups'),
-    skip: z.coerce.number().int().min(0).max(QUERY_LIMITS.maxSkip).optional(),
-    limit: z.coerce.number().int().min(1).max(QUERY_LIMITS.maxLimit).optional().describe('1..1000, default 100'),
+    skip: z.coerce.number<number | string>().int().min(0).max(QUERY_LIMITS.maxSkip).optional(),
+    limit: z.coerce
+      .number<number | string>()
+      .int()
+      .min(1)
+      .max(QUERY_LIMITS.maxLimit)
+      .optional()
+      .describe('1..1000, default 100'),
   })
   .strict();
 export type TSearchQuery = z.infer<typeof ZSearchQuery>;

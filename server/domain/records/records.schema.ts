@@ -132,6 +132,12 @@ export const ZBoolish = z.union([z.boolean(), z.enum(['true', 'false']).transfor
 /** Rows one CSV export may hold. */
 export const EXPORT_LIMIT = 100_000;
 export const ZExportCsvInput = ZSearchQuery.omit({ select: true, groupBy: true, limit: true }).extend({
-  limit: z.coerce.number().int().min(1).max(EXPORT_LIMIT).optional().describe(`rows, default and max ${EXPORT_LIMIT}`),
+  limit: z.coerce
+    .number<number | string>()
+    .int()
+    .min(1)
+    .max(EXPORT_LIMIT)
+    .optional()
+    .describe(`rows, default and max ${EXPORT_LIMIT}`),
 });
 export type TExportCsvInput = z.output<typeof ZExportCsvInput>;

@@ -53,8 +53,8 @@ export const ZRelationshipSearchInput = z
       })
       .strict()
       .optional(),
-    skip: z.coerce.number().int().min(0).max(1_000_000).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    skip: z.coerce.number<number | string>().int().min(0).max(1_000_000).optional(),
+    limit: z.coerce.number<number | string>().int().min(1).max(1000).optional(),
   })
   .strict();
 export type TRelationshipSearchInput = z.output<typeof ZRelationshipSearchInput>;
@@ -66,7 +66,13 @@ const csvList = z
 export const ZNeighborsInput = z
   .object({
     id: ZRecordId,
-    depth: z.coerce.number().int().min(1).max(LIMITS.neighborsDepth).optional().describe('1..3, default 1'),
+    depth: z.coerce
+      .number<number | string>()
+      .int()
+      .min(1)
+      .max(LIMITS.neighborsDepth)
+      .optional()
+      .describe('1..3, default 1'),
     types: csvList.optional().describe('relationship types, comma-separated'),
     limit: z.coerce
       .number()

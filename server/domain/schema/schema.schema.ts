@@ -92,8 +92,14 @@ export const ZPropertyValuesInput = z
     label: ZLabel.optional().describe('only records of this label; default every label'),
     property: z.string().min(1).max(256),
     query: z.string().max(1_000).optional().describe('only string values containing this text (case-insensitive)'),
-    skip: z.coerce.number().int().min(0).max(SCHEMA_LIMITS.valuesMaxSkip).optional(),
-    limit: z.coerce.number().int().min(1).max(SCHEMA_LIMITS.valuesMaxLimit).optional().describe('1..1000, default 20'),
+    skip: z.coerce.number<number | string>().int().min(0).max(SCHEMA_LIMITS.valuesMaxSkip).optional(),
+    limit: z.coerce
+      .number<number | string>()
+      .int()
+      .min(1)
+      .max(SCHEMA_LIMITS.valuesMaxLimit)
+      .optional()
+      .describe('1..1000, default 20'),
   })
   .strict();
 export type TPropertyValuesInput = z.output<typeof ZPropertyValuesInput>;

@@ -25,8 +25,14 @@ export const ZSearchInput = z
       .describe('text, embedded with the index model'),
     queryVector: z.array(z.number()).min(1).max(2000).optional().describe('or a vector of the index dimensions'),
     where: ZWhere.optional().describe('the exact filter: the whole query language, traversal included'),
-    limit: z.coerce.number().int().min(1).max(SEARCH_LIMITS.maxLimit).optional().describe('default 20'),
-    skip: z.coerce.number().int().min(0).max(SEARCH_LIMITS.maxSkip).optional(),
+    limit: z.coerce
+      .number<number | string>()
+      .int()
+      .min(1)
+      .max(SEARCH_LIMITS.maxLimit)
+      .optional()
+      .describe('default 20'),
+    skip: z.coerce.number<number | string>().int().min(0).max(SEARCH_LIMITS.maxSkip).optional(),
     mode: z
       .enum(['semantic', 'hybrid', 'keyword'])
       .optional()

@@ -59,8 +59,8 @@ export type TSuggestion = z.infer<typeof ZSuggestion>;
 export const ZListSuggestionsInput = z
   .object({
     status: ZSuggestionStatus.optional().describe('default suggested'),
-    skip: z.coerce.number().int().min(0).max(1_000_000).optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional().describe('default 100'),
+    skip: z.coerce.number<number | string>().int().min(0).max(1_000_000).optional(),
+    limit: z.coerce.number<number | string>().int().min(1).max(500).optional().describe('default 100'),
   })
   .strict();
 export type TListSuggestionsInput = z.output<typeof ZListSuggestionsInput>;
