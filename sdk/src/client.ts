@@ -385,6 +385,8 @@ export class Engram implements Namespaces {
     revoke: (id: string, o?: CallOptions) => Promise<ApiKey>;
   };
 
+  /** The options this client was made with (fetch resolved). */
+  readonly options: Readonly<EngramOptions & { fetch: FetchLike }>;
   protected readonly transport: Transport;
   private closer?: () => Promise<void>;
 
@@ -392,6 +394,7 @@ export class Engram implements Namespaces {
     if (!options?.url) throw makeError('INVALID', 'new Engram({ url, apiKey }): url is required', { status: 0 });
     if (!options.apiKey) throw makeError('INVALID', 'new Engram({ url, apiKey }): apiKey is required', { status: 0 });
     const fetchImpl = options.fetch ?? ((req: Request) => globalThis.fetch(req));
+    this.options = { ...options, fetch: fetchImpl };
     const t = (this.transport = new Transport({
       url: options.url,
       apiKey: options.apiKey,
@@ -470,10 +473,14 @@ export class Engram implements Namespaces {
     };
   }
 
-  /** A client for another project of the same server (master key). */
+  /** A client with some options changed (another key, project, timeout…), on the same server or engine. */
+  with(overrides: Partial<EngramOptions>): Engram {
+    return new Engram({ ...this.options, ...overrides });
+  }
+
+  /** A client for another project of the same server (master key, console). */
   withProject(project: string): Engram {
-    const o = this.transport.opts;
-    return new Engram({ ...o, project });
+    return this.with({ project });
   }
 
   /** Ends an in-process engine (Engram.embedded); a no-op for a server client. */

@@ -30,7 +30,7 @@ export const ZGraphInput = z
       .optional()
       .describe('only neighbours of these labels (default all); start records always show'),
     limit: z.coerce
-      .number()
+      .number<number | string>()
       .int()
       .min(1)
       .max(GRAPH_LIMITS.maxNodes)

@@ -75,7 +75,7 @@ export const ZNeighborsInput = z
       .describe('1..3, default 1'),
     types: csvList.optional().describe('relationship types, comma-separated'),
     limit: z.coerce
-      .number()
+      .number<number | string>()
       .int()
       .min(1)
       .max(LIMITS.neighborsLimit)
