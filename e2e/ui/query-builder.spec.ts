@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { asMaster, createProject, expectStatus, REST } from '../helpers/api';
 import { E2E_BASE_URL, E2E_MASTER_KEY } from '../helpers/env';
 import { logInTo } from '../helpers/console';
+import { Engram } from '../../sdk/src';
 
 /**
  * The Records page's query builder on a project of its own: a property condition and an OR group,
@@ -134,6 +135,15 @@ test('query builder: groups, related labels, JSON, copy as curl / SDK, errors', 
     const sdk = await page.evaluate(() => navigator.clipboard.readText());
     expect(sdk).toMatch(/^await db\.records\.find\(\{\n {2}labels: \['Person'\],/);
     expect(sdk).toContain("$contains: 'os'");
+    // The copied call runs as it is on the SDK and finds what the page shows.
+    const db = new Engram({ url: E2E_BASE_URL, apiKey: E2E_MASTER_KEY, project: project.name });
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+      arg: string,
+      body: string,
+    ) => (db: Engram) => Promise<{ items: { name?: unknown }[]; total: number }>;
+    const found = await new AsyncFunction('db', `return ${sdk}`)(db);
+    expect(found.items.map((r) => r.name)).toEqual(['Ada']);
+    expect(found.total).toBe(1);
   });
 
   await test.step('an invalid value is refused in the builder, with a message on its row', async () => {

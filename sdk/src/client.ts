@@ -489,9 +489,6 @@ export class Engram implements Namespaces {
     this.closer = undefined;
     await close?.();
   }
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
 
   /** @internal: Engram.embedded hands the engine's shutdown to the client. */
   protected onClose(close: () => Promise<void>): void {

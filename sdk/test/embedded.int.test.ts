@@ -58,8 +58,12 @@ describe(`SDK in-process (${backend})`, () => {
       await db.records.create({ label: 'KEPT', data: { v: 1 } });
       await db.close();
       await expect(db.records.find()).rejects.toBeInstanceOf(UnavailableError);
-      await using again = await Engram.embedded({ dataDir: dir, env: ENV });
-      expect(await again.labels.find()).toEqual({ KEPT: 1 });
+      const again = await Engram.embedded({ dataDir: dir, env: ENV });
+      try {
+        expect(await again.labels.find()).toEqual({ KEPT: 1 });
+      } finally {
+        await again.close();
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
