@@ -6,6 +6,7 @@ import { benchLocomo } from './locomo';
 import { benchQuery } from './query';
 import { benchRecords } from './records';
 import { benchSchema } from './schema';
+import { benchSdk } from './sdk';
 import { benchSearch } from './search';
 import { benchSuggestions } from './suggestions';
 import { benchTransactions } from './transactions';
@@ -19,6 +20,7 @@ const suites: Record<string, typeof benchRecords> = {
   locomo: benchLocomo,
   transactions: benchTransactions,
   suggestions: benchSuggestions,
+  sdk: benchSdk,
 };
 const only = process.env.BENCH_SUITES?.split(',');
 
