@@ -49,9 +49,16 @@ describe('the built SDK package', () => {
     expect(pkg.exports['.'].import.default).toBe('./dist/index.js');
     expect(pkg.exports['.'].require.default).toBe('./dist/index.cjs');
     // The declarations are self-contained: nothing points back into the server's sources.
-    const dts = fs.readFileSync(path.join(sdk, 'dist', 'index.d.ts'), 'utf8');
-    expect(dts).not.toMatch(/from ['"](\.\.\/|@\/)/);
-    expect(dts).toContain('declare class Engram');
+    const declarations = fs.readdirSync(path.join(sdk, 'dist')).filter((f) => f.endsWith('.d.ts'));
+    for (const file of declarations)
+      expect(fs.readFileSync(path.join(sdk, 'dist', file), 'utf8'), file).not.toMatch(/from ['"](\.\.\/|@\/)/);
+    expect(declarations.map((f) => fs.readFileSync(path.join(sdk, 'dist', f), 'utf8')).join('\n')).toContain(
+      'declare class Engram',
+    );
+    for (const entry of ['.', './langgraph', './langchain', './ai']) {
+      expect(pkg.exports[entry].import.types, entry).toMatch(/\.d\.ts$/);
+      expect(pkg.exports[entry].require.default, entry).toMatch(/\.cjs$/);
+    }
   });
 
   it('runs the seed example from ESM (import) and CJS (require), in-process', () => {
@@ -76,6 +83,23 @@ describe('the built SDK package', () => {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('the framework entry points load from ESM and CJS with their frameworks as peers', () => {
+    const names = {
+      '@engram/sdk/langgraph': 'EngramStore',
+      '@engram/sdk/langchain': 'EngramRetriever',
+      '@engram/sdk/ai': 'engramTools',
+    };
+    for (const [spec, name] of Object.entries(names)) {
+      const esm = run(
+        ['--input-type=module', '-e', `import * as m from '${spec}'; console.log(typeof m.${name});`],
+        root,
+      );
+      expect(esm.out.trim(), spec).toBe('function');
+      const cjs = run(['-e', `console.log(typeof require('${spec}').${name});`], root);
+      expect(cjs.out.trim(), spec).toBe('function');
+    }
+  });
 
   it('types a consumer from the declarations: a typo’d operator is a compile error', () => {
     const dir = fs.mkdtempSync(path.join(root, '.tmp-sdk-consumer-'));
