@@ -39,6 +39,7 @@ import type {
   PropertyValues,
   PropertyValuesInput,
   RecordRelationship,
+  RecordVersion,
   RelationshipSearchInput,
   Schema,
   SchemaInput,
@@ -162,7 +163,24 @@ function namespaces(t: Transport, base: CallOptions) {
         },
         o,
       ),
-    get: <T extends object = Props>(id: string, o?: CallOptions) => call<EngramRecord<T>>(ops.records.get, { id }, o),
+    /** A record; with `asOf`, as it was at that time (NOT_FOUND if it did not exist then). */
+    get: <T extends object = Props>(id: string, opts: CallOptions & { asOf?: string | Date } = {}) => {
+      const { asOf, ...o } = opts;
+      const at = asOf instanceof Date ? asOf.toISOString() : asOf;
+      return call<EngramRecord<T>>(ops.records.get, { id, ...(at ? { asOf: at } : {}) }, o);
+    },
+    /** A record's versions, newest first: its properties after each change, the operation, who and when. */
+    history: (id: string, opts: CallOptions & { skip?: number; limit?: number } = {}) => {
+      const { skip = 0, limit, ...o } = opts;
+      return paged<RecordVersion>(
+        (s, l) => call(ops.records.history, { id, skip: s, ...(l ? { limit: l } : {}) }, o),
+        skip,
+        limit,
+      );
+    },
+    /** Makes a version current again (a deleted record comes back with its id). */
+    restore: <T extends object = Props>(id: string, version: number, o?: CallOptions) =>
+      call<EngramRecord<T>>(ops.records.restore, { id, version }, o),
     /** A page of the records a query matches; `await page.next()` for the following one. */
     find,
     /** The first record the query matches, or null. */

@@ -158,6 +158,28 @@ export const scenarios: Record<string, Scenario> = {
     expect((await db.records.find({ labels: ['PERSON'] })).total).toBe(0);
   },
 
+  async 'history: versions newest first, a read as of a time, restore'({ db, expect }) {
+    const doc = await db.records.create<{ title: string }>({ label: 'DOC', data: { title: 'one' } });
+    await new Promise((r) => setTimeout(r, 10));
+    const between = new Date();
+    await new Promise((r) => setTimeout(r, 10));
+    await db.records.set(doc.__id, { title: 'two', extra: true });
+    const versions = await db.records.history(doc.__id);
+    expect(versions.total).toBe(2);
+    expect(versions.items.map((v) => [v.version, v.change, v.operation, v.data])).toEqual([
+      [2, 'update', 'records.set', { title: 'two', extra: true }],
+      [1, 'create', 'records.create', { title: 'one' }],
+    ]);
+    expect((await db.records.get<{ title: string }>(doc.__id, { asOf: between })).title).toBe('one');
+    await expect(db.records.get(doc.__id, { asOf: '2001-01-01' })).rejects.toBeInstanceOf(NotFoundError);
+    const restored = await db.records.restore<{ title: string }>(doc.__id, 1);
+    expect(restored.title).toBe('one');
+    expect(restored.extra).toBeUndefined();
+    const page = await db.records.history(doc.__id, { limit: 2 });
+    expect(page.items.map((v) => v.version)).toEqual([3, 2]);
+    expect((await page.next())!.items.map((v) => v.version)).toEqual([1]);
+  },
+
   async 'import and export: JSON, JSONL and CSV in, CSV out'({ db, expect }) {
     expect(
       await db.records.importJson({ label: 'EVENT', data: '{"n":1,"kind":"a"}\n{"n":2,"kind":"b"}\n' }),

@@ -14,6 +14,7 @@ import {
   ZRecordId,
   ZRecordOutput,
 } from '../domain/records/records.schema';
+import { ZGetRecordInput, ZHistoryInput, ZRestoreInput, ZVersion } from '../domain/records/history.schema';
 import { ZGraph, ZGraphInput } from '../domain/relationships/graph.schema';
 import {
   ZAttachInput,
@@ -232,8 +233,29 @@ export const contract = {
       ZImportResult,
     ),
     get: read(
-      { method: 'GET', path: '/records/{id}', summary: 'Get a record', tags: [records] },
-      z.object({ id: ZRecordId }),
+      { method: 'GET', path: '/records/{id}', summary: 'Get a record (as it was at asOf, with asOf)', tags: [records] },
+      ZGetRecordInput,
+      ZRecordOutput,
+    ),
+    history: read(
+      {
+        method: 'GET',
+        path: '/records/{id}/history',
+        summary: "A record's versions, newest first: properties after each change, the operation, who and when",
+        tags: [records],
+        envelope: 'list',
+      },
+      ZHistoryInput,
+      list(ZVersion),
+    ),
+    restore: write(
+      {
+        method: 'POST',
+        path: '/records/{id}/restore',
+        summary: 'Make a version of a record current again (a deleted record comes back with its id)',
+        tags: [records],
+      },
+      ZRestoreInput,
       ZRecordOutput,
     ),
     update: write(

@@ -40,7 +40,9 @@ export type {
   IndexRef,
   RuleRef,
   PairScope,
+  VersionRow,
 } from './sql';
+
 export type { PrismaClient } from './generated/client';
 export { StatsKeeper, needsAnalyze } from './maintenance';
 export { HnswKeeper, type HnswKeeperOptions } from './hnsw-keeper';

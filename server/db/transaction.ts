@@ -1,5 +1,7 @@
 import type { PrismaClient } from './generated/client';
 import type { Prisma } from './generated/client';
+import { currentCallContext } from '@/server/call-context';
+import * as historySql from './sql/history';
 import * as settingsSql from './sql/settings';
 
 /**
@@ -32,10 +34,18 @@ export async function withTransaction<T>(
   opts: TransactionOptions = {},
 ): Promise<T> {
   if (!isRoot(db)) return fn(db);
-  return db.$transaction((tx) => fn(adoptTransaction(tx)), {
-    timeout: opts.timeoutMs ?? 60_000,
-    maxWait: opts.maxWaitMs ?? 10_000,
-  });
+  const call = currentCallContext();
+  return db.$transaction(
+    async (tx) => {
+      // The history triggers record who changed what through which operation (see call-context.ts).
+      if (call) await tx.$queryRaw(historySql.stampCall(call.actor, call.operation));
+      return fn(adoptTransaction(tx));
+    },
+    {
+      timeout: opts.timeoutMs ?? 60_000,
+      maxWait: opts.maxWaitMs ?? 10_000,
+    },
+  );
 }
 
 export const inTransaction = (db: Db): boolean => !isRoot(db);

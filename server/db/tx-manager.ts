@@ -3,6 +3,8 @@ import { DomainError } from '@/server/errors';
 import { log } from '@/server/log';
 import { Prisma, type PrismaClient } from './generated/client';
 import { adoptTransaction, type Tx } from './transaction';
+import { currentCallContext } from '@/server/call-context';
+import * as historySql from './sql/history';
 import * as savepointSql from './sql/savepoints';
 
 /**
@@ -222,7 +224,11 @@ export class TransactionManager {
     const entry = this.entry(id, owner);
     return this.queued(entry, null, async () => {
       this.entry(id, owner); // it may have ended while this request waited
-      return this.inSavepoint(entry, fn);
+      const call = currentCallContext();
+      return this.inSavepoint(entry, async (tx: Tx) => {
+        if (call) await tx.$queryRaw(historySql.stampCall(call.actor, call.operation));
+        return fn(tx);
+      });
     });
   }
 

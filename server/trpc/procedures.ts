@@ -4,6 +4,7 @@ import type { BaseDeps, ProjectDeps } from '@/server/domain/deps';
 import type { Embedder } from '@/server/domain/embeddings';
 import type { TProject } from '@/server/domain/projects';
 import { PROJECT_HEADER, TX_HEADER } from '@/server/contract';
+import { withCallContext } from '@/server/call-context';
 import { DomainError } from '@/server/errors';
 import type { Context, Services } from './context';
 import { baseProcedure, middleware } from './init';
@@ -170,21 +171,24 @@ export const projectScope = (needs: Exclude<Requirement, 'master'>) =>
  * (reads see its writes), in a savepoint of its own.
  */
 export const projectProcedure = (needs: Exclude<Requirement, 'master'>, opts: ScopeOptions = {}) =>
-  projectScope(needs).use(async ({ ctx, next, type, getRawInput }) => {
-    const { transactions, touched } = ctx.services;
-    const txId = namedTransaction(ctx);
-    if (txId) {
-      if (opts.transactional === false) refuseTransaction(ctx, 'This call');
-      return transactions.run(txId, ctx.owner, (tx) => settled(next({ ctx: { deps: { ...ctx.deps, db: tx } } })));
-    }
-    if (opts.endsKeyTransactions) {
-      const id = ((await getRawInput()) as { id?: unknown } | undefined)?.id;
-      if (typeof id === 'string')
-        await transactions.rollbackOwnedBy({ projectId: ctx.project.id, principal: `key:${id}` });
-    }
-    const result = await outsideTransaction(ctx.services, type, ctx.project.id, (db) =>
-      db ? next({ ctx: { deps: { ...ctx.deps, db } } }) : next(),
-    );
-    if (result.ok && opts.changesData) touched(ctx.project.id);
-    return result;
-  });
+  projectScope(needs).use(({ ctx, next, type, path, getRawInput }) =>
+    // The history the database writes names this caller and this operation (server/db/call-context.ts).
+    withCallContext({ actor: principalId(ctx.principal), operation: path }, async () => {
+      const { transactions, touched } = ctx.services;
+      const txId = namedTransaction(ctx);
+      if (txId) {
+        if (opts.transactional === false) refuseTransaction(ctx, 'This call');
+        return transactions.run(txId, ctx.owner, (tx) => settled(next({ ctx: { deps: { ...ctx.deps, db: tx } } })));
+      }
+      if (opts.endsKeyTransactions) {
+        const id = ((await getRawInput()) as { id?: unknown } | undefined)?.id;
+        if (typeof id === 'string')
+          await transactions.rollbackOwnedBy({ projectId: ctx.project.id, principal: `key:${id}` });
+      }
+      const result = await outsideTransaction(ctx.services, type, ctx.project.id, (db) =>
+        db ? next({ ctx: { deps: { ...ctx.deps, db } } }) : next(),
+      );
+      if (result.ok && opts.changesData) touched(ctx.project.id);
+      return result;
+    }),
+  );

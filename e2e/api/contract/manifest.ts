@@ -20,6 +20,8 @@ export const MANIFEST: Record<Operation, string> = {
   'PATCH /records/{id}': 'contract/records.spec.ts',
   'PUT /records/{id}': 'contract/records.spec.ts',
   'DELETE /records/{id}': 'contract/records.spec.ts',
+  'GET /records/{id}/history': 'contract/history.spec.ts',
+  'POST /records/{id}/restore': 'contract/history.spec.ts',
 
   'POST /records/search': 'contract/records-query.spec.ts',
   'POST /records/delete': 'contract/records-query.spec.ts',

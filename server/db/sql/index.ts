@@ -31,3 +31,5 @@ export type { RuleRef, PairScope } from './suggestions';
 export * as savepointSql from './savepoints';
 export * as healthSql from './health';
 export * as projectSql from './projects';
+export * as historySql from './history';
+export type { VersionRow } from './history';

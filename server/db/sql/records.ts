@@ -23,6 +23,12 @@ export const insertRecords = (projectId: string, rows: NewRecord[]): Sql => sql`
   SELECT ${projectId}::uuid, (e ->> 'id')::uuid, e ->> 'label', e -> 'data', e -> 'types', statement_timestamp(), statement_timestamp()
   FROM jsonb_array_elements(${jsonb(rows)}) AS e`;
 
+/** A deleted record brought back (restore): its id and label again, its version numbers continuing. */
+export const insertRestored = (projectId: string, row: NewRecord, version: number): Sql => sql`
+  INSERT INTO record (project_id, id, label, data, types, created_at, updated_at, version)
+  VALUES (${projectId}::uuid, ${row.id}::uuid, ${row.label}, ${jsonb(row.data)}, ${jsonb(row.types)},
+          statement_timestamp(), statement_timestamp(), ${version})`;
+
 export const selectRecordsById = (projectId: string, ids: string[]): Sql => sql`
   SELECT ${COLUMNS} FROM record r
   WHERE r.project_id = ${projectId}::uuid AND r.id IN (${uuidList(ids)})`;

@@ -200,6 +200,42 @@ export const updateRecord = (deps: ProjectDeps, input: { id: string; data: Recor
 export const setRecord = (deps: ProjectDeps, input: { id: string; data: Record<string, unknown> }) =>
   rewriteRecord(deps, input.id, input.data, 'replace');
 
+/**
+ * Puts a record back to one of its versions: its properties and types become that version's (a new
+ * version records the restore). A deleted record comes back with its id and label; its relationships do
+ * not (their events stay in the history).
+ */
+export async function restoreRecordVersion(
+  deps: ProjectDeps,
+  input: {
+    id: string;
+    version: { label: string; data: Record<string, unknown>; types: Record<string, string> };
+    next: number;
+  },
+): Promise<TRecord> {
+  const { id, version } = input;
+  const pending = await prepareEmbeddings(deps, [{ id, label: version.label, data: version.data }], 'replace');
+  return withTransaction(deps.db, async (tx) => {
+    const [row] = await tx.$queryRaw<RecordRow[]>(recordSql.selectRecordsForUpdate(deps.projectId, [id]));
+    if (row) {
+      await tx.$executeRaw(
+        recordSql.updateRecordsData(deps.projectId, [{ id, data: version.data, types: version.types }]),
+      );
+    } else {
+      await tx.$executeRaw(
+        recordSql.insertRestored(
+          deps.projectId,
+          { id, label: version.label, data: version.data, types: version.types },
+          input.next,
+        ),
+      );
+    }
+    await linkByRules(tx, deps.projectId, [{ id, label: version.label, data: version.data, before: row?.data }]);
+    await applyEmbeddings(tx, deps.projectId, pending);
+    return getRecord({ ...deps, db: tx }, id);
+  });
+}
+
 /** Deletes a record and its relationships; with cascade, also the children made from its nested objects. */
 export async function deleteRecord(
   deps: ProjectDeps,
@@ -231,8 +267,9 @@ export async function deleteRecords(deps: ProjectDeps, input: TDeleteRecordsInpu
     );
   }
   const where = whereFor(deps, q.where);
-  const deleted = await deps.db.$executeRaw(
-    recordSql.deleteRecordsWhere({ projectId: deps.projectId, labels: q.labels, where }),
+  // In a transaction of its own even alone: the history triggers read who deleted from it.
+  const deleted = await withTransaction(deps.db, (tx) =>
+    tx.$executeRaw(recordSql.deleteRecordsWhere({ projectId: deps.projectId, labels: q.labels, where })),
   );
   return { deleted };
 }

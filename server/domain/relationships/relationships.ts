@@ -84,8 +84,11 @@ export async function detachRelationships(deps: ProjectDeps, q: TDetachInput): P
     ...(dir !== 'in' ? [{ sourceId: src, targetId: t }] : []),
     ...(dir !== 'out' ? [{ sourceId: t, targetId: src }] : []),
   ]);
-  const detached = await deps.db.$executeRaw(
-    relationshipSql.deleteEdges(deps.projectId, pairs, q.types === undefined ? undefined : asList(q.types)),
+  // In a transaction of its own even alone: the history triggers read who detached from it.
+  const detached = await withTransaction(deps.db, (tx) =>
+    tx.$executeRaw(
+      relationshipSql.deleteEdges(deps.projectId, pairs, q.types === undefined ? undefined : asList(q.types)),
+    ),
   );
   return { detached };
 }

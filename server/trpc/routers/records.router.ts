@@ -30,7 +30,21 @@ export const recordsRouter = router({
     .meta({ openapi: contract.records.get.openapi })
     .input(contract.records.get.input)
     .output(contract.records.get.output)
-    .query(({ ctx, input }) => records.getRecord(ctx.deps, input.id)),
+    .query(({ ctx, input }) =>
+      input.asOf ? records.getRecordAsOf(ctx.deps, input.id, input.asOf) : records.getRecord(ctx.deps, input.id),
+    ),
+
+  history: projectProcedure('read')
+    .meta({ openapi: contract.records.history.openapi })
+    .input(contract.records.history.input)
+    .output(contract.records.history.output)
+    .query(({ ctx, input }) => records.recordHistory(ctx.deps, input)),
+
+  restore: projectProcedure('write', { changesData: true })
+    .meta({ openapi: contract.records.restore.openapi })
+    .input(contract.records.restore.input)
+    .output(contract.records.restore.output)
+    .mutation(({ ctx, input }) => records.restoreRecord(ctx.deps, input)),
 
   update: projectProcedure('write', { changesData: true })
     .meta({ openapi: contract.records.update.openapi })
