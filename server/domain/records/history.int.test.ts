@@ -234,12 +234,9 @@ describe(`history (${backendName})`, () => {
     await api.rest('PUT', `/relationships/${a.__id}`, { project: p, body: { targetIds: b.__id } });
     await api.rest('POST', `/relationships/${a.__id}`, { project: p, body: { targetIds: b.__id, type: 'AGAIN' } });
     await api.rest('DELETE', `/records/${b.__id}`, { project: p });
-    const events = await engram.db.prisma.$queryRawUnsafe<
+    const events = await engram.db.prisma.$queryRaw<
       { change: string; type: string; operation: string; actor: string }[]
-    >(
-      'SELECT change, type, operation, actor FROM relationship_event WHERE project_id = $1::uuid ORDER BY id',
-      projectId,
-    );
+    >`SELECT change, type, operation, actor FROM relationship_event WHERE project_id = ${projectId}::uuid ORDER BY id`;
     expect(events.map((e) => [e.change, e.type, e.operation])).toEqual([
       ['attach', 'LINKS', 'relationships.attach'],
       ['update', 'LINKS', 'relationships.attach'],
