@@ -2,6 +2,7 @@
 // DATABASE_URL is set, on PostgreSQL. Prints numbers with the machine named; asserts nothing.
 import { benchEmbeddings } from './embeddings';
 import { backendsToRun, machine, openBackend } from './lib';
+import { benchHistory } from './history';
 import { benchLocomo } from './locomo';
 import { benchQuery } from './query';
 import { benchRecords } from './records';
@@ -21,6 +22,7 @@ const suites: Record<string, typeof benchRecords> = {
   transactions: benchTransactions,
   suggestions: benchSuggestions,
   sdk: benchSdk,
+  history: benchHistory,
 };
 const only = process.env.BENCH_SUITES?.split(',');
 

@@ -68,6 +68,8 @@ const UNMAPPED_TABLES = new Set([
   'schema_rel_stat',
   'schema_rel_delta',
   'rule_epoch',
+  'record_version',
+  'relationship_event',
 ]);
 
 let engram: Engram;
