@@ -10,6 +10,7 @@ import { ErrorMessage } from '@/components/ui/error-message';
 import { Loading } from '@/components/ui/loading';
 import { PropValue, TypeBadge } from './prop-value';
 import { RecordEditor } from './record-editor';
+import { RecordHistory } from './record-history';
 import { RecordRelationships } from './record-relationships';
 import { RecordTimestamps } from './timestamps';
 import { propertiesOf, type RecordItem } from './types';
@@ -125,6 +126,7 @@ function DrawerBody({
             {editing ? <RecordEditor record={r} onDone={() => setEditing(false)} /> : <PropertiesTable record={r} />}
           </section>
           <RecordRelationships id={id} onOpen={onOpen} />
+          <RecordHistory id={id} />
           <ConfirmDialog
             open={deleting}
             title="Delete this record?"

@@ -180,6 +180,25 @@ export const scenarios: Record<string, Scenario> = {
     expect((await page.next())!.items.map((v) => v.version)).toEqual([1]);
   },
 
+  async 'supersede: a newer memory replaces an older one; latestOnly leaves the old one out'({ db, expect }) {
+    const old = await db.records.create({ label: 'MEMORY', data: { user_id: 'alice', text: 'lives in Paris' } });
+    const now = await db.records.create({
+      label: 'MEMORY',
+      data: { user_id: 'alice', text: 'lives in Oslo' },
+      options: { supersedes: old.__id },
+    });
+    expect((await db.records.find({ labels: ['MEMORY'] })).total).toBe(2);
+    const latest = await db.records.find({ labels: ['MEMORY'], where: { user_id: 'alice' }, latestOnly: true });
+    expect(latest.items.map((r) => r.__id)).toEqual([now.__id]);
+    await expect(
+      db.records.create({
+        label: 'MEMORY',
+        data: { text: 'x' },
+        options: { supersedes: '01900000-0000-7000-8000-000000000000' },
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', path: ['options', 'supersedes'] });
+  },
+
   async 'import and export: JSON, JSONL and CSV in, CSV out'({ db, expect }) {
     expect(
       await db.records.importJson({ label: 'EVENT', data: '{"n":1,"kind":"a"}\n{"n":2,"kind":"b"}\n' }),

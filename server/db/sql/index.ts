@@ -7,6 +7,7 @@ export {
   compileCond,
   compileFilter,
   compileOrder,
+  SUPERSEDES,
   propertyOrder,
   newScope,
   type Cond,

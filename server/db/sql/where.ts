@@ -16,6 +16,9 @@ export type DatePart = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second';
 export type TextOp = 'contains' | 'startsWith' | 'endsWith';
 export type Direction = 'out' | 'in' | 'any';
 
+/** The relationship type that marks a record as replaced by a newer one (`options.supersedes`, latestOnly). */
+export const SUPERSEDES = 'SUPERSEDES';
+
 export type Cond =
   | { kind: 'and' | 'or' | 'nor' | 'xor'; items: Cond[] }
   | { kind: 'not'; item: Cond }
@@ -43,7 +46,9 @@ export type Cond =
   | { kind: 'sysText'; col: SysColumn; op: TextOp; value: string }
   | { kind: 'sysPart'; col: SysColumn; part: DatePart; op: CmpOp | 'eq'; value: number }
   // `then` for a record that has the property (even null), `else` for one that has not.
-  | { kind: 'ifProp'; prop: string; then: Cond; else: Cond };
+  | { kind: 'ifProp'; prop: string; then: Cond; else: Cond }
+  // A newer record supersedes this one: an incoming SUPERSEDES relationship (latestOnly).
+  | { kind: 'superseded' };
 
 /**
  * What a name reads: a property, a system timestamp, or with both, the property for a record that has
@@ -194,6 +199,9 @@ function compile(c: Cond, ctx: Ctx): Sql {
       return sql`floor(EXTRACT(${PART[c.part]} FROM ${sysColumn(a, c.col)} AT TIME ZONE 'UTC')) ${CMP[c.op]} ${c.value}`;
     case 'ifProp':
       return sql`(CASE WHEN ${a}.types ? ${c.prop} THEN ${compile(c.then, ctx)} ELSE ${compile(c.else, ctx)} END)`;
+    case 'superseded':
+      return sql`EXISTS (SELECT 1 FROM relationship sup
+        WHERE sup.project_id = ${a}.project_id AND sup.target_id = ${a}.id AND sup.type = ${SUPERSEDES})`;
   }
 }
 

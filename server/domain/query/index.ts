@@ -2,6 +2,7 @@ export {
   parseWhere,
   parseWhereWithAliases,
   whereFor,
+  latestOnly,
   parseOrder,
   isEmptyFilter,
   isRelationBlock,

@@ -445,6 +445,13 @@ export function parseWhere(where: unknown, path: Path, opts: ParseOptions): Cond
 export const whereFor = (deps: { maxHops?: number }, where: unknown, path: Path = ['where']): Cond | undefined =>
   parseWhere(where, path, { maxHops: deps.maxHops ?? QUERY_LIMITS.maxHops });
 
+/** With latestOnly, the filter also leaves out records a newer one supersedes. */
+export const latestOnly = (cond: Cond | undefined, on: boolean | undefined): Cond | undefined => {
+  if (!on) return cond;
+  const fresh: Cond = { kind: 'not', item: { kind: 'superseded' } };
+  return cond ? { kind: 'and', items: [cond, fresh] } : fresh;
+};
+
 export function parseWhereWithAliases(where: unknown, path: Path, opts: ParseOptions): ParsedWhere {
   const parser = new WhereParser(opts);
   if (where === undefined || (isObject(where) && Object.keys(where).length === 0))

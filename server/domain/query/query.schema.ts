@@ -17,6 +17,8 @@ export const QUERY_LIMITS = {
 } as const;
 
 export const ZSortDir = z.enum(['asc', 'desc']);
+/** A boolean that may arrive as a query-string "true"/"false". */
+export const ZBoolParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 /** Runtime shape of `where`/`select`: parse.ts and select.ts check them; the OpenAPI document shows the language schema. */
 export const ZWhere = z
   .record(z.string(), z.unknown())
@@ -46,6 +48,9 @@ export const ZSearchQuery = z
       .array(z.string())
       .optional()
       .describe('select keys to group by; ordering and paging apply to the groups'),
+    latestOnly: ZBoolParam.optional().describe(
+      'leave out records a newer one supersedes (an incoming SUPERSEDES relationship)',
+    ),
     skip: z.coerce.number<number | string>().int().min(0).max(QUERY_LIMITS.maxSkip).optional(),
     limit: z.coerce
       .number<number | string>()

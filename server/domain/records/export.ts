@@ -1,6 +1,6 @@
 import { sql as S, type RecordRow } from '@/server/db';
 import type { ProjectDeps } from '../deps';
-import { parseOrder, whereFor, type TFilterQuery } from '../query';
+import { latestOnly, parseOrder, whereFor, type TFilterQuery } from '../query';
 import { EXPORT_LIMIT, type TExportCsvInput } from './records.schema';
 
 const { recordSql } = S;
@@ -18,7 +18,7 @@ const cell = (v: unknown): string => {
  * Arrays are written as JSON; null and missing are empty cells (the JSON export keeps them apart).
  */
 export async function exportCsv(deps: ProjectDeps, q: TExportCsvInput): Promise<{ csv: string; rows: number }> {
-  const where = whereFor(deps, q.where);
+  const where = latestOnly(whereFor(deps, q.where), q.latestOnly);
   const rows = await deps.db.$queryRaw<RecordRow[]>(
     recordSql.searchRecords({
       projectId: deps.projectId,

@@ -42,6 +42,16 @@ export const ZWriteOptions = z
   .strict();
 export type TWriteOptions = z.infer<typeof ZWriteOptions>;
 
+/** A create (or upsert) of one record may say which older records it replaces. */
+export const ZCreateOptions = ZWriteOptions.extend({
+  supersedes: z
+    .union([ZRecordId, z.array(ZRecordId).min(1).max(100)])
+    .optional()
+    .describe(
+      'records this one replaces: a SUPERSEDES relationship to each, in the same transaction (latestOnly leaves them out)',
+    ),
+}).strict();
+
 const ZJsonObject = z.record(z.string(), z.unknown());
 
 export const ZCreateRecordInput = z
@@ -53,7 +63,7 @@ export const ZCreateRecordInput = z
       .max(LIMITS.propertiesPerRecord)
       .optional()
       .describe('explicitly typed properties, instead of data'),
-    options: ZWriteOptions.optional(),
+    options: ZCreateOptions.optional(),
     vectors: z
       .array(z.object({ propertyName: ZPropertyName, vector: z.array(z.number()).min(1).max(2000) }).strict())
       .max(16)

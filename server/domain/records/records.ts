@@ -1,4 +1,4 @@
-import { sql as S, withTransaction, type RecordRow } from '@/server/db';
+import { sql as S, withTransaction, type RecordRow, type Tx } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import {
@@ -6,6 +6,7 @@ import {
   parseOrder,
   parseSelect,
   whereFor,
+  latestOnly,
   parseWhereWithAliases,
   QUERY_LIMITS,
   type TFilterQuery,
@@ -40,8 +41,48 @@ export async function createRecord(deps: ProjectDeps, parsed: TCreateRecordInput
   return withTransaction(deps.db, async (tx) => {
     const out = await writePlan({ ...deps, db: tx }, plan, parsed.options);
     await applyEmbeddings(tx, deps.projectId, [...pending, ...external], out.idOf);
-    return getRecord({ ...deps, db: tx }, out.topIds[0]!);
+    const id = out.topIds[0]!;
+    if (parsed.options?.supersedes !== undefined)
+      await supersede(tx, deps.projectId, id, parsed.label, parsed.options.supersedes);
+    return getRecord({ ...deps, db: tx }, id);
   });
+}
+
+/** The written record replaces these: a SUPERSEDES relationship from it to each (all must exist). */
+async function supersede(tx: Tx, projectId: string, id: string, label: string, ids: string | string[]) {
+  const targets = [...new Set((Array.isArray(ids) ? ids : [ids]).map((t) => t.toLowerCase()))];
+  const self = targets.indexOf(id);
+  if (self >= 0)
+    throw new DomainError('INVALID', 'A record cannot supersede itself', {
+      path: ['options', 'supersedes', ...(Array.isArray(ids) ? [self] : [])],
+      expected: 'the id of another record',
+      got: id,
+    });
+  const found = new Map(
+    (await tx.$queryRaw<{ id: string; label: string }[]>(S.relationshipSql.selectLabels(projectId, targets))).map(
+      (r) => [r.id, r.label],
+    ),
+  );
+  targets.forEach((t, i) => {
+    if (!found.has(t))
+      throw new DomainError('NOT_FOUND', `Record ${t} (to supersede) not found`, {
+        path: ['options', 'supersedes', ...(Array.isArray(ids) ? [i] : [])],
+        got: t,
+      });
+  });
+  await tx.$executeRaw(
+    S.relationshipSql.upsertEdges(
+      projectId,
+      targets.map((t) => ({
+        sourceId: id,
+        targetId: t,
+        type: S.SUPERSEDES,
+        sourceLabel: label,
+        targetLabel: found.get(t)!,
+        origin: 'manual',
+      })),
+    ),
+  );
 }
 
 /** `vectors` given with a create: each must name an external index of the label and fit it. */
@@ -287,7 +328,7 @@ export async function queryRecords(
   const maxHops = deps.maxHops ?? QUERY_LIMITS.maxHops;
   const { cond: where, aliases } = parseWhereWithAliases(q.where, ['where'], { maxHops });
   const sel = parseSelect({ select: q.select, groupBy: q.groupBy, orderBy: q.orderBy }, aliases, maxHops);
-  const filter = S.compileFilter(deps.projectId, q.labels, where);
+  const filter = S.compileFilter(deps.projectId, q.labels, latestOnly(where, q.latestOnly));
   const { rows, total } = selectSql.compileSelect(
     { projectId: deps.projectId, filter, ...sel, skip: q.skip ?? 0, limit: q.limit ?? QUERY_LIMITS.defaultLimit },
     S.newScope(deps.projectId),
@@ -307,7 +348,7 @@ export async function searchRecords(deps: ProjectDeps, q: TSearchQuery): Promise
       expected: 'a query without select',
     });
   }
-  const where = whereFor(deps, q.where);
+  const where = latestOnly(whereFor(deps, q.where), q.latestOnly);
   const spec = {
     projectId: deps.projectId,
     labels: q.labels,

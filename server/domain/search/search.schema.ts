@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZQueryLabels, ZWhere } from '../query/query.schema';
+import { ZBoolParam, ZQueryLabels, ZWhere } from '../query/query.schema';
 
 /** Hybrid fusion weights by default: tuned on LoCoMo dev with the built-in model (docs/search-modes.md). */
 export const DEFAULT_FUSION_WEIGHTS = { semantic: 0.2, keyword: 0.8 } as const;
@@ -39,6 +39,7 @@ export const ZSearchInput = z
       .describe('default hybrid (chosen by measurement on LoCoMo; see docs)'),
     minScore: z.number().optional().describe('drop results scoring below this'),
     exact: z.boolean().optional().describe('exact nearest neighbours instead of the HNSW index'),
+    latestOnly: ZBoolParam.optional().describe('leave out records a newer one supersedes (SUPERSEDES relationships)'),
     weights: z
       .object({ semantic: z.number().min(0).max(1).optional(), keyword: z.number().min(0).max(1).optional() })
       .strict()

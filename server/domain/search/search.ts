@@ -3,7 +3,7 @@ import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
 import { embedQuery, type Embedder } from '../embeddings';
 import { checkVector } from '../indexes';
-import { whereFor } from '../query';
+import { latestOnly, whereFor } from '../query';
 import { toRecord, type TRecord } from '../records';
 import { DEFAULT_FUSION_WEIGHTS, SEARCH_LIMITS, type TSearchInput } from './search.schema';
 
@@ -59,7 +59,7 @@ export async function searchByMeaning(deps: SearchDeps, q: TSearchInput): Promis
     });
   }
 
-  const where = whereFor(deps, q.where);
+  const where = latestOnly(whereFor(deps, q.where), q.latestOnly);
   const candidates = where ? S.embeddingSql.searchCandidates(S.compileFilter(deps.projectId, q.labels, where)) : null;
   const want = mode === 'hybrid' ? Math.max(SEARCH_LIMITS.candidatesPerLeg, (limit + skip) * 2) : limit + skip;
 
