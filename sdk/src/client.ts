@@ -40,6 +40,7 @@ import type {
   PropertyValuesInput,
   RecordRelationship,
   RecordVersion,
+  RelationshipEvent,
   RelationshipSearchInput,
   Schema,
   SchemaInput,
@@ -174,6 +175,15 @@ function namespaces(t: Transport, base: CallOptions) {
       const { skip = 0, limit, ...o } = opts;
       return paged<RecordVersion>(
         (s, l) => call(ops.records.history, { id, skip: s, ...(l ? { limit: l } : {}) }, o),
+        skip,
+        limit,
+      );
+    },
+    /** The attaches, property changes and detaches of a record's relationships, newest first. */
+    relationshipHistory: (id: string, opts: CallOptions & { skip?: number; limit?: number } = {}) => {
+      const { skip = 0, limit, ...o } = opts;
+      return paged<RelationshipEvent>(
+        (s, l) => call(ops.records.relationshipHistory, { id, skip: s, ...(l ? { limit: l } : {}) }, o),
         skip,
         limit,
       );

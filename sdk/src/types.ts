@@ -92,6 +92,7 @@ export type ImportCsvInput = Input<Ops['records']['importCsv']>;
 export type ImportResult = Output<Ops['records']['importJson']>;
 export type RecordRelationship = Output<Ops['records']['relationships']>[number];
 export type RecordVersion = ListItem<Ops['records']['history']>;
+export type RelationshipEvent = ListItem<Ops['records']['relationshipHistory']>;
 export type NeighborsInput = Input<Ops['records']['neighbors']>;
 export type Neighbors = Output<Ops['records']['neighbors']>;
 export type SelectRow = Record<string, unknown>;

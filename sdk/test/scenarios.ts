@@ -178,6 +178,12 @@ export const scenarios: Record<string, Scenario> = {
     const page = await db.records.history(doc.__id, { limit: 2 });
     expect(page.items.map((v) => v.version)).toEqual([3, 2]);
     expect((await page.next())!.items.map((v) => v.version)).toEqual([1]);
+    const other = await db.records.create({ label: 'DOC', data: { title: 'other' } });
+    await db.relationships.attach({ sourceId: doc.__id, targetIds: other.__id, type: 'CITES' });
+    const events = await db.records.relationshipHistory(other.__id);
+    expect(events.items).toEqual([
+      expect.objectContaining({ change: 'attach', direction: 'in', type: 'CITES', otherId: doc.__id }),
+    ]);
   },
 
   async 'supersede: a newer memory replaces an older one; latestOnly leaves the old one out'({ db, expect }) {

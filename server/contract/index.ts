@@ -14,7 +14,13 @@ import {
   ZRecordId,
   ZRecordOutput,
 } from '../domain/records/records.schema';
-import { ZGetRecordInput, ZHistoryInput, ZRestoreInput, ZVersion } from '../domain/records/history.schema';
+import {
+  ZGetRecordInput,
+  ZHistoryInput,
+  ZRelationshipEvent,
+  ZRestoreInput,
+  ZVersion,
+} from '../domain/records/history.schema';
 import { ZGraph, ZGraphInput } from '../domain/relationships/graph.schema';
 import {
   ZAttachInput,
@@ -247,6 +253,17 @@ export const contract = {
       },
       ZHistoryInput,
       list(ZVersion),
+    ),
+    relationshipHistory: read(
+      {
+        method: 'GET',
+        path: '/records/{id}/relationship-history',
+        summary: "The attaches, property changes and detaches of a record's relationships, newest first",
+        tags: [records],
+        envelope: 'list',
+      },
+      ZHistoryInput,
+      list(ZRelationshipEvent),
     ),
     restore: write(
       {

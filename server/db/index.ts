@@ -41,6 +41,7 @@ export type {
   RuleRef,
   PairScope,
   VersionRow,
+  EventRow,
 } from './sql';
 
 export type { PrismaClient } from './generated/client';

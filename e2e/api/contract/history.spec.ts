@@ -56,4 +56,34 @@ test.describe('contract: record history', () => {
       ['version'],
     );
   });
+
+  test('GET /records/{id}/relationship-history lists attaches and detaches from either end', async ({ request }) => {
+    const c = await freshProject(request, 'c-rel-history');
+    const a = (await c.ok('POST /records', { body: { label: 'A', data: { n: 1 } } })).data;
+    const b = (await c.ok('POST /records', { body: { label: 'B', data: { n: 2 } } })).data;
+    await c.ok('POST /relationships/{sourceId}', {
+      params: { sourceId: a.__id },
+      body: { targetIds: b.__id, type: 'LINKS' },
+    });
+    await c.ok('PUT /relationships/{sourceId}', { params: { sourceId: a.__id }, body: { targetIds: b.__id } });
+    const fromA = await c.ok('GET /records/{id}/relationship-history', { params: { id: a.__id } });
+    expect(fromA.total).toBe(2);
+    expect(fromA.data.map((e: { change: string; direction: string }) => [e.change, e.direction])).toEqual([
+      ['detach', 'out'],
+      ['attach', 'out'],
+    ]);
+    const fromB = await c.ok('GET /records/{id}/relationship-history', { params: { id: b.__id }, query: { limit: 1 } });
+    expect(fromB.data).toEqual([
+      expect.objectContaining({
+        change: 'detach',
+        direction: 'in',
+        otherId: a.__id,
+        operation: 'relationships.detach',
+      }),
+    ]);
+    await c.fails('GET /records/{id}/relationship-history', 404, 'NOT_FOUND', { params: { id: NO_SUCH_ID } });
+    expectPath(await c.fails('GET /records/{id}/relationship-history', 400, 'INVALID', { params: { id: 'nope' } }), [
+      'id',
+    ]);
+  });
 });

@@ -22,6 +22,7 @@ export const MANIFEST: Record<Operation, string> = {
   'DELETE /records/{id}': 'contract/records.spec.ts',
   'GET /records/{id}/history': 'contract/history.spec.ts',
   'POST /records/{id}/restore': 'contract/history.spec.ts',
+  'GET /records/{id}/relationship-history': 'contract/history.spec.ts',
 
   'POST /records/search': 'contract/records-query.spec.ts',
   'POST /records/delete': 'contract/records-query.spec.ts',

@@ -52,3 +52,28 @@ export const latestVersion = (projectId: string, recordId: string): Sql => sql`
 export const versionNumbered = (projectId: string, recordId: string, version: number): Sql => sql`
   SELECT ${COLUMNS} FROM record_version v
   WHERE v.project_id = ${projectId}::uuid AND v.record_id = ${recordId}::uuid AND v.version = ${version}`;
+
+export type EventRow = {
+  change: 'attach' | 'update' | 'detach';
+  direction: 'out' | 'in';
+  type: string;
+  otherId: string;
+  properties: Record<string, unknown> | null;
+  origin: string | null;
+  operation: string | null;
+  actor: string | null;
+  at: string;
+};
+
+/** The relationship events that touch a record (either end), newest first. */
+export const listRelationshipEvents = (projectId: string, recordId: string, skip: number, limit: number): Sql => sql`
+  SELECT e.change, CASE WHEN e.source_id = ${recordId}::uuid THEN 'out' ELSE 'in' END AS direction, e.type,
+         (CASE WHEN e.source_id = ${recordId}::uuid THEN e.target_id ELSE e.source_id END)::text AS "otherId",
+         e.properties, e.origin, e.operation, e.actor, ${isoTime(sql`e.at`)} AS at
+  FROM relationship_event e
+  WHERE e.project_id = ${projectId}::uuid AND (e.source_id = ${recordId}::uuid OR e.target_id = ${recordId}::uuid)
+  ORDER BY e.id DESC OFFSET ${skip} LIMIT ${limit}`;
+
+export const countRelationshipEvents = (projectId: string, recordId: string): Sql => sql`
+  SELECT count(*)::int AS n FROM relationship_event e
+  WHERE e.project_id = ${projectId}::uuid AND (e.source_id = ${recordId}::uuid OR e.target_id = ${recordId}::uuid)`;

@@ -33,4 +33,4 @@ export * as savepointSql from './savepoints';
 export * as healthSql from './health';
 export * as projectSql from './projects';
 export * as historySql from './history';
-export type { VersionRow } from './history';
+export type { VersionRow, EventRow } from './history';

@@ -223,7 +223,7 @@ describe(`history (${backendName})`, () => {
   });
 
   it('relationship changes are events: attach, re-attach with new properties, detach, cascade on delete', async () => {
-    const { name: p, id: projectId } = await project();
+    const { name: p } = await project();
     const a = (await api.rest('POST', '/records', { project: p, body: { label: 'A', data: { n: 1 } } })).body.data;
     const b = (await api.rest('POST', '/records', { project: p, body: { label: 'B', data: { n: 2 } } })).body.data;
     await api.rest('POST', `/relationships/${a.__id}`, { project: p, body: { targetIds: b.__id, type: 'LINKS' } });
@@ -234,9 +234,19 @@ describe(`history (${backendName})`, () => {
     await api.rest('PUT', `/relationships/${a.__id}`, { project: p, body: { targetIds: b.__id } });
     await api.rest('POST', `/relationships/${a.__id}`, { project: p, body: { targetIds: b.__id, type: 'AGAIN' } });
     await api.rest('DELETE', `/records/${b.__id}`, { project: p });
-    const events = await engram.db.prisma.$queryRaw<
-      { change: string; type: string; operation: string; actor: string }[]
-    >`SELECT change, type, operation, actor FROM relationship_event WHERE project_id = ${projectId}::uuid ORDER BY id`;
+    const res = await api.rest('GET', `/records/${a.__id}/relationship-history`, { project: p });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const events = [
+      ...(res.body.data as {
+        change: string;
+        type: string;
+        operation: string;
+        actor: string;
+        direction: string;
+        otherId: string;
+      }[]),
+    ].reverse();
+    expect(res.body.total).toBe(5);
     expect(events.map((e) => [e.change, e.type, e.operation])).toEqual([
       ['attach', 'LINKS', 'relationships.attach'],
       ['update', 'LINKS', 'relationships.attach'],
@@ -244,6 +254,18 @@ describe(`history (${backendName})`, () => {
       ['attach', 'AGAIN', 'relationships.attach'],
       ['detach', 'AGAIN', 'records.delete'],
     ]);
+    expect(events.every((e) => e.direction === 'out' && e.otherId === b.__id)).toBe(true);
+    // The other end sees the same events, from its side; the deleted record keeps them.
+    const fromB = await api.rest('GET', `/records/${b.__id}/relationship-history?limit=2`, { project: p });
+    expect(fromB.body.total).toBe(5);
+    expect(fromB.body.data.map((e: { direction: string; change: string }) => [e.direction, e.change])).toEqual([
+      ['in', 'detach'],
+      ['in', 'attach'],
+    ]);
+    expect(
+      (await api.rest('GET', '/records/01900000-0000-7000-8000-000000000000/relationship-history', { project: p }))
+        .status,
+    ).toBe(404);
     expect(events.every((e) => e.actor === 'master')).toBe(true);
   });
 });

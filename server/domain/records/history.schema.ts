@@ -45,3 +45,16 @@ export const ZGetRecordInput = z
 export const ZRestoreInput = z
   .object({ id: ZRecordId, version: z.number().int().min(1).describe('the version to restore') })
   .strict();
+
+export const ZRelationshipEvent = z.object({
+  change: z.enum(['attach', 'update', 'detach']).describe('update: an attach that changed its properties'),
+  direction: z.enum(['out', 'in']).describe('out: this record -> other; in: other -> this record'),
+  type: z.string(),
+  otherId: z.uuid(),
+  properties: z.record(z.string(), z.unknown()).nullable(),
+  origin: z.string().nullable().describe('nested, manual, or suggestion:<id>'),
+  operation: z.string().nullable(),
+  actor: z.string().nullable(),
+  at: z.iso.datetime({ precision: 3 }),
+});
+export type TRelationshipEvent = z.infer<typeof ZRelationshipEvent>;

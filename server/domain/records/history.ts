@@ -1,7 +1,7 @@
-import { sql as S, type VersionRow } from '@/server/db';
+import { sql as S, type EventRow, type VersionRow } from '@/server/db';
 import { DomainError } from '@/server/errors';
 import type { ProjectDeps } from '../deps';
-import { HISTORY_LIMITS, type THistoryInput, type TVersion } from './history.schema';
+import { HISTORY_LIMITS, type THistoryInput, type TRelationshipEvent, type TVersion } from './history.schema';
 import type { TRecord } from './records.schema';
 import { restoreRecordVersion } from './records';
 
@@ -77,4 +77,20 @@ export async function restoreRecord(deps: ProjectDeps, input: { id: string; vers
     version: { label: v.label, data: v.data, types: v.types },
     next: (latest?.n ?? 0) + 1,
   });
+}
+
+/** The relationship events touching a record, newest first (an empty list for a record never linked). */
+export async function relationshipHistory(
+  deps: ProjectDeps,
+  input: THistoryInput,
+): Promise<{ items: TRelationshipEvent[]; total: number }> {
+  const limit = input.limit ?? HISTORY_LIMITS.defaultLimit;
+  const [rows, [count], [versions]] = await Promise.all([
+    deps.db.$queryRaw<EventRow[]>(historySql.listRelationshipEvents(deps.projectId, input.id, input.skip ?? 0, limit)),
+    deps.db.$queryRaw<{ n: number }[]>(historySql.countRelationshipEvents(deps.projectId, input.id)),
+    deps.db.$queryRaw<{ n: number }[]>(historySql.countVersions(deps.projectId, input.id)),
+  ]);
+  if (!versions?.n)
+    throw new DomainError('NOT_FOUND', `Record ${input.id} has no history`, { path: ['id'], got: input.id });
+  return { items: rows, total: count?.n ?? 0 };
 }

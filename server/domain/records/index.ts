@@ -18,5 +18,5 @@ export { toRecord } from './output';
 export { inferType, isDatetimeString, PROPERTY_TYPES, type PropType } from './types';
 export { parseCsv, csvToDocuments } from './csv';
 export * from './records.schema';
-export { recordHistory, getRecordAsOf, restoreRecord } from './history';
+export { recordHistory, relationshipHistory, getRecordAsOf, restoreRecord } from './history';
 export * from './history.schema';

@@ -40,6 +40,12 @@ export const recordsRouter = router({
     .output(contract.records.history.output)
     .query(({ ctx, input }) => records.recordHistory(ctx.deps, input)),
 
+  relationshipHistory: projectProcedure('read')
+    .meta({ openapi: contract.records.relationshipHistory.openapi })
+    .input(contract.records.relationshipHistory.input)
+    .output(contract.records.relationshipHistory.output)
+    .query(({ ctx, input }) => records.relationshipHistory(ctx.deps, input)),
+
   restore: projectProcedure('write', { changesData: true })
     .meta({ openapi: contract.records.restore.openapi })
     .input(contract.records.restore.input)
