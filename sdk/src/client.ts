@@ -117,11 +117,20 @@ function makePage<T>(
   };
 }
 
-async function paged<T>(
-  fetchPage: (skip: number, limit: number | undefined) => Promise<List<T>>,
-  skip = 0,
-  limit?: number,
+type Call = <T>(op: Parameters<Transport['call']>[0], input: unknown, o?: CallOptions) => Promise<T>;
+
+/** A paged list operation: the input's own skip and limit start it; next() moves skip on. */
+async function pagedCall<T>(
+  call: Call,
+  op: Parameters<Transport['call']>[0],
+  input: object,
+  o?: CallOptions,
 ): Promise<Page<T>> {
+  const given = input as { skip?: number | string; limit?: number | string };
+  const fetchPage = (skip: number, limit: number | undefined) =>
+    call<List<T>>(op, { ...input, skip, ...(limit ? { limit } : {}) }, o);
+  const skip = Number(given.skip ?? 0);
+  const limit = given.limit === undefined ? undefined : Number(given.limit);
   return makePage(fetchPage, skip, limit, await fetchPage(skip, limit));
 }
 
@@ -131,15 +140,10 @@ async function paged<T>(
  * `db.records.create(..., { tx })`.
  */
 function namespaces(t: Transport, base: CallOptions) {
-  const call = <T>(op: Parameters<Transport['call']>[0], input: unknown, o?: CallOptions) =>
-    t.call<T>(op, input, { ...base, ...o });
+  const call: Call = (op, input, o) => t.call(op, input, { ...base, ...o });
 
   const find = <T extends object = Props, W = object>(query: FindQuery<W> = {} as FindQuery<W>, o?: CallOptions) =>
-    paged<EngramRecord<T>>(
-      (skip, limit) => call(ops.records.search, { ...query, skip, ...(limit ? { limit } : {}) }, o),
-      (query as { skip?: number }).skip ?? 0,
-      (query as { limit?: number }).limit,
-    );
+    pagedCall<EngramRecord<T>>(call, ops.records.search, query, o);
 
   const records = {
     /** Create a record; nested objects become linked child records. */
@@ -172,21 +176,13 @@ function namespaces(t: Transport, base: CallOptions) {
     },
     /** A record's versions, newest first: its properties after each change, the operation, who and when. */
     history: (id: string, opts: CallOptions & { skip?: number; limit?: number } = {}) => {
-      const { skip = 0, limit, ...o } = opts;
-      return paged<RecordVersion>(
-        (s, l) => call(ops.records.history, { id, skip: s, ...(l ? { limit: l } : {}) }, o),
-        skip,
-        limit,
-      );
+      const { skip, limit, ...o } = opts;
+      return pagedCall<RecordVersion>(call, ops.records.history, { id, skip, limit }, o);
     },
     /** The attaches, property changes and detaches of a record's relationships, newest first. */
     relationshipHistory: (id: string, opts: CallOptions & { skip?: number; limit?: number } = {}) => {
-      const { skip = 0, limit, ...o } = opts;
-      return paged<RelationshipEvent>(
-        (s, l) => call(ops.records.relationshipHistory, { id, skip: s, ...(l ? { limit: l } : {}) }, o),
-        skip,
-        limit,
-      );
+      const { skip, limit, ...o } = opts;
+      return pagedCall<RelationshipEvent>(call, ops.records.relationshipHistory, { id, skip, limit }, o);
     },
     /** Makes a version current again (a deleted record comes back with its id). */
     restore: <T extends object = Props>(id: string, version: number, o?: CallOptions) =>
@@ -228,11 +224,7 @@ function namespaces(t: Transport, base: CallOptions) {
     },
     /** Aggregations: a SearchQuery with select (and groupBy); rows of the named expressions. */
     aggregate: <W = object>(query: SearchQuery<W>, o?: CallOptions) =>
-      paged<SelectRow>(
-        (skip, limit) => call(ops.records.search, { ...query, skip, ...(limit ? { limit } : {}) }, o),
-        (query as { skip?: number }).skip ?? 0,
-        (query as { limit?: number }).limit,
-      ),
+      pagedCall<SelectRow>(call, ops.records.search, query, o),
     /** Merge properties into a record. */
     update: <T extends object = Props>(id: string, data: Props, o?: CallOptions) =>
       call<EngramRecord<T>>(ops.records.update, { id, data }, o),
@@ -260,11 +252,7 @@ function namespaces(t: Transport, base: CallOptions) {
     attach: (input: AttachInput, o?: CallOptions) => call<{ attached: number }>(ops.relationships.attach, input, o),
     detach: (input: DetachInput, o?: CallOptions) => call<{ detached: number }>(ops.relationships.detach, input, o),
     find: (input: RelationshipSearchInput = {}, o?: CallOptions) =>
-      paged<Edge>(
-        (skip, limit) => call(ops.relationships.search, { ...input, skip, ...(limit ? { limit } : {}) }, o),
-        (input as { skip?: number }).skip ?? 0,
-        (input as { limit?: number }).limit,
-      ),
+      pagedCall<Edge>(call, ops.relationships.search, input, o),
     /** Records around a record, up to 3 hops. */
     neighbors: (input: NeighborsInput, o?: CallOptions) => call<Neighbors>(ops.records.neighbors, input, o),
     /** A bounded graph around records or a label. */
@@ -284,11 +272,7 @@ function namespaces(t: Transport, base: CallOptions) {
     },
     /** Records ranked by meaning (semantic, keyword or hybrid) inside an exact filter. */
     search: <T extends object = Props, W = object>(input: SemanticSearch<W>, o?: CallOptions) =>
-      paged<SearchHit<T>>(
-        (skip, limit) => call(ops.ai.search, { ...input, skip, ...(limit ? { limit } : {}) }, o),
-        (input as { skip?: number }).skip ?? 0,
-        (input as { limit?: number }).limit,
-      ),
+      pagedCall<SearchHit<T>>(call, ops.ai.search, input, o),
   };
 
   return {
@@ -475,12 +459,7 @@ export class Engram implements Namespaces {
 
     const sug = ops.suggestions;
     this.suggestions = {
-      list: (input = {}, o) =>
-        paged<Suggestion>(
-          (skip, limit) => t.call(sug.list, { ...input, skip, ...(limit ? { limit } : {}) }, o),
-          Number(input.skip ?? 0),
-          input.limit === undefined ? undefined : Number(input.limit),
-        ),
+      list: (input = {}, o) => pagedCall<Suggestion>((op, i, c) => t.call(op, i, c), sug.list, input, o),
       get: (id, o) => t.call(sug.get, { id }, o),
       analyze: (input, o) => t.call(sug.analyze, input ?? {}, o),
       analysis: (o) => t.call(sug.analysis, undefined, o),

@@ -171,10 +171,9 @@ export const projectScope = (needs: Exclude<Requirement, 'master'>) =>
  * (reads see its writes), in a savepoint of its own.
  */
 export const projectProcedure = (needs: Exclude<Requirement, 'master'>, opts: ScopeOptions = {}) =>
-  projectScope(needs).use(({ ctx, next, type, path, getRawInput }) =>
-    // The history the database writes names this caller and this operation (server/db/call-context.ts).
-    withCallContext({ actor: principalId(ctx.principal), operation: path }, async () => {
-      const { transactions, touched } = ctx.services;
+  projectScope(needs).use(async ({ ctx, next, type, path, getRawInput }) => {
+    const { transactions, touched } = ctx.services;
+    const run = async () => {
       const txId = namedTransaction(ctx);
       if (txId) {
         if (opts.transactional === false) refuseTransaction(ctx, 'This call');
@@ -190,5 +189,8 @@ export const projectProcedure = (needs: Exclude<Requirement, 'master'>, opts: Sc
       );
       if (result.ok && opts.changesData) touched(ctx.project.id);
       return result;
-    }),
-  );
+    };
+    // The history the database writes names the caller and the operation (server/call-context.ts). Only writes
+    // carry it, so a read's transactions (searches run in one) send no stamp statement.
+    return type === 'mutation' ? withCallContext({ actor: principalId(ctx.principal), operation: path }, run) : run();
+  });

@@ -71,11 +71,9 @@ export async function restoreRecord(deps: ProjectDeps, input: { id: string; vers
         got: input.version,
       },
     );
-  const [latest] = await deps.db.$queryRaw<{ n: number }[]>(historySql.latestVersion(deps.projectId, input.id));
   return restoreRecordVersion(deps, {
     id: input.id,
     version: { label: v.label, data: v.data, types: v.types },
-    next: (latest?.n ?? 0) + 1,
   });
 }
 

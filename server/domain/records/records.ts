@@ -251,7 +251,6 @@ export async function restoreRecordVersion(
   input: {
     id: string;
     version: { label: string; data: Record<string, unknown>; types: Record<string, string> };
-    next: number;
   },
 ): Promise<TRecord> {
   const { id, version } = input;
@@ -263,11 +262,13 @@ export async function restoreRecordVersion(
         recordSql.updateRecordsData(deps.projectId, [{ id, data: version.data, types: version.types }]),
       );
     } else {
+      // Numbered after its last version, read under this transaction: the record's versions continue.
+      const [last] = await tx.$queryRaw<{ n: number }[]>(S.historySql.latestVersion(deps.projectId, id));
       await tx.$executeRaw(
         recordSql.insertRestored(
           deps.projectId,
           { id, label: version.label, data: version.data, types: version.types },
-          input.next,
+          (last?.n ?? 0) + 1,
         ),
       );
     }
